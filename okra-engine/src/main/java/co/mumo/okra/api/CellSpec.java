@@ -1,0 +1,13 @@
+package co.mumo.okra.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CellSpec {
+  public CellIngress ingress;
+  /** How many target groups of a version must exist before it is rolled out. Default 1. */
+  public Integer replicas;
+  /** Pins the desired version; lower than the stable version means an immediate rollback. */
+  public String version;
+  public UpdateStrategy updateStrategy;
+}

@@ -1,0 +1,396 @@
+package co.mumo.okra.cell;
+
+import co.mumo.okra.alb.DesiredRule;
+import co.mumo.okra.alb.ObservedRule;
+import co.mumo.okra.alb.TargetWeight;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The step machine: a pure function from what one pass observed (and the time) to a {@link Plan}.
+ * It reads no clock, talks to nothing and keeps nothing, so a re-run over the same state decides the
+ * same, and every branch is tested without I/O.
+ */
+public final class CellDecider {
+  static final Duration VERIFY_AFTER = Duration.ofSeconds(2);
+  static final Duration POLL_RUN_EVERY = Duration.ofSeconds(10);
+
+  private CellDecider() {}
+
+  public static Plan decide(Observed o, Instant now) {
+    return new Pass(o, now).decide();
+  }
+
+  /** The name of the AnalysisRun or Experiment of one step (-1 = the background analysis). */
+  public static String runName(String cell, String rolloutId, int stepIndex) {
+    return cell + "-" + rolloutId + (stepIndex < 0 ? "-bg" : "-step" + stepIndex);
+  }
+
+  /** A new rollout id: short, stable for one attempt, different for a retry of the same version. */
+  static String rolloutId(Version v, Instant startedAt) {
+    return CellDefinition.sha256(v.canonical() + "@" + startedAt).substring(0, 8);
+  }
+
+  /** One decision; a class only to keep the observed inputs at hand while branching. */
+  private static final class Pass {
+    private final Observed o;
+    private final CellDefinition cell;
+    private final Instant now;
+    private final TargetGroupInventory inventory;
+    private final List<Action> actions = new ArrayList<>();
+    private final Map<Version, String> blocked;
+
+    Pass(Observed o, Instant now) {
+      this.o = o;
+      this.cell = o.cell();
+      this.now = now;
+      this.inventory = TargetGroupInventory.of(o.targetGroups(), cell.versionLabels());
+      // A failure whose blocklist entry is not yet written counts as blocked all the same, so that a
+      // runner killed between the two writes cannot start the failed version again.
+      Map<Version, String> b = new HashMap<>(o.blocked());
+      o.state().failure().filter(f -> !f.blocklisted()).ifPresent(f -> b.putIfAbsent(f.version(), f.cause()));
+      this.blocked = b;
+    }
+
+    Plan decide() {
+      if (!o.referenceErrors().isEmpty()) {
+        return invalid(Reasons.INVALID_SPEC, o.referenceErrors());
+      }
+      Optional<Plan> conflict = ownershipConflict();
+      if (conflict.isPresent()) return conflict.get();
+
+      RolloutState s = bookkeepFailure(o.state());
+      Predicate<Version> allowed = v -> !blocked.containsKey(v);
+      Optional<Version> target = cell.pinnedVersion().isPresent()
+          ? cell.pinnedVersion().filter(v -> inventory.of(v).size() >= cell.replicas() && allowed.test(v))
+          : inventory.newestComplete(cell.replicas(), allowed);
+      Optional<Version> stable = s.stable();
+
+      if (target.isEmpty()) {
+        if (stable.isPresent() && !inventory.of(stable.get()).isEmpty()) {
+          return settle(s, stable.get(), s.phase() == Phase.Failed ? Phase.Failed : Phase.Succeeded,
+              Reasons.ROLLOUT_COMPLETE, waitingMessage("no other complete version; keeping " + stable.get()));
+        }
+        return waiting(s);
+      }
+      Version t = target.get();
+      if (stable.isEmpty()) {
+        return promote(s, t, Reasons.FIRST_VERSION,
+            "first version " + t + ": 100% at once (nothing to compare against)");
+      }
+      Version st = stable.get();
+      int order = t.compareTo(st);
+      if (order == 0) {
+        if (s.rollingOut() && !s.desired().get().sameAs(st)) {
+          Version gone = s.desired().get();
+          return settle(s, st, Phase.Succeeded, Reasons.FELL_BACK, "version " + gone + " is no longer complete ("
+              + inventory.of(gone).size() + " of " + cell.replicas() + " target groups) or blocked: traffic back to " + st);
+        }
+        if (s.phase() == Phase.Failed && s.failure().isPresent()) {
+          RolloutState.Failure f = s.failure().get();
+          return settle(s, st, Phase.Failed, Reasons.ROLLED_BACK,
+              "rollout of " + f.version() + " failed: " + f.cause() + "; " + st + " has 100%. "
+                  + "The version stays blocked until a newer one appears or `okra-runner cell retry` is run");
+        }
+        return settle(s, st, Phase.Succeeded, Reasons.ROLLOUT_COMPLETE, st + " has 100% of the traffic");
+      }
+      if (order < 0) {
+        String why = cell.pinnedVersion().isPresent()
+            ? "spec.version pins " + t + ", lower than stable " + st + ": manual rollback, 100% at once"
+            : "stable " + st + " is no longer complete (" + inventory.of(st).size() + " of " + cell.replicas()
+                + " target groups) or blocked: falling back to " + t + " at once";
+        return promote(s, t, cell.pinnedVersion().isPresent() ? Reasons.MANUAL_ROLLBACK : Reasons.FELL_BACK, why);
+      }
+      return rollout(s, st, t);
+    }
+
+    /** A rule at our priority that someone else owns is an error, never a takeover. */
+    private Optional<Plan> ownershipConflict() {
+      if (o.rule().isEmpty()) return Optional.empty();
+      ObservedRule r = o.rule().get();
+      String field = "spec.ingress.awsApplicationLoadBalancer.listener.rule.priority";
+      if (r.isDefault()) {
+        return Optional.of(invalid(Reasons.RULE_CONFLICT, List.of(new FieldError(field, "the default rule is never managed"))));
+      }
+      if (r.owner().isPresent() && !r.owner().get().equals(cell.key())) {
+        return Optional.of(invalid(Reasons.RULE_CONFLICT, List.of(new FieldError(field, "the rule at priority "
+            + cell.priority() + " (" + r.ruleArn() + ") belongs to Cell " + r.owner().get() + ", not to " + cell.key()))));
+      }
+      if (r.owner().isEmpty() && !cell.adoptUnownedRule()) {
+        return Optional.of(invalid(Reasons.RULE_CONFLICT, List.of(new FieldError(field, "a rule Okra did not create is at priority "
+            + cell.priority() + " (" + r.ruleArn() + "); choose a free priority, or annotate the Cell with "
+            + CellValidator.ADOPT_ANNOTATION + "=true to let it take that rule over"))));
+      }
+      return Optional.empty();
+    }
+
+    /** Completes the record of a failure: notices the blocklist entry, or writes it if it is missing. */
+    private RolloutState bookkeepFailure(RolloutState s) {
+      if (s.failure().isEmpty()) return s;
+      RolloutState.Failure f = s.failure().get();
+      if (f.blocklisted()) {
+        return s;
+      }
+      if (o.blocked().containsKey(f.version())) {
+        return s.withFailure(Optional.of(f.blocklisted(true)));
+      }
+      actions.add(new Action.BlockVersion(f.version(), f.cause()));
+      return s;
+    }
+
+    private Plan rollout(RolloutState s, Version stable, Version canary) {
+      List<VersionedTargetGroup> stableGroups = inventory.of(stable);
+      List<VersionedTargetGroup> canaryGroups = inventory.of(canary);
+      if (stableGroups.size() + canaryGroups.size() > DesiredRule.MAX_TARGET_GROUPS) {
+        return invalid(Reasons.TOO_MANY_TARGET_GROUPS, List.of(new FieldError("spec.ingress.awsApplicationLoadBalancer.targetGroupSelector",
+            "rolling " + stable + " (" + stableGroups.size() + " target groups) over to " + canary + " (" + canaryGroups.size()
+                + ") needs " + (stableGroups.size() + canaryGroups.size()) + " target groups in one forward action; ALB allows "
+                + DesiredRule.MAX_TARGET_GROUPS)));
+      }
+      String message = "";
+      boolean sameRollout = s.rollingOut() && s.desired().get().sameAs(canary);
+      if (!sameRollout) {
+        if (s.rollingOut()) message = "newer version " + canary + " replaces the rollout of " + s.desired().get() + "; ";
+        s = startRollout(s, stable, canary);
+      } else if (!s.stepsHash().equals(Optional.of(cell.stepsHash()))) {
+        message = "the steps changed: starting them again; ";
+        s = new RolloutState(Phase.Progressing, s.stable(), s.desired(), Optional.of(0), Optional.of(now),
+            Optional.of(cell.stepsHash()), s.rolloutId(), s.pausedByUser(), s.abortRequested(), Optional.empty());
+      }
+      if (s.abortRequested().isPresent()) {
+        return fail(s, stableGroups, canaryGroups, "aborted by user: " + s.abortRequested().get());
+      }
+      if (stableGroups.isEmpty()) {
+        return promote(s, canary, Reasons.FELL_BACK, message + "no target group of stable " + stable
+            + " is left: " + canary + " takes all the traffic");
+      }
+      return walkSteps(s, stableGroups, canaryGroups, message);
+    }
+
+    private RolloutState startRollout(RolloutState s, Version stable, Version canary) {
+      return new RolloutState(Phase.Progressing, Optional.of(stable), Optional.of(canary), Optional.of(0), Optional.of(now),
+          Optional.of(cell.stepsHash()), Optional.of(rolloutId(canary, now)), false, Optional.empty(), Optional.empty());
+    }
+
+    /** Works through the steps from the recorded one for as long as each is already complete. */
+    private Plan walkSteps(RolloutState s, List<VersionedTargetGroup> stableGroups, List<VersionedTargetGroup> canaryGroups,
+                           String prefix) {
+      List<Step> steps = cell.steps();
+      String rolloutId = s.rolloutId().orElseThrow();
+      Version canary = s.desired().orElseThrow();
+      int i = s.stepIndex().orElse(0);
+      while (true) {
+        if (i >= steps.size()) {
+          return promote(s, canary, Reasons.ROLLOUT_COMPLETE, prefix + "all " + steps.size() + " steps passed: " + canary + " is stable");
+        }
+        Step step = steps.get(i);
+        List<Weights.Share> shares = Weights.split(stableGroups, canaryGroups, canaryWeightAt(i));
+        String where = "step " + (i + 1) + "/" + steps.size() + " (" + step.describe() + ")";
+        Optional<Plan> background = background(s, i, shares, stableGroups, canaryGroups, prefix);
+        if (background.isPresent()) return background.get();
+        if (s.pausedByUser()) {
+          return progressing(s.withPhase(Phase.Paused), shares, Reasons.PAUSED_BY_USER,
+              prefix + where + ": paused by user; `okra-runner cell resume` continues", Optional.empty(), Optional.empty());
+        }
+        if (step instanceof Step.SetWeight w) {
+          if (!o.rule().map(rule(shares)::isSatisfiedBy).orElse(false)) {
+            return progressing(s, shares, Reasons.STEP_IN_PROGRESS,
+                prefix + where + ": setting " + canary + " to " + w.percent() + "%", Optional.of(VERIFY_AFTER), Optional.empty());
+          }
+        } else if (step instanceof Step.Pause p) {
+          if (p.duration().isEmpty()) {
+            return progressing(s.withPhase(Phase.Paused), shares, Reasons.PAUSED_FOR_PROMOTION,
+                prefix + where + ": waiting for `okra-runner cell promote`", Optional.empty(), Optional.empty());
+          }
+          Instant ends = s.stepStartedAt().orElse(now).plus(p.duration().get());
+          if (now.isBefore(ends)) {
+            return progressing(s, shares, Reasons.STEP_IN_PROGRESS,
+                prefix + where + ": " + Durations.format(Duration.between(now, ends)) + " left",
+                Optional.of(Duration.between(now, ends)), Optional.of(ends));
+          }
+        } else {
+          String name = runName(cell.name(), rolloutId, i);
+          int index = i;
+          boolean analysis = step instanceof Step.Analysis;
+          Runnable start = analysis
+              ? () -> actions.add(new Action.StartAnalysis(name, index, canary, (Step.Analysis) step))
+              : () -> actions.add(new Action.StartExperiment(name, index, canary, (Step.Experiment) step));
+          Optional<Plan> waiting = awaitRun(s, name, analysis ? "AnalysisRun" : "Experiment", shares, stableGroups, canaryGroups,
+              prefix + where, start);
+          if (waiting.isPresent()) return waiting.get();
+        }
+        i++;
+        s = s.atStep(i, now).withPhase(Phase.Progressing);
+      }
+    }
+
+    /** The background analysis runs from its starting step; its failure fails the rollout. */
+    private Optional<Plan> background(RolloutState s, int i, List<Weights.Share> shares,
+                                      List<VersionedTargetGroup> stableGroups, List<VersionedTargetGroup> canaryGroups, String prefix) {
+      if (cell.background().isEmpty() || i < cell.background().get().startingStep()) return Optional.empty();
+      String name = runName(cell.name(), s.rolloutId().orElseThrow(), -1);
+      ChildRun run = o.runs().get(name);
+      if (run == null) {
+        if (actions.stream().noneMatch(a -> a instanceof Action.StartAnalysis sa && sa.runName().equals(name))) {
+          actions.add(new Action.StartAnalysis(name, -1, s.desired().orElseThrow(), cell.background().get().analysis()));
+        }
+        return Optional.empty();
+      }
+      return switch (run.phase()) {
+        case FAILED, ERROR -> Optional.of(fail(s, stableGroups, canaryGroups,
+            "background analysis " + name + " " + run.phase().argoName() + suffix(run.message())));
+        case INCONCLUSIVE -> Optional.of(progressing(s.withPhase(Phase.Paused), shares, Reasons.ANALYSIS_INCONCLUSIVE,
+            prefix + "background analysis " + name + " is Inconclusive: `okra-runner cell promote` to go on, `cell abort` to roll back",
+            Optional.empty(), Optional.empty()));
+        default -> Optional.empty();
+      };
+    }
+
+    /** Empty when the run succeeded; otherwise the plan for waiting, pausing or failing. */
+    private Optional<Plan> awaitRun(RolloutState s, String name, String kind, List<Weights.Share> shares,
+                                    List<VersionedTargetGroup> stableGroups, List<VersionedTargetGroup> canaryGroups,
+                                    String where, Runnable start) {
+      ChildRun run = o.runs().get(name);
+      if (run == null) {
+        start.run();
+        return Optional.of(progressing(s, shares, Reasons.STEP_IN_PROGRESS, where + ": starting " + kind + " " + name,
+            Optional.of(POLL_RUN_EVERY), Optional.empty()));
+      }
+      return switch (run.phase()) {
+        case SUCCESSFUL -> Optional.empty();
+        case FAILED, ERROR -> Optional.of(fail(s, stableGroups, canaryGroups,
+            kind + " " + name + " " + run.phase().argoName() + suffix(run.message())));
+        case INCONCLUSIVE -> Optional.of(progressing(s.withPhase(Phase.Paused), shares, Reasons.ANALYSIS_INCONCLUSIVE,
+            where + ": " + kind + " " + name + " is Inconclusive: `okra-runner cell promote` to go on, `cell abort` to roll back",
+            Optional.empty(), Optional.empty()));
+        default -> Optional.of(progressing(s, shares, Reasons.STEP_IN_PROGRESS,
+            where + ": waiting for " + kind + " " + name + " (" + run.phase().argoName() + ")", Optional.of(POLL_RUN_EVERY), Optional.empty()));
+      };
+    }
+
+    /** The canary's share while at step {@code i}: the last setWeight at or before it, else 0. */
+    private int canaryWeightAt(int i) {
+      for (int k = Math.min(i, cell.steps().size() - 1); k >= 0; k--) {
+        if (cell.steps().get(k) instanceof Step.SetWeight w) return w.percent();
+      }
+      return 0;
+    }
+
+    private Plan fail(RolloutState s, List<VersionedTargetGroup> stableGroups, List<VersionedTargetGroup> canaryGroups, String cause) {
+      Version canary = s.desired().orElseThrow();
+      actions.add(new Action.BlockVersion(canary, cause));
+      List<Weights.Share> shares = Weights.split(stableGroups, stableGroups.isEmpty() ? canaryGroups : List.of(), 0);
+      RolloutState failed = new RolloutState(Phase.Failed, s.stable(), s.desired(), Optional.empty(), Optional.empty(),
+          Optional.empty(), s.rolloutId(), false, Optional.empty(), Optional.of(new RolloutState.Failure(canary, cause, now, false)));
+      String message = stableGroups.isEmpty()
+          ? "rollout of " + canary + " failed: " + cause + "; no stable target group is left to roll back to"
+          : "rollout of " + canary + " failed: " + cause + "; traffic rolled back to " + s.stable().get() + " and " + canary + " blocked";
+      return plan(failed, shares, Reasons.ROLLED_BACK, message, Optional.empty(), Optional.empty());
+    }
+
+    /** {@code version} gets everything now, without steps. */
+    private Plan promote(RolloutState s, Version version, String reason, String message) {
+      List<Weights.Share> shares = Weights.split(List.of(), inventory.of(version), 100);
+      Optional<RolloutState.Failure> failure = s.failure().filter(f -> !f.version().sameAs(version) && blocked.containsKey(f.version()));
+      return plan(RolloutState.settled(Phase.Succeeded, version, failure), shares, reason, message, Optional.empty(), Optional.empty());
+    }
+
+    private Plan settle(RolloutState s, Version version, Phase phase, String reason, String message) {
+      List<Weights.Share> shares = Weights.split(List.of(), inventory.of(version), 100);
+      Optional<RolloutState.Failure> failure = phase == Phase.Failed ? s.failure() : Optional.empty();
+      return plan(RolloutState.settled(phase, version, failure), shares, reason, message, Optional.empty(), Optional.empty());
+    }
+
+    private Plan progressing(RolloutState s, List<Weights.Share> shares, String reason, String message,
+                             Optional<Duration> requeue, Optional<Instant> pauseEnds) {
+      return plan(s, shares, reason, message, requeue, pauseEnds);
+    }
+
+    private Plan waiting(RolloutState s) {
+      String message = waitingMessage("waiting for " + cell.replicas() + " target group(s) of a version");
+      RolloutState idle = s.phase() == Phase.Failed ? s : s.withPhase(Phase.Idle);
+      return new Plan(idle, Optional.empty(), List.of(), actions, Optional.empty(), message,
+          conditions(idle.phase(), Reasons.WAITING_FOR_TARGET_GROUPS, message, Optional.empty()), inventory.rejected(),
+          Optional.empty(), List.of());
+    }
+
+    private String waitingMessage(String head) {
+      String found = inventory.byVersion().entrySet().stream()
+          .map(e -> e.getKey() + " x" + e.getValue().size() + (blocked.containsKey(e.getKey()) ? " (blocked)" : ""))
+          .collect(Collectors.joining(", "));
+      String pin = cell.pinnedVersion().map(v -> " (spec.version pins " + v + ")").orElse("");
+      return head + pin + "; found " + (found.isEmpty() ? "none" : found);
+    }
+
+    private Plan plan(RolloutState s, List<Weights.Share> shares, String reason, String message, Optional<Duration> requeue,
+                      Optional<Instant> pauseEnds) {
+      DesiredRule rule = rule(shares);
+      boolean synced = o.rule().map(rule::isSatisfiedBy).orElse(false);
+      if (!synced) {
+        actions.add(new Action.ApplyRule(rule));
+        if (requeue.isEmpty() || requeue.get().compareTo(VERIFY_AFTER) > 0) requeue = Optional.of(VERIFY_AFTER);
+      }
+      List<CellCondition> conditions = conditions(s.phase(), reason, message, Optional.of(trafficCondition(rule, synced)));
+      return new Plan(s, Optional.of(rule), shares, actions, requeue, message, conditions, inventory.rejected(), pauseEnds, List.of());
+    }
+
+    private CellCondition trafficCondition(DesiredRule rule, boolean synced) {
+      if (synced) return new CellCondition(Reasons.TRAFFIC_SYNCED, true, Reasons.SYNCED, "the listener rule matches");
+      if (o.rule().isEmpty()) {
+        return new CellCondition(Reasons.TRAFFIC_SYNCED, false, Reasons.APPLYING, "creating the listener rule at priority " + cell.priority());
+      }
+      ObservedRule r = o.rule().get();
+      boolean drift = DesiredRule.sameForwards(o.previousWeights(), rule.forwards()) || !r.conditions().sameAs(rule.conditions());
+      return drift
+          ? new CellCondition(Reasons.TRAFFIC_SYNCED, false, Reasons.DRIFT, "the rule was changed outside Okra (found "
+              + describe(r.forwards()) + ", want " + describe(rule.forwards()) + "): re-applying")
+          : new CellCondition(Reasons.TRAFFIC_SYNCED, false, Reasons.APPLYING, "applying " + describe(rule.forwards()));
+    }
+
+    private String describe(List<TargetWeight> forwards) {
+      return forwards.stream().map(f -> inventory.byArn(f.arn()).map(VersionedTargetGroup::name).orElse(f.arn()) + "=" + f.weight())
+          .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private DesiredRule rule(List<Weights.Share> shares) {
+      return new DesiredRule(cell.listenerArn(), cell.priority(), cell.conditions(),
+          shares.stream().map(sh -> new TargetWeight(sh.group().arn(), sh.weight())).toList(), cell.key());
+    }
+
+    private Plan invalid(String reason, List<FieldError> errors) {
+      String message = "Cell " + cell.key() + " is invalid: " + errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));
+      RolloutState s = o.state().withPhase(Phase.Invalid);
+      List<CellCondition> conditions = List.of(
+          new CellCondition(Reasons.READY, false, reason, message),
+          new CellCondition(Reasons.SPEC_VALID, false, reason, message));
+      // Nothing is applied: an invalid Cell never changes the load balancer.
+      return new Plan(s, Optional.empty(), List.of(), List.of(), Optional.empty(), message, conditions, inventory.rejected(),
+          Optional.empty(), errors);
+    }
+
+    private List<CellCondition> conditions(Phase phase, String reason, String message, Optional<CellCondition> traffic) {
+      List<CellCondition> out = new ArrayList<>();
+      boolean ready = phase == Phase.Succeeded && traffic.map(CellCondition::status).orElse(false);
+      out.add(new CellCondition(Reasons.READY, ready, reason, message));
+      out.add(new CellCondition(Reasons.PROGRESSING, phase.inRollout(), reason, message));
+      traffic.ifPresent(out::add);
+      out.add(inventory.rejected().isEmpty()
+          ? new CellCondition(Reasons.TARGET_GROUPS_VALID, true, Reasons.ALL_VALID, "every matching target group has a version")
+          : new CellCondition(Reasons.TARGET_GROUPS_VALID, false, Reasons.SOME_IGNORED, inventory.rejected().stream()
+              .map(r -> r.name() + ": " + r.reason()).collect(Collectors.joining("; "))));
+      out.add(new CellCondition(Reasons.SPEC_VALID, true, Reasons.VALID, "the Cell is valid"));
+      return out;
+    }
+
+    private static String suffix(String message) {
+      return message == null || message.isBlank() ? "" : ": " + message;
+    }
+  }
+}

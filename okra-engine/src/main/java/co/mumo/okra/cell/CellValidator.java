@@ -1,0 +1,292 @@
+package co.mumo.okra.cell;
+
+import co.mumo.okra.alb.DesiredRule;
+import co.mumo.okra.alb.RuleConditions;
+import co.mumo.okra.api.AnalysisSpec;
+import co.mumo.okra.api.CanaryStep;
+import co.mumo.okra.api.Cell;
+import co.mumo.okra.api.CellIngress;
+import co.mumo.okra.api.CellSpec;
+import co.mumo.okra.api.ListenerRule;
+import co.mumo.okra.api.UpdateStrategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a Cell manifest into a {@link CellDefinition}, collecting every problem with the path of the
+ * field it concerns, so that a user fixes all of them in one go.
+ */
+public final class CellValidator {
+  public static final String ADOPT_ANNOTATION = "okra.mumo.co/adopt-rule";
+  private static final String ALB = "spec.ingress.awsApplicationLoadBalancer";
+
+  private final List<FieldError> errors = new ArrayList<>();
+
+  private CellValidator() {}
+
+  /** @throws InvalidSpecException naming every invalid field */
+  public static CellDefinition validate(Cell cell) {
+    return new CellValidator().run(cell);
+  }
+
+  private CellDefinition run(Cell cell) {
+    String ns = cell.getMetadata().getNamespace() == null ? "default" : cell.getMetadata().getNamespace();
+    String name = cell.getMetadata().getName();
+    CellSpec spec = cell.getSpec();
+    if (spec == null) {
+      throw new InvalidSpecException("Cell " + ns + "/" + name, List.of(new FieldError("spec", "required")));
+    }
+    CellIngress ingress = spec.ingress;
+    CellIngress.AwsApplicationLoadBalancer alb = ingress == null ? null : ingress.awsApplicationLoadBalancer;
+    if (ingress == null) {
+      error("spec.ingress", "required");
+    } else if (ingress.type != null && !ingress.type.equals("AWSApplicationLoadBalancer")) {
+      error("spec.ingress.type", "\"" + ingress.type + "\" is not supported (only AWSApplicationLoadBalancer)");
+    }
+    if (ingress != null && alb == null) error(ALB, "required");
+
+    String listenerArn = alb == null ? null : alb.listenerARN;
+    if (alb != null) {
+      if (listenerArn == null || listenerArn.isBlank()) {
+        error(ALB + ".listenerARN", "required");
+      } else if (!listenerArn.startsWith("arn:") || !listenerArn.contains(":listener/")) {
+        error(ALB + ".listenerARN", "\"" + listenerArn + "\" is not an ALB listener ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:listener/app/...)");
+      }
+    }
+    ListenerRule rule = alb == null || alb.listener == null ? null : alb.listener.rule;
+    int priority = 0;
+    RuleConditions conditions = RuleConditions.none();
+    if (alb != null && rule == null) error(ALB + ".listener.rule", "required");
+    if (rule != null) {
+      if (rule.priority == null) {
+        error(ALB + ".listener.rule.priority", "required (1..50000; the default rule is never managed)");
+      } else if (rule.priority < 1 || rule.priority > 50_000) {
+        error(ALB + ".listener.rule.priority", "must be 1..50000, got " + rule.priority);
+      } else {
+        priority = rule.priority;
+      }
+      conditions = new RuleConditions(rule.hosts, rule.pathPatterns, rule.methods, rule.sourceIPs,
+          rule.headers == null ? null : new java.util.TreeMap<>(rule.headers),
+          rule.queryStrings == null ? null : new java.util.TreeMap<>(rule.queryStrings));
+      if (conditions.isEmpty()) {
+        error(ALB + ".listener.rule", "needs at least one condition (hosts, pathPatterns, methods, sourceIPs, headers or queryStrings)");
+      }
+    }
+
+    Map<String, String> matchLabels = Map.of();
+    List<String> versionLabels = List.of(CellDefinition.DEFAULT_VERSION_LABEL);
+    CellIngress.TargetGroupSelector selector = alb == null ? null : alb.targetGroupSelector;
+    if (alb != null && (selector == null || selector.matchLabels == null || selector.matchLabels.isEmpty())) {
+      error(ALB + ".targetGroupSelector.matchLabels", "required: at least one label, so the Cell does not take every target group in the namespace");
+    } else if (selector != null) {
+      matchLabels = selector.matchLabels;
+      if (selector.versionLabels != null && !selector.versionLabels.isEmpty()) {
+        versionLabels = selector.versionLabels;
+        for (int i = 0; i < versionLabels.size(); i++) {
+          if (versionLabels.get(i) == null || versionLabels.get(i).isBlank()) {
+            error(ALB + ".targetGroupSelector.versionLabels[" + i + "]", "must not be empty");
+          }
+        }
+      }
+    }
+
+    int replicas = spec.replicas == null ? 1 : spec.replicas;
+    if (replicas < 1) error("spec.replicas", "must be at least 1, got " + replicas);
+    if (replicas > DesiredRule.MAX_TARGET_GROUPS) {
+      error("spec.replicas", "must be at most " + DesiredRule.MAX_TARGET_GROUPS + " (ALB forwards to at most 5 target groups), got " + replicas);
+    }
+
+    Optional<Version> pinned = Optional.empty();
+    if (spec.version != null && !spec.version.isBlank()) {
+      pinned = Version.tryParse(spec.version);
+      if (pinned.isEmpty()) error("spec.version", "\"" + spec.version + "\" is not a semantic version (e.g. 1.2.3 or v1.2.3)");
+    }
+
+    List<Step> steps = new ArrayList<>();
+    Optional<Step.Background> background = Optional.empty();
+    UpdateStrategy strategy = spec.updateStrategy;
+    if (strategy != null) {
+      if (strategy.type != null && !strategy.type.equals("Canary")) {
+        error("spec.updateStrategy.type", "\"" + strategy.type + "\" is not supported (only Canary)");
+      }
+      if (strategy.canary != null) {
+        List<CanaryStep> raw = strategy.canary.steps == null ? List.of() : strategy.canary.steps;
+        for (int i = 0; i < raw.size(); i++) {
+          step("spec.updateStrategy.canary.steps[" + i + "]", raw.get(i)).ifPresent(steps::add);
+        }
+        UpdateStrategy.BackgroundAnalysis bg = strategy.canary.analysis;
+        if (bg != null) {
+          String path = "spec.updateStrategy.canary.analysis";
+          int starting = bg.startingStep == null ? 0 : bg.startingStep;
+          if (starting < 0 || starting > raw.size()) {
+            error(path + ".startingStep", "must be 0.." + raw.size() + ", got " + starting);
+          }
+          background = analysis(path, bg).map(a -> new Step.Background(a, starting));
+        }
+      }
+    }
+    if (!steps.isEmpty() && 2 * replicas > DesiredRule.MAX_TARGET_GROUPS) {
+      error("spec.replicas", "a canary step puts the stable and the canary target groups in one forward action: 2 x "
+          + replicas + " exceeds ALB's limit of " + DesiredRule.MAX_TARGET_GROUPS);
+    }
+
+    if (!errors.isEmpty()) throw new InvalidSpecException("Cell " + ns + "/" + name, errors);
+    Map<String, String> annotations = cell.getMetadata().getAnnotations();
+    boolean adopt = annotations != null && "true".equalsIgnoreCase(annotations.get(ADOPT_ANNOTATION));
+    long generation = cell.getMetadata().getGeneration() == null ? 0 : cell.getMetadata().getGeneration();
+    return new CellDefinition(ns, name, generation, listenerArn, priority, conditions, matchLabels, versionLabels,
+        replicas, pinned, steps, background, adopt);
+  }
+
+  private Optional<Step> step(String path, CanaryStep s) {
+    if (s == null) {
+      error(path, "empty step");
+      return Optional.empty();
+    }
+    List<String> kinds = new ArrayList<>();
+    if (s.setWeight != null) kinds.add("setWeight");
+    if (s.pause != null) kinds.add("pause");
+    if (s.analysis != null) kinds.add("analysis");
+    if (s.experiment != null) kinds.add("experiment");
+    for (String unknown : s.unknownFields().keySet()) {
+      error(path + "." + unknown, "unknown step \"" + unknown + "\" (expected setWeight, pause, analysis or experiment)");
+    }
+    if (!s.unknownFields().isEmpty()) return Optional.empty();
+    if (kinds.size() != 1) {
+      error(path, kinds.isEmpty() ? "empty step (expected one of setWeight, pause, analysis or experiment)"
+          : "a step has exactly one kind, found " + String.join(" and ", kinds));
+      return Optional.empty();
+    }
+    if (s.setWeight != null) {
+      if (s.setWeight < 0 || s.setWeight > 100) {
+        error(path + ".setWeight", "must be 0..100, got " + s.setWeight);
+        return Optional.empty();
+      }
+      return Optional.of(new Step.SetWeight(s.setWeight));
+    }
+    if (s.pause != null) {
+      if (s.pause.duration == null) return Optional.of(new Step.Pause(Optional.empty()));
+      Object raw = s.pause.duration.getValue();
+      try {
+        Duration d = raw instanceof Integer n ? Duration.ofSeconds(n) : Durations.parse(String.valueOf(raw));
+        if (d.isNegative()) throw new IllegalArgumentException("must not be negative");
+        return Optional.of(new Step.Pause(Optional.of(d)));
+      } catch (IllegalArgumentException e) {
+        error(path + ".pause.duration", e.getMessage());
+        return Optional.empty();
+      }
+    }
+    if (s.analysis != null) return analysis(path + ".analysis", s.analysis).map(a -> a);
+    return experiment(path + ".experiment", s.experiment);
+  }
+
+  private Optional<Step.Analysis> analysis(String path, AnalysisSpec a) {
+    int before = errors.size();
+    List<Step.TemplateRef> templates = templates(path + ".templates", a.templates);
+    List<Step.Arg> args = args(path + ".args", a.args);
+    return errors.size() == before ? Optional.of(new Step.Analysis(templates, args)) : Optional.empty();
+  }
+
+  private List<Step.TemplateRef> templates(String path, List<AnalysisSpec.TemplateRef> refs) {
+    List<Step.TemplateRef> out = new ArrayList<>();
+    if (refs == null || refs.isEmpty()) {
+      error(path, "at least one template is required");
+      return out;
+    }
+    for (int i = 0; i < refs.size(); i++) {
+      AnalysisSpec.TemplateRef r = refs.get(i);
+      if (r == null || r.templateName == null || r.templateName.isBlank()) {
+        error(path + "[" + i + "].templateName", "required");
+      } else {
+        out.add(new Step.TemplateRef(r.templateName, Boolean.TRUE.equals(r.clusterScope)));
+      }
+    }
+    return out;
+  }
+
+  private List<Step.Arg> args(String path, List<AnalysisSpec.Arg> args) {
+    List<Step.Arg> out = new ArrayList<>();
+    if (args == null) return out;
+    for (int i = 0; i < args.size(); i++) {
+      String p = path + "[" + i + "]";
+      AnalysisSpec.Arg a = args.get(i);
+      if (a == null || a.name == null || a.name.isBlank()) {
+        error(p + ".name", "required");
+        continue;
+      }
+      AnalysisSpec.ValueFrom vf = a.valueFrom;
+      if (a.value != null && vf != null) {
+        error(p, "set either value or valueFrom, not both");
+      } else if (vf == null) {
+        out.add(new Step.Arg(a.name, Optional.ofNullable(a.value), Optional.empty(), Optional.empty()));
+      } else if ((vf.fieldRef == null) == (vf.secretKeyRef == null)) {
+        error(p + ".valueFrom", "set exactly one of fieldRef or secretKeyRef");
+      } else if (vf.fieldRef != null) {
+        if (vf.fieldRef.fieldPath == null || vf.fieldRef.fieldPath.isBlank()) {
+          error(p + ".valueFrom.fieldRef.fieldPath", "required (e.g. status.desiredVersion)");
+        } else {
+          out.add(new Step.Arg(a.name, Optional.empty(), Optional.of(vf.fieldRef.fieldPath), Optional.empty()));
+        }
+      } else if (blank(vf.secretKeyRef.name) || blank(vf.secretKeyRef.key)) {
+        error(p + ".valueFrom.secretKeyRef", "name and key are required");
+      } else {
+        out.add(new Step.Arg(a.name, Optional.empty(), Optional.empty(),
+            Optional.of(new Step.SecretRef(vf.secretKeyRef.name, vf.secretKeyRef.key))));
+      }
+    }
+    return out;
+  }
+
+  private Optional<Step> experiment(String path, CanaryStep.Experiment e) {
+    int before = errors.size();
+    Optional<String> duration = Optional.ofNullable(e.duration).filter(d -> !d.isBlank());
+    duration.ifPresent(d -> {
+      try {
+        Durations.parse(d);
+      } catch (IllegalArgumentException bad) {
+        error(path + ".duration", bad.getMessage());
+      }
+    });
+    List<Step.ExperimentTemplate> templates = new ArrayList<>();
+    if (e.templates == null || e.templates.isEmpty()) error(path + ".templates", "at least one template is required");
+    for (int i = 0; e.templates != null && i < e.templates.size(); i++) {
+      CanaryStep.ExperimentTemplate t = e.templates.get(i);
+      String p = path + ".templates[" + i + "]";
+      if (t == null || blank(t.name)) {
+        error(p + ".name", "required");
+      } else if (blank(t.specRef)) {
+        error(p + ".specRef", "required: the name of a ReplicaSet in the Cell's namespace");
+      } else if (t.replicas != null && t.replicas < 0) {
+        error(p + ".replicas", "must not be negative");
+      } else {
+        templates.add(new Step.ExperimentTemplate(t.name, t.specRef, t.replicas == null ? 1 : t.replicas,
+            Optional.ofNullable(t.weight)));
+      }
+    }
+    List<Step.ExperimentAnalysis> analyses = new ArrayList<>();
+    for (int i = 0; e.analyses != null && i < e.analyses.size(); i++) {
+      CanaryStep.ExperimentAnalysis a = e.analyses.get(i);
+      String p = path + ".analyses[" + i + "]";
+      if (a == null || blank(a.name)) {
+        error(p + ".name", "required");
+      } else if (blank(a.templateName)) {
+        error(p + ".templateName", "required");
+      } else {
+        analyses.add(new Step.ExperimentAnalysis(a.name, new Step.TemplateRef(a.templateName, Boolean.TRUE.equals(a.clusterScope)),
+            args(p + ".args", a.args), Boolean.TRUE.equals(a.requiredForCompletion)));
+      }
+    }
+    return errors.size() == before ? Optional.of(new Step.Experiment(duration, templates, analyses)) : Optional.empty();
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private void error(String path, String message) {
+    errors.add(new FieldError(path, message));
+  }
+}

@@ -1,0 +1,39 @@
+package co.mumo.okra.cell;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as Argo Rollouts accepts them in pause steps: plain seconds, or a number with s, m or h. */
+public final class Durations {
+  private static final Pattern GO_STYLE = Pattern.compile("^((\\d+)h)?((\\d+)m)?((\\d+)s)?$");
+
+  private Durations() {}
+
+  public static Duration parse(String text) {
+    String t = text == null ? "" : text.trim();
+    if (t.matches("\\d+")) {
+      return Duration.ofSeconds(Long.parseLong(t));
+    }
+    Matcher m = GO_STYLE.matcher(t);
+    if (t.isEmpty() || !m.matches()) {
+      throw new IllegalArgumentException(
+          "\"" + text + "\" is not a duration (use seconds, or a number with s, m or h, e.g. 30s, 10m, 1h30m)");
+    }
+    return Duration.ofHours(group(m, 2)).plusMinutes(group(m, 4)).plusSeconds(group(m, 6));
+  }
+
+  private static long group(Matcher m, int g) {
+    return m.group(g) == null ? 0 : Long.parseLong(m.group(g));
+  }
+
+  /** Short human form: 1h2m3s, 45s. */
+  public static String format(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    StringBuilder out = new StringBuilder();
+    if (s >= 3600) out.append(s / 3600).append('h');
+    if (s % 3600 >= 60) out.append(s % 3600 / 60).append('m');
+    if (s % 60 != 0 || out.length() == 0) out.append(s % 60).append('s');
+    return out.toString();
+  }
+}

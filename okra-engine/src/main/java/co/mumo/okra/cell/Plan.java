@@ -1,0 +1,33 @@
+package co.mumo.okra.cell;
+
+import co.mumo.okra.alb.DesiredRule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one pass decided: the new state to record first, then the actions to carry out, and when to
+ * look again. {@code rule} is the rule the Cell wants now (empty when it must not be touched);
+ * {@code weights} is the same as shares, for status and progress output.
+ */
+public record Plan(
+    RolloutState state,
+    Optional<DesiredRule> rule,
+    List<Weights.Share> weights,
+    List<Action> actions,
+    Optional<Duration> requeueAfter,
+    String message,
+    List<CellCondition> conditions,
+    List<TargetGroupInventory.Rejected> rejected,
+    Optional<Instant> pauseEndsAt,
+    List<FieldError> errors) {
+
+  public Plan {
+    weights = List.copyOf(weights);
+    actions = List.copyOf(actions);
+    conditions = List.copyOf(conditions);
+    rejected = List.copyOf(rejected);
+    errors = List.copyOf(errors);
+  }
+}

@@ -1,0 +1,77 @@
+package co.mumo.okra.cell;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** One canary step, validated. */
+public sealed interface Step {
+
+  /** Short text for progress lines, e.g. {@code setWeight 20}. */
+  String describe();
+
+  /** The canary gets {@code percent} of the traffic (absolute, as in Argo Rollouts). */
+  record SetWeight(int percent) implements Step {
+    public SetWeight {
+      if (percent < 0 || percent > 100) throw new IllegalArgumentException("setWeight must be 0..100, got " + percent);
+    }
+
+    @Override
+    public String describe() {
+      return "setWeight " + percent;
+    }
+  }
+
+  /** Waits for {@code duration}, or until promoted when empty. */
+  record Pause(Optional<Duration> duration) implements Step {
+    @Override
+    public String describe() {
+      return duration.map(d -> "pause " + Durations.format(d)).orElse("pause until promoted");
+    }
+  }
+
+  /** Runs an Argo Rollouts AnalysisRun made from the templates and waits for its verdict. */
+  record Analysis(List<TemplateRef> templates, List<Arg> args) implements Step {
+    public Analysis {
+      templates = List.copyOf(templates);
+      args = List.copyOf(args);
+    }
+
+    @Override
+    public String describe() {
+      return "analysis " + String.join(",", templates.stream().map(TemplateRef::name).toList());
+    }
+  }
+
+  /** Runs an Argo Rollouts Experiment and waits for its verdict. */
+  record Experiment(Optional<String> duration, List<ExperimentTemplate> templates, List<ExperimentAnalysis> analyses)
+      implements Step {
+    public Experiment {
+      templates = List.copyOf(templates);
+      analyses = List.copyOf(analyses);
+    }
+
+    @Override
+    public String describe() {
+      return "experiment " + String.join(",", templates.stream().map(ExperimentTemplate::name).toList());
+    }
+  }
+
+  record TemplateRef(String name, boolean clusterScope) {}
+
+  /** An argument: a literal value, a field of the Cell, or a key of a Secret (exactly one). */
+  record Arg(String name, Optional<String> value, Optional<String> fieldPath, Optional<SecretRef> secret) {}
+
+  record SecretRef(String name, String key) {}
+
+  record ExperimentTemplate(String name, String specRef, int replicas, Optional<Integer> weight) {}
+
+  record ExperimentAnalysis(String name, TemplateRef template, List<Arg> args, boolean requiredForCompletion) {
+    public ExperimentAnalysis {
+      args = List.copyOf(args);
+    }
+  }
+
+  /** Argo's background analysis: runs from {@code startingStep} until the rollout ends. */
+  record Background(Analysis analysis, int startingStep) {}
+}
