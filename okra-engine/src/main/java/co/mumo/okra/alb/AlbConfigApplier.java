@@ -1,0 +1,82 @@
+package co.mumo.okra.alb;
+
+import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
+import co.mumo.okra.api.ListenerRule;
+import co.mumo.okra.kube.ClusterStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Applies an AWSApplicationLoadBalancerConfig to the ALB and records what was applied in its
+ * status. {@code okra-runner alb apply} and the Cell pass both go through here.
+ */
+public final class AlbConfigApplier {
+  private final LoadBalancer loadBalancer;
+  private final ClusterStore store;
+  private final Clock clock;
+
+  public AlbConfigApplier(LoadBalancer loadBalancer, ClusterStore store, Clock clock) {
+    this.loadBalancer = loadBalancer;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Reads the listener's rules itself; for a standalone {@code alb apply}. */
+  public LoadBalancer.ApplyResult apply(AWSApplicationLoadBalancerConfig config) {
+    DesiredRule rule = AlbConfigs.toRule(config);
+    Optional<ObservedRule> current = loadBalancer.rules(rule.listenerArn()).stream()
+        .filter(r -> !r.isDefault() && r.priority() == rule.priority()).findFirst();
+    return apply(config, rule, current);
+  }
+
+  /** With the rule as the caller just observed it, to save a DescribeRules. */
+  public LoadBalancer.ApplyResult apply(AWSApplicationLoadBalancerConfig config, DesiredRule rule, Optional<ObservedRule> current) {
+    current.filter(r -> r.owner().isPresent() && !r.owner().get().equals(rule.owner())).ifPresent(r -> {
+      throw new IllegalStateException("the rule at priority " + rule.priority() + " on " + rule.listenerArn()
+          + " belongs to " + r.owner().get() + ", not to " + rule.owner() + ": not touching it");
+    });
+    AWSApplicationLoadBalancerConfig.Status status = new AWSApplicationLoadBalancerConfig.Status();
+    status.observedGeneration = config.getMetadata().getGeneration();
+    status.lastSyncTime = clock.instant().toString();
+    try {
+      LoadBalancer.ApplyResult result = loadBalancer.apply(rule, current);
+      status.phase = "Applied";
+      status.message = switch (result.change()) {
+        case NONE -> "the rule already matched";
+        case CREATED -> "created the rule";
+        case MODIFIED -> "modified the rule";
+      };
+      status.ruleARN = result.ruleArn();
+      status.appliedTargetGroups = forwardsOf(config);
+      status.lastAppliedTime = result.change() == LoadBalancer.Change.NONE && config.getStatus() != null
+          ? config.getStatus().lastAppliedTime : clock.instant().toString();
+      record(config, status);
+      return result;
+    } catch (RuntimeException e) {
+      status.phase = "Error";
+      status.message = e.getMessage();
+      if (config.getStatus() != null) {
+        status.ruleARN = config.getStatus().ruleARN;
+        status.appliedTargetGroups = config.getStatus().appliedTargetGroups;
+        status.lastAppliedTime = config.getStatus().lastAppliedTime;
+      }
+      try {
+        record(config, status);
+      } catch (RuntimeException ignored) {
+        // The apply error is the one worth reporting; the status write is best effort here.
+      }
+      throw e;
+    }
+  }
+
+  private void record(AWSApplicationLoadBalancerConfig config, AWSApplicationLoadBalancerConfig.Status status) {
+    if (config.getMetadata().getUid() == null && config.getMetadata().getResourceVersion() == null) return; // not stored (dry run)
+    config.setStatus(status);
+    store.updateAlbConfigStatus(config);
+  }
+
+  private static List<ListenerRule.ForwardTargetGroup> forwardsOf(AWSApplicationLoadBalancerConfig config) {
+    return config.getSpec().listener.rule.forward == null ? List.of() : config.getSpec().listener.rule.forward.targetGroups;
+  }
+}

@@ -1,0 +1,24 @@
+package co.mumo.okra.analysis;
+
+import co.mumo.okra.api.Cell;
+import co.mumo.okra.cell.Action;
+import co.mumo.okra.cell.CellDefinition;
+import co.mumo.okra.cell.ChildRun;
+import co.mumo.okra.cell.FieldError;
+import java.util.List;
+import java.util.Map;
+
+/** The port to analyses and experiments (Argo Rollouts' resources in the Cell's namespace). */
+public interface Analyses {
+
+  /** The AnalysisRuns and Experiments this Cell created, by name. */
+  Map<String, ChildRun> runs(String namespace, String cellName);
+
+  /** What is wrong with the templates, arguments and ReplicaSets the Cell's steps refer to; empty when all is well. */
+  List<FieldError> checkReferences(CellDefinition cell);
+
+  /** Creates the AnalysisRun; {@code cell} carries the status being recorded, for fieldRef arguments. */
+  void start(Action.StartAnalysis action, Cell cell);
+
+  void start(Action.StartExperiment action, Cell cell);
+}

@@ -1,0 +1,49 @@
+package co.mumo.okra.cell;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What a human can ask of a rollout, as pure functions over its state. The runner records the result
+ * with the same resourceVersion guard as a pass, and the next pass acts on it.
+ */
+public final class CellControl {
+  private CellControl() {}
+
+  /** Moves past the current step (a pause, an inconclusive analysis); {@code full} skips every remaining step. */
+  public static RolloutState promote(RolloutState s, int stepCount, boolean full, Instant now) {
+    requireRollout(s, "promote");
+    int next = full ? stepCount : Math.min(stepCount, s.stepIndex().get() + 1);
+    return s.atStep(next, now).withPhase(Phase.Progressing).withPausedByUser(false);
+  }
+
+  public static RolloutState pause(RolloutState s) {
+    requireRollout(s, "pause");
+    return s.withPausedByUser(true).withPhase(Phase.Paused);
+  }
+
+  public static RolloutState resume(RolloutState s) {
+    requireRollout(s, "resume");
+    if (!s.pausedByUser()) throw new IllegalStateException("the rollout is not paused by a user; nothing to resume");
+    return s.withPausedByUser(false).withPhase(Phase.Progressing);
+  }
+
+  public static RolloutState abort(RolloutState s, String reason) {
+    requireRollout(s, "abort");
+    return s.withAbortRequested(Optional.of(reason == null || reason.isBlank() ? "no reason given" : reason));
+  }
+
+  /** Forgets the failure, so the next pass rolls the version out again (the caller removes the blocklist entry). */
+  public static RolloutState retry(RolloutState s) {
+    if (s.phase() != Phase.Failed || s.failure().isEmpty()) {
+      throw new IllegalStateException("the Cell has no failed rollout to retry (phase " + s.phase() + ")");
+    }
+    return s.withFailure(Optional.empty()).withPhase(Phase.Idle);
+  }
+
+  private static void requireRollout(RolloutState s, String verb) {
+    if (!s.rollingOut()) {
+      throw new IllegalStateException("no rollout in progress to " + verb + " (phase " + s.phase() + ")");
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package co.mumo.okra.cell;
+
+import co.mumo.okra.alb.AlbConfigApplier;
+import co.mumo.okra.alb.AlbConfigs;
+import co.mumo.okra.alb.DesiredRule;
+import co.mumo.okra.alb.LoadBalancer;
+import co.mumo.okra.alb.ObservedRule;
+import co.mumo.okra.analysis.Analyses;
+import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
+import co.mumo.okra.api.AWSTargetGroup;
+import co.mumo.okra.api.Cell;
+import co.mumo.okra.api.CellStatus;
+import co.mumo.okra.api.VersionBlocklist;
+import co.mumo.okra.kube.ClusterStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over one Cell: observe, decide, record, act. The status write comes first and carries
+ * the resourceVersion read at the start, so of two runners racing on a Cell only one acts on a
+ * decision; the other changes nothing. A runner killed after the write leaves the intent in status,
+ * and the next pass completes it (the rule is compared with the ALB, runs are found by name).
+ */
+public final class CellReconciler {
+  private static final Logger LOG = LoggerFactory.getLogger(CellReconciler.class);
+
+  private final ClusterStore store;
+  private final LoadBalancer loadBalancer;
+  private final Analyses analyses;
+  private final AlbConfigApplier albApplier;
+  private final Clock clock;
+
+  public CellReconciler(ClusterStore store, LoadBalancer loadBalancer, Analyses analyses, Clock clock) {
+    this.store = store;
+    this.loadBalancer = loadBalancer;
+    this.analyses = analyses;
+    this.clock = clock;
+    this.albApplier = new AlbConfigApplier(loadBalancer, store, clock);
+  }
+
+  /** How a pass ended. */
+  public enum Outcome {
+    /** Status and/or the load balancer were written. */
+    CHANGED,
+    /** Everything already matched: nothing was written. */
+    UNCHANGED,
+    /** Another writer changed the Cell first: this pass wrote nothing. */
+    CONFLICT,
+    /** The Cell is invalid: its status says why, nothing else was touched. */
+    INVALID,
+    /** Decided but, as asked, wrote nothing. */
+    DRY_RUN
+  }
+
+  public record PassResult(String cell, Outcome outcome, Phase phase, CellStatus status, Optional<Plan> plan, List<String> done) {}
+
+  /** Options for a pass. {@code dryRun} decides and reports but writes nothing. */
+  public record Options(boolean dryRun) {}
+
+  public PassResult reconcile(String namespace, String name, Options options) {
+    Cell cell = store.cell(namespace, name).orElseThrow(() -> new CellNotFoundException(namespace, name));
+    return reconcile(cell, options, new HashMap<>());
+  }
+
+  /** Every Cell in the namespace (all namespaces when null), reading each listener's rules once. */
+  public List<PassResult> reconcileAll(String namespace, Options options) {
+    Map<String, List<ObservedRule>> rulesByListener = new HashMap<>();
+    List<PassResult> out = new ArrayList<>();
+    for (Cell cell : store.cells(namespace)) {
+      out.add(reconcile(cell, options, rulesByListener));
+    }
+    return out;
+  }
+
+  private PassResult reconcile(Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {
+    String key = cell.getMetadata().getNamespace() + "/" + cell.getMetadata().getName();
+    Instant now = clock.instant();
+    long generation = cell.getMetadata().getGeneration() == null ? 0 : cell.getMetadata().getGeneration();
+    CellDefinition def;
+    try {
+      def = CellValidator.validate(cell);
+    } catch (InvalidSpecException e) {
+      return recordInvalid(cell, key, e.errors(), generation, now, options);
+    }
+    Observed observed = observe(cell, def, rulesByListener);
+    Plan plan = CellDecider.decide(observed, now);
+    CellStatus status = CellStatusMapping.toStatus(plan, cell.getStatus(), generation, now);
+    Phase phase = plan.state().phase();
+    if (options.dryRun()) {
+      return new PassResult(key, Outcome.DRY_RUN, phase, status, Optional.of(plan), describe(plan.actions()));
+    }
+    if (plan.actions().isEmpty() && !CellStatusMapping.differs(status, cell.getStatus())) {
+      return new PassResult(key, Outcome.UNCHANGED, phase, status, Optional.of(plan), List.of());
+    }
+    Cell recorded;
+    try {
+      recorded = writeStatus(cell, status);
+    } catch (ClusterStore.ConflictException e) {
+      LOG.info("cell={} another runner updated the Cell first; this pass changed nothing", key);
+      return new PassResult(key, Outcome.CONFLICT, phase, status, Optional.of(plan), List.of());
+    }
+    List<String> done = act(recorded, def, observed, plan);
+    return new PassResult(key, phase == Phase.Invalid ? Outcome.INVALID : Outcome.CHANGED, phase, status, Optional.of(plan), done);
+  }
+
+  private Observed observe(Cell cell, CellDefinition def, Map<String, List<ObservedRule>> rulesByListener) {
+    List<TargetGroup> groups = new ArrayList<>();
+    for (AWSTargetGroup tg : store.targetGroups(def.namespace(), def.matchLabels())) {
+      groups.add(new TargetGroup(tg.getMetadata().getName(), tg.getSpec() == null ? null : tg.getSpec().arn, tg.getMetadata().getLabels()));
+    }
+    Map<Version, String> blocked = new HashMap<>();
+    store.blocklist(def.namespace(), def.name()).map(VersionBlocklist::getSpec).ifPresent(spec -> {
+      for (VersionBlocklist.Item item : spec.items) {
+        Version.tryParse(item.version).ifPresent(v -> blocked.put(v, item.cause == null ? "" : item.cause));
+      }
+    });
+    List<ObservedRule> rules = rulesByListener.computeIfAbsent(def.listenerArn(), loadBalancer::rules);
+    Optional<ObservedRule> rule = rules.stream().filter(r -> !r.isDefault() && r.priority() == def.priority()).findFirst();
+    boolean hasRuns = def.background().isPresent()
+        || def.steps().stream().anyMatch(s -> s instanceof Step.Analysis || s instanceof Step.Experiment);
+    Map<String, ChildRun> runs = hasRuns ? analyses.runs(def.namespace(), def.name()) : Map.of();
+    List<FieldError> referenceErrors = hasRuns ? analyses.checkReferences(def) : List.of();
+    return new Observed(def, CellStatusMapping.toState(cell.getStatus()), groups, blocked, rule, runs, referenceErrors,
+        CellStatusMapping.previousWeights(cell.getStatus()));
+  }
+
+  private PassResult recordInvalid(Cell cell, String key, List<FieldError> errors, long generation, Instant now, Options options) {
+    String message = "Cell " + key + " is invalid: " + String.join("; ", errors.stream().map(FieldError::toString).toList());
+    List<CellCondition> conditions = List.of(new CellCondition(Reasons.READY, false, Reasons.INVALID_SPEC, message),
+        new CellCondition(Reasons.SPEC_VALID, false, Reasons.INVALID_SPEC, message));
+    RolloutState state = CellStatusMapping.toState(cell.getStatus()).withPhase(Phase.Invalid);
+    Plan plan = new Plan(state, Optional.empty(), List.of(), List.of(), Optional.empty(), message, conditions, List.of(),
+        Optional.empty(), errors);
+    CellStatus status = CellStatusMapping.toStatus(plan, cell.getStatus(), generation, now);
+    if (!options.dryRun() && CellStatusMapping.differs(status, cell.getStatus())) {
+      try {
+        writeStatus(cell, status);
+      } catch (ClusterStore.ConflictException e) {
+        return new PassResult(key, Outcome.CONFLICT, Phase.Invalid, status, Optional.of(plan), List.of());
+      }
+    }
+    return new PassResult(key, Outcome.INVALID, Phase.Invalid, status, Optional.of(plan), List.of());
+  }
+
+  private Cell writeStatus(Cell cell, CellStatus status) {
+    CellStatus previous = cell.getStatus();
+    cell.setStatus(status);
+    try {
+      return store.updateCellStatus(cell);
+    } catch (RuntimeException e) {
+      cell.setStatus(previous);
+      throw e;
+    }
+  }
+
+  /** Traffic first (a rollback must not wait), then the blocklist, then new runs. */
+  private List<String> act(Cell cell, CellDefinition def, Observed observed, Plan plan) {
+    List<String> done = new ArrayList<>();
+    for (Action a : plan.actions()) {
+      if (a instanceof Action.ApplyRule apply) {
+        LoadBalancer.ApplyResult result = applyRule(cell, def, apply.rule(), plan, observed.rule());
+        done.add("rule " + result.change().name().toLowerCase() + ": " + weights(plan));
+        LOG.info("cell={} version={} rule {} {}", def.key(), plan.state().desired().orElse(null), result.change(), weights(plan));
+      }
+    }
+    for (Action a : plan.actions()) {
+      if (a instanceof Action.BlockVersion block) {
+        store.block(cell, block.version().toString(), block.cause());
+        done.add("blocked " + block.version() + ": " + block.cause());
+        LOG.info("cell={} version={} blocked: {}", def.key(), block.version(), block.cause());
+      } else if (a instanceof Action.StartAnalysis start) {
+        analyses.start(start, cell);
+        done.add("started AnalysisRun " + start.runName());
+        LOG.info("cell={} version={} step={} started AnalysisRun {}", def.key(), start.version(), start.stepIndex(), start.runName());
+      } else if (a instanceof Action.StartExperiment start) {
+        analyses.start(start, cell);
+        done.add("started Experiment " + start.experimentName());
+        LOG.info("cell={} version={} step={} started Experiment {}", def.key(), start.version(), start.stepIndex(), start.experimentName());
+      }
+    }
+    return done;
+  }
+
+  private LoadBalancer.ApplyResult applyRule(Cell cell, CellDefinition def, DesiredRule rule, Plan plan, Optional<ObservedRule> current) {
+    List<String> names = plan.weights().stream().map(s -> s.group().name()).toList();
+    AWSApplicationLoadBalancerConfig desired = AlbConfigs.of(def.namespace(), def.name(), rule, names);
+    Optional<AWSApplicationLoadBalancerConfig> existing = store.albConfig(def.namespace(), def.name());
+    AWSApplicationLoadBalancerConfig config = existing.isPresent() && AlbConfigs.sameSpec(existing.get(), desired)
+        ? existing.get() : store.putAlbConfig(desired, Optional.of(cell));
+    return albApplier.apply(config, rule, current);
+  }
+
+  private static String weights(Plan plan) {
+    return String.join(", ", plan.weights().stream().map(s -> s.group().name() + "(" + s.group().version() + ")=" + s.weight()).toList());
+  }
+
+  private static List<String> describe(List<Action> actions) {
+    return actions.stream().map(a -> {
+      if (a instanceof Action.ApplyRule r) return "apply rule " + r.rule().forwards();
+      if (a instanceof Action.BlockVersion b) return "block " + b.version() + ": " + b.cause();
+      if (a instanceof Action.StartAnalysis s) return "start AnalysisRun " + s.runName();
+      if (a instanceof Action.StartExperiment e) return "start Experiment " + e.experimentName();
+      return a.toString();
+    }).toList();
+  }
+
+  /** The Cell named on the command line does not exist. */
+  public static final class CellNotFoundException extends RuntimeException {
+    public CellNotFoundException(String namespace, String name) {
+      super("Cell " + namespace + "/" + name + " not found");
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package co.mumo.okra.cell;
+
+import co.mumo.okra.alb.TargetWeight;
+import co.mumo.okra.api.CellStatus;
+import co.mumo.okra.api.Condition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Maps the Cell's status bean to the step machine's state and back, in one place. */
+public final class CellStatusMapping {
+  private CellStatusMapping() {}
+
+  public static RolloutState toState(CellStatus s) {
+    if (s == null) return RolloutState.initial();
+    Optional<RolloutState.Failure> failure = Optional.ofNullable(s.failure)
+        .flatMap(f -> Version.tryParse(f.version).map(v -> new RolloutState.Failure(v, f.cause == null ? "" : f.cause,
+            instant(f.at).orElse(Instant.EPOCH), Boolean.TRUE.equals(f.blocklisted))));
+    return new RolloutState(Phase.parse(s.phase), Version.tryParse(s.stableVersion), Version.tryParse(s.desiredVersion),
+        Optional.ofNullable(s.currentStepIndex), instant(s.currentStepStartedAt), Optional.ofNullable(s.stepsHash),
+        Optional.ofNullable(s.rolloutId), Boolean.TRUE.equals(s.pausedByUser), Optional.ofNullable(s.abortRequested), failure);
+  }
+
+  /** {@code old} with the step machine's fields replaced by {@code r}; used by the human commands. */
+  public static CellStatus withState(CellStatus old, RolloutState r, String message, Instant now) {
+    CellStatus s = Json.copy(old == null ? new CellStatus() : old);
+    s.phase = r.phase().name();
+    s.message = message;
+    s.stableVersion = r.stable().map(Version::toString).orElse(null);
+    s.desiredVersion = r.desired().map(Version::toString).orElse(null);
+    s.currentStepIndex = r.stepIndex().orElse(null);
+    s.currentStepStartedAt = r.stepStartedAt().map(Instant::toString).orElse(null);
+    s.stepsHash = r.stepsHash().orElse(null);
+    s.rolloutId = r.rolloutId().orElse(null);
+    s.pausedByUser = r.pausedByUser() ? Boolean.TRUE : null;
+    s.abortRequested = r.abortRequested().orElse(null);
+    s.failure = r.failure().map(CellStatusMapping::failure).orElse(null);
+    s.lastSyncTime = now.toString();
+    return s;
+  }
+
+  private static CellStatus.Failure failure(RolloutState.Failure f) {
+    CellStatus.Failure out = new CellStatus.Failure();
+    out.version = f.version().toString();
+    out.cause = f.cause();
+    out.at = f.at().toString();
+    out.blocklisted = f.blocklisted();
+    return out;
+  }
+
+  /** The weights the Cell last wanted, as recorded, to tell drift from a change of our own. */
+  public static List<TargetWeight> previousWeights(CellStatus s) {
+    if (s == null || s.targetGroups == null) return List.of();
+    List<TargetWeight> out = new ArrayList<>();
+    for (CellStatus.TargetGroupWeight t : s.targetGroups) {
+      if (t.arn != null && t.weight != null && t.weight >= 0) out.add(new TargetWeight(t.arn, t.weight));
+    }
+    return out;
+  }
+
+  /**
+   * The status to record for {@code plan}. Conditions keep their lastTransitionTime unless their
+   * status flips; {@code lastSyncTime} is the only field that moves on every pass.
+   */
+  public static CellStatus toStatus(Plan plan, CellStatus old, long generation, Instant now) {
+    RolloutState r = plan.state();
+    CellStatus s = new CellStatus();
+    s.observedGeneration = generation;
+    s.phase = r.phase().name();
+    s.message = plan.message();
+    s.stableVersion = r.stable().map(Version::toString).orElse(null);
+    s.desiredVersion = r.desired().map(Version::toString).orElse(null);
+    s.currentStepIndex = r.stepIndex().orElse(null);
+    s.currentStepStartedAt = r.stepStartedAt().map(Instant::toString).orElse(null);
+    s.stepsHash = r.stepsHash().orElse(null);
+    s.rolloutId = r.rolloutId().orElse(null);
+    s.pauseEndsAt = plan.pauseEndsAt().map(Instant::toString).orElse(null);
+    s.pausedByUser = r.pausedByUser() ? Boolean.TRUE : null;
+    s.abortRequested = r.abortRequested().orElse(null);
+    s.failure = r.failure().map(CellStatusMapping::failure).orElse(null);
+    if (plan.rule().isPresent()) {
+      s.targetGroups = plan.weights().stream().map(sh -> {
+        CellStatus.TargetGroupWeight w = new CellStatus.TargetGroupWeight();
+        w.name = sh.group().name();
+        w.arn = sh.group().arn();
+        w.version = sh.group().version().toString();
+        w.role = sh.role().name().toLowerCase();
+        w.weight = sh.weight();
+        return w;
+      }).toList();
+    } else if (old != null) {
+      s.targetGroups = old.targetGroups;
+    }
+    s.invalidTargetGroups = plan.rejected().isEmpty() ? null : plan.rejected().stream().map(rj -> {
+      CellStatus.InvalidTargetGroup i = new CellStatus.InvalidTargetGroup();
+      i.name = rj.name();
+      i.reason = rj.reason();
+      return i;
+    }).toList();
+    s.conditions = conditions(plan.conditions(), old == null ? null : old.conditions, generation, now);
+    s.lastSyncTime = now.toString();
+    return s;
+  }
+
+  private static List<Condition> conditions(List<CellCondition> computed, List<Condition> old, long generation, Instant now) {
+    List<Condition> out = new ArrayList<>();
+    for (CellCondition c : computed) {
+      String status = c.status() ? "True" : "False";
+      String since = old == null ? null : old.stream()
+          .filter(o -> c.type().equals(o.type) && status.equals(o.status)).map(o -> o.lastTransitionTime).findFirst().orElse(null);
+      out.add(new Condition(c.type(), status, c.reason(), c.message(), since == null ? now.toString() : since, generation));
+    }
+    return out;
+  }
+
+  /** True when the two differ in more than the sync time: a pass that changes nothing else writes nothing. */
+  public static boolean differs(CellStatus a, CellStatus b) {
+    if (a == null || b == null) return a != b;
+    String sa = a.lastSyncTime;
+    String sb = b.lastSyncTime;
+    try {
+      a.lastSyncTime = null;
+      b.lastSyncTime = null;
+      return !Objects.equals(Json.write(a), Json.write(b));
+    } finally {
+      a.lastSyncTime = sa;
+      b.lastSyncTime = sb;
+    }
+  }
+
+  private static Optional<Instant> instant(String text) {
+    try {
+      return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Jackson through fabric8's shared mapper, so beans serialise as they do on the wire. */
+  static final class Json {
+    private Json() {}
+
+    static String write(Object o) {
+      return io.fabric8.kubernetes.client.utils.Serialization.asJson(o);
+    }
+
+    static CellStatus copy(CellStatus s) {
+      return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(s, CellStatus.class);
+    }
+  }
+}

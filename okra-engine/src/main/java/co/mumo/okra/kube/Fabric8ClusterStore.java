@@ -1,0 +1,132 @@
+package co.mumo.okra.kube;
+
+import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
+import co.mumo.okra.api.AWSTargetGroup;
+import co.mumo.okra.api.Cell;
+import co.mumo.okra.api.VersionBlocklist;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import java.net.HttpURLConnection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link ClusterStore} over a fabric8 client. */
+public final class Fabric8ClusterStore implements ClusterStore {
+  private final KubernetesClient client;
+
+  public Fabric8ClusterStore(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public List<Cell> cells(String namespace) {
+    var op = client.resources(Cell.class);
+    return namespace == null ? op.inAnyNamespace().list().getItems() : op.inNamespace(namespace).list().getItems();
+  }
+
+  @Override
+  public Optional<Cell> cell(String namespace, String name) {
+    return Optional.ofNullable(client.resources(Cell.class).inNamespace(namespace).withName(name).get());
+  }
+
+  @Override
+  public List<AWSTargetGroup> targetGroups(String namespace, Map<String, String> matchLabels) {
+    return client.resources(AWSTargetGroup.class).inNamespace(namespace).withLabels(matchLabels).list().getItems();
+  }
+
+  @Override
+  public Optional<VersionBlocklist> blocklist(String namespace, String name) {
+    return Optional.ofNullable(client.resources(VersionBlocklist.class).inNamespace(namespace).withName(name).get());
+  }
+
+  @Override
+  public void block(Cell cell, String version, String cause) {
+    var op = client.resources(VersionBlocklist.class).inNamespace(cell.getMetadata().getNamespace());
+    VersionBlocklist existing = op.withName(cell.getMetadata().getName()).get();
+    if (existing == null) {
+      VersionBlocklist list = new VersionBlocklist();
+      list.setMetadata(new ObjectMetaBuilder().withName(cell.getMetadata().getName())
+          .withNamespace(cell.getMetadata().getNamespace()).withOwnerReferences(ownerOf(cell)).build());
+      list.setSpec(new VersionBlocklist.Spec());
+      list.getSpec().items.add(new VersionBlocklist.Item(version, cause));
+      op.resource(list).create();
+      return;
+    }
+    if (existing.getSpec() == null) existing.setSpec(new VersionBlocklist.Spec());
+    if (existing.getSpec().items.stream().anyMatch(i -> version.equals(i.version))) return;
+    existing.getSpec().items.add(new VersionBlocklist.Item(version, cause));
+    op.resource(existing).update();
+  }
+
+  @Override
+  public boolean unblock(Cell cell, String version) {
+    var op = client.resources(VersionBlocklist.class).inNamespace(cell.getMetadata().getNamespace());
+    VersionBlocklist existing = op.withName(cell.getMetadata().getName()).get();
+    if (existing == null || existing.getSpec() == null) return false;
+    boolean removed = existing.getSpec().items.removeIf(i -> co.mumo.okra.cell.Version.tryParse(i.version)
+        .map(v -> co.mumo.okra.cell.Version.tryParse(version).map(v::sameAs).orElse(false)).orElse(version.equals(i.version)));
+    if (removed) op.resource(existing).update();
+    return removed;
+  }
+
+  @Override
+  public Cell updateCellStatus(Cell cell) {
+    return guarded(() -> client.resources(Cell.class).inNamespace(cell.getMetadata().getNamespace()).resource(cell).updateStatus(),
+        "Cell " + cell.getMetadata().getNamespace() + "/" + cell.getMetadata().getName());
+  }
+
+  @Override
+  public Optional<AWSApplicationLoadBalancerConfig> albConfig(String namespace, String name) {
+    return Optional.ofNullable(albConfigs().inNamespace(namespace).withName(name).get());
+  }
+
+  @Override
+  public AWSApplicationLoadBalancerConfig putAlbConfig(AWSApplicationLoadBalancerConfig config, Optional<Cell> owner) {
+    String ns = config.getMetadata().getNamespace();
+    AWSApplicationLoadBalancerConfig existing = albConfigs().inNamespace(ns).withName(config.getMetadata().getName()).get();
+    owner.ifPresent(c -> config.getMetadata().setOwnerReferences(List.of(ownerOf(c))));
+    if (existing == null) {
+      return albConfigs().inNamespace(ns).resource(config).create();
+    }
+    existing.setSpec(config.getSpec());
+    owner.ifPresent(c -> existing.getMetadata().setOwnerReferences(List.of(ownerOf(c))));
+    return albConfigs().inNamespace(ns).resource(existing).update();
+  }
+
+  @Override
+  public AWSApplicationLoadBalancerConfig updateAlbConfigStatus(AWSApplicationLoadBalancerConfig config) {
+    // The Cell's status write already serialised this pass; the ALB config status only reports.
+    config.getMetadata().setResourceVersion(null);
+    return albConfigs().inNamespace(config.getMetadata().getNamespace()).resource(config).patchStatus();
+  }
+
+  private MixedOperation<AWSApplicationLoadBalancerConfig, KubernetesResourceList<AWSApplicationLoadBalancerConfig>,
+      Resource<AWSApplicationLoadBalancerConfig>> albConfigs() {
+    return client.resources(AWSApplicationLoadBalancerConfig.class);
+  }
+
+  static OwnerReference ownerOf(HasMetadata owner) {
+    return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+        .withController(true).withBlockOwnerDeletion(false).build();
+  }
+
+  private static <T> T guarded(java.util.function.Supplier<T> write, String what) {
+    try {
+      return write.get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        throw new ConflictException(what + " was changed by someone else since this pass read it", e);
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.alb.AlbConfigApplier;
+import co.mumo.okra.alb.LoadBalancer;
+import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code okra-runner alb apply NAME}: make the ALB match an AWSApplicationLoadBalancerConfig. */
+@Command(name = "alb", description = "Apply AWSApplicationLoadBalancerConfigs to the ALB.", subcommands = AlbCommand.Apply.class)
+final class AlbCommand implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: apply");
+  }
+
+  @Command(name = "apply", description = "Create or modify the listener rule an AWSApplicationLoadBalancerConfig describes.")
+  static final class Apply implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "The AWSApplicationLoadBalancerConfig (usually named after its Cell).")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (Clients clients = new Clients(global)) {
+        String ns = clients.namespace();
+        AWSApplicationLoadBalancerConfig config = clients.store().albConfig(ns, name)
+            .orElseThrow(() -> new IllegalArgumentException("AWSApplicationLoadBalancerConfig " + ns + "/" + name + " not found"));
+        // Validates before any AWS call: a bad config fails with exit 2 and the ALB untouched.
+        co.mumo.okra.alb.AlbConfigs.toRule(config);
+        LoadBalancer.ApplyResult result = new AlbConfigApplier(clients.loadBalancer(), clients.store(), Clock.systemUTC()).apply(config);
+        Output out = new Output(global.output, spec.commandLine().getOut());
+        if (out.json()) {
+          out.line(Map.of("config", ns + "/" + name, "ruleArn", result.ruleArn(), "change", result.change().name()));
+        } else {
+          out.text("[" + ns + "/" + name + "] rule " + result.change().name().toLowerCase() + ": " + result.ruleArn());
+        }
+        return ExitCodes.OK;
+      }
+    }
+  }
+}

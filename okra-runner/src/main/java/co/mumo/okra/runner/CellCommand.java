@@ -1,0 +1,254 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.api.Cell;
+import co.mumo.okra.api.CellStatus;
+import co.mumo.okra.api.Condition;
+import co.mumo.okra.cell.CellControl;
+import co.mumo.okra.cell.CellReconciler;
+import co.mumo.okra.cell.CellStatusMapping;
+import co.mumo.okra.cell.CellValidator;
+import co.mumo.okra.cell.RolloutState;
+import co.mumo.okra.kube.ClusterStore;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code okra-runner cell ...}: look at Cells and steer their rollouts. */
+@Command(name = "cell", description = "Show Cells and steer rollouts (promote, pause, resume, abort, retry).",
+    subcommands = {CellCommand.Get.class, CellCommand.Describe.class, CellCommand.Promote.class, CellCommand.Pause.class,
+        CellCommand.Resume.class, CellCommand.Abort.class, CellCommand.Retry.class})
+final class CellCommand implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: get, describe, promote, pause, resume, abort or retry");
+  }
+
+  /** Shared by the subcommands: options and output. */
+  abstract static class Base implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    Output output() {
+      return new Output(global.output, spec.commandLine().getOut());
+    }
+  }
+
+  @Command(name = "get", description = "List Cells with their phase, versions and step.")
+  static final class Get extends Base {
+    @Parameters(arity = "0..1", description = "A Cell name (default: all in the namespace).")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (Clients clients = new Clients(global)) {
+        ClusterStore store = clients.store();
+        String ns = clients.namespace();
+        List<Cell> cells = name == null ? store.cells(ns)
+            : List.of(store.cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name)));
+        Output out = output();
+        if (out.json()) {
+          cells.forEach(c -> out.line(summary(c)));
+          return ExitCodes.OK;
+        }
+        out.text(String.format("%-24s %-12s %-10s %-10s %-6s %s", "NAME", "PHASE", "STABLE", "DESIRED", "STEP", "TRAFFIC"));
+        for (Cell c : cells) {
+          CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
+          out.text(String.format("%-24s %-12s %-10s %-10s %-6s %s", c.getMetadata().getName(), dash(s.phase), dash(s.stableVersion),
+              dash(s.desiredVersion), s.currentStepIndex == null ? "-" : s.currentStepIndex, Output.weights(s)));
+        }
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "describe", description = "Show one Cell's status in full: steps, weights, conditions.")
+  static final class Describe extends Base {
+    @Parameters(index = "0", description = "The Cell.")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (Clients clients = new Clients(global)) {
+        String ns = clients.namespace();
+        Cell c = clients.store().cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
+        Output out = output();
+        if (out.json()) {
+          out.line(Map.of("metadata", c.getMetadata(), "spec", c.getSpec(), "status", c.getStatus() == null ? Map.of() : c.getStatus()));
+          return ExitCodes.OK;
+        }
+        CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
+        out.text("Cell:       " + ns + "/" + name);
+        out.text("Phase:      " + dash(s.phase));
+        out.text("Message:    " + dash(s.message));
+        out.text("Stable:     " + dash(s.stableVersion));
+        out.text("Desired:    " + dash(s.desiredVersion));
+        try {
+          var def = CellValidator.validate(c);
+          for (int i = 0; i < def.steps().size(); i++) {
+            String marker = s.currentStepIndex == null ? " " : i < s.currentStepIndex ? "x" : i == s.currentStepIndex ? ">" : " ";
+            out.text((i == 0 ? "Steps:      " : "            ") + "[" + marker + "] " + (i + 1) + ". " + def.steps().get(i).describe());
+          }
+        } catch (RuntimeException invalid) {
+          out.text("Steps:      (invalid: " + invalid.getMessage() + ")");
+        }
+        if (s.pauseEndsAt != null) out.text("Pause ends: " + s.pauseEndsAt);
+        out.text("Traffic:    " + dash(Output.weights(s)));
+        if (s.invalidTargetGroups != null) {
+          s.invalidTargetGroups.forEach(t -> out.text("Ignored:    " + t.name + ": " + t.reason));
+        }
+        if (s.failure != null) out.text("Failure:    " + s.failure.version + ": " + s.failure.cause + " (at " + s.failure.at + ")");
+        if (s.conditions != null) {
+          out.text("Conditions:");
+          for (Condition k : s.conditions) {
+            out.text(String.format("  %-18s %-6s %-24s %s", k.type, k.status, k.reason, k.message));
+          }
+        }
+        out.text("Last sync:  " + dash(s.lastSyncTime));
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  /** A human command: change the state with the same resourceVersion guard as a pass. */
+  abstract static class Steer extends Base {
+    @Parameters(index = "0", description = "The Cell.")
+    String name;
+
+    abstract RolloutState change(RolloutState state, Cell cell);
+
+    abstract String done(Cell cell);
+
+    void before(Clients clients, Cell cell) {}
+
+    @Override
+    public Integer call() {
+      try (Clients clients = new Clients(global)) {
+        String ns = clients.namespace();
+        ClusterStore store = clients.store();
+        Cell cell = store.cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
+        RolloutState next = change(CellStatusMapping.toState(cell.getStatus()), cell);
+        before(clients, cell);
+        String message = done(cell);
+        cell.setStatus(CellStatusMapping.withState(cell.getStatus(), next, message, Instant.now()));
+        try {
+          store.updateCellStatus(cell);
+        } catch (ClusterStore.ConflictException e) {
+          output().event("conflict", "the Cell changed while this command ran; nothing was written: run it again");
+          return ExitCodes.ERROR;
+        }
+        output().event(spec.name(), "[" + ns + "/" + name + "] " + message + "; the next reconcile pass acts on it");
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "promote", description = "Go past the current step (a pause, an inconclusive analysis).")
+  static final class Promote extends Steer {
+    @Option(names = "--full", description = "Skip every remaining step: the canary gets 100% on the next pass.")
+    boolean full;
+
+    @Override
+    RolloutState change(RolloutState s, Cell cell) {
+      return CellControl.promote(s, CellValidator.validate(cell).steps().size(), full, Instant.now());
+    }
+
+    @Override
+    String done(Cell cell) {
+      return full ? "promoted: all remaining steps skipped" : "promoted past the current step";
+    }
+  }
+
+  @Command(name = "pause", description = "Hold the rollout at its current step.")
+  static final class Pause extends Steer {
+    @Override
+    RolloutState change(RolloutState s, Cell cell) {
+      return CellControl.pause(s);
+    }
+
+    @Override
+    String done(Cell cell) {
+      return "paused by user";
+    }
+  }
+
+  @Command(name = "resume", description = "Continue a rollout held by `cell pause`.")
+  static final class Resume extends Steer {
+    @Override
+    RolloutState change(RolloutState s, Cell cell) {
+      return CellControl.resume(s);
+    }
+
+    @Override
+    String done(Cell cell) {
+      return "resumed";
+    }
+  }
+
+  @Command(name = "abort", description = "Roll traffic back to the stable version and block the canary version.")
+  static final class Abort extends Steer {
+    @Option(names = "--reason", description = "Why; recorded in the blocklist.", defaultValue = "aborted from the command line")
+    String reason;
+
+    @Override
+    RolloutState change(RolloutState s, Cell cell) {
+      return CellControl.abort(s, reason);
+    }
+
+    @Override
+    String done(Cell cell) {
+      return "abort requested (" + reason + ")";
+    }
+  }
+
+  @Command(name = "retry", description = "Unblock the failed version and roll it out again.")
+  static final class Retry extends Steer {
+    private String version;
+
+    @Override
+    RolloutState change(RolloutState s, Cell cell) {
+      RolloutState next = CellControl.retry(s);
+      version = s.failure().orElseThrow().version().toString();
+      return next;
+    }
+
+    @Override
+    void before(Clients clients, Cell cell) {
+      clients.store().unblock(cell, version);
+    }
+
+    @Override
+    String done(Cell cell) {
+      return "retrying " + version + " (removed from the blocklist)";
+    }
+  }
+
+  static Map<String, Object> summary(Cell c) {
+    CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cell", c.getMetadata().getNamespace() + "/" + c.getMetadata().getName());
+    m.put("phase", s.phase);
+    m.put("stableVersion", s.stableVersion);
+    m.put("desiredVersion", s.desiredVersion);
+    m.put("currentStepIndex", s.currentStepIndex);
+    m.put("message", s.message);
+    m.put("targetGroups", s.targetGroups);
+    return m;
+  }
+
+  private static String dash(Object o) {
+    return o == null || String.valueOf(o).isEmpty() ? "-" : String.valueOf(o);
+  }
+}

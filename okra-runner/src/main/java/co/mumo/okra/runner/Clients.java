@@ -1,0 +1,71 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.alb.Elbv2LoadBalancer;
+import co.mumo.okra.alb.LoadBalancer;
+import co.mumo.okra.analysis.Analyses;
+import co.mumo.okra.analysis.ArgoAnalyses;
+import co.mumo.okra.cell.CellReconciler;
+import co.mumo.okra.kube.ClusterStore;
+import co.mumo.okra.kube.Fabric8ClusterStore;
+import co.mumo.okra.kube.KubeClients;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+
+/** The clients a command needs, each built on first use and closed at exit. */
+final class Clients implements AutoCloseable {
+  private final GlobalOptions options;
+  private KubernetesClient kube;
+  private Elbv2LoadBalancer loadBalancer;
+
+  Clients(GlobalOptions options) {
+    this.options = options;
+  }
+
+  KubernetesClient kube() {
+    if (kube == null) kube = KubeClients.create(options.kubeconfig(), options.context());
+    return kube;
+  }
+
+  String namespace() {
+    if (options.namespace != null) return options.namespace;
+    String ns = kube().getNamespace();
+    return ns == null ? "default" : ns;
+  }
+
+  ClusterStore store() {
+    return new Fabric8ClusterStore(kube());
+  }
+
+  LoadBalancer loadBalancer() {
+    if (loadBalancer == null) loadBalancer = Elbv2LoadBalancer.create(options.region(), options.profile(), options.awsEndpoint());
+    return loadBalancer;
+  }
+
+  Analyses analyses() {
+    return new ArgoAnalyses(kube());
+  }
+
+  CellReconciler reconciler() {
+    // The load balancer is only built when a Cell is valid and needs it: a lazy proxy keeps bad-input runs AWS-free.
+    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), analyses(), Clock.systemUTC());
+  }
+
+  @Override
+  public void close() {
+    if (loadBalancer != null) loadBalancer.close();
+    if (kube != null) kube.close();
+  }
+
+  /** Defers building the AWS client until the first call. */
+  private record LazyLoadBalancer(java.util.function.Supplier<LoadBalancer> target) implements LoadBalancer {
+    @Override
+    public java.util.List<co.mumo.okra.alb.ObservedRule> rules(String listenerArn) {
+      return target.get().rules(listenerArn);
+    }
+
+    @Override
+    public ApplyResult apply(co.mumo.okra.alb.DesiredRule desired, java.util.Optional<co.mumo.okra.alb.ObservedRule> current) {
+      return target.get().apply(desired, current);
+    }
+  }
+}

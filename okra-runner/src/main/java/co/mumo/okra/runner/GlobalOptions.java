@@ -1,0 +1,53 @@
+package co.mumo.okra.runner;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Options every command shares: where Kubernetes and AWS are, and how to print. */
+public final class GlobalOptions {
+  @Option(names = "--kubeconfig", description = "Kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster).")
+  Path kubeconfig;
+
+  @Option(names = "--context", description = "Kubeconfig context to use.")
+  String context;
+
+  @Option(names = {"-n", "--namespace"}, description = "Namespace of the Cells (default: the context's, else default).")
+  String namespace;
+
+  @Option(names = "--region", description = "AWS region (default: AWS_REGION or the profile's).")
+  String region;
+
+  @Option(names = "--profile", description = "AWS profile from the shared config files.")
+  String profile;
+
+  @Option(names = "--aws-endpoint-url", description = "AWS endpoint override (AWS_ENDPOINT_URL is honoured too), e.g. for moto.")
+  URI awsEndpoint;
+
+  @Option(names = {"-o", "--output"}, description = "text or json (one JSON object per line).", defaultValue = "text")
+  Output.Format output;
+
+  @Option(names = {"-v", "--verbose"}, description = "Show stack traces and debug logs.")
+  boolean verbose;
+
+  Optional<Path> kubeconfig() {
+    return Optional.ofNullable(kubeconfig);
+  }
+
+  Optional<String> context() {
+    return Optional.ofNullable(context);
+  }
+
+  Optional<String> region() {
+    return Optional.ofNullable(region);
+  }
+
+  Optional<String> profile() {
+    return Optional.ofNullable(profile);
+  }
+
+  Optional<URI> awsEndpoint() {
+    return Optional.ofNullable(awsEndpoint);
+  }
+}

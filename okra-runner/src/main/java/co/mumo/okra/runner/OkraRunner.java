@@ -1,0 +1,75 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.cell.CellReconciler;
+import co.mumo.okra.cell.InvalidSpecException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** The {@code okra-runner} command: one reconcile pass per call, for CI jobs, cron or a loop. */
+@Command(name = "okra-runner", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+    description = "Rolls traffic between Kubernetes clusters behind an AWS ALB, one stateless pass at a time.",
+    footer = ExitCodes.HELP,
+    subcommands = {ReconcileCommand.class, CellCommand.class, AlbCommand.class, CrdsCommand.class, VersionCommand.class,
+        CommandLine.HelpCommand.class})
+public final class OkraRunner implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: okra-runner reconcile --cell NAME)");
+  }
+
+  public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new OkraRunner());
+    cli.setOut(out).setErr(err);
+    cli.setExecutionExceptionHandler(OkraRunner::handle);
+    cli.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("okra-runner: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      return ExitCodes.INVALID;
+    });
+    return cli.execute(args);
+  }
+
+  /** Exceptions become one readable line and an exit code; --verbose adds the stack trace. */
+  private static int handle(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    boolean verbose = parsed.hasMatchedOption("--verbose") || parsed.hasMatchedOption("-v")
+        || (parsed.subcommand() != null && verboseIn(parsed));
+    if (verbose) ex.printStackTrace(err);
+    int code;
+    String message;
+    if (ex instanceof InvalidSpecException || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+        || ex instanceof CellReconciler.CellNotFoundException) {
+      code = ExitCodes.INVALID;
+      message = ex.getMessage();
+    } else if (ex instanceof KubernetesClientException k) {
+      code = ExitCodes.ERROR;
+      message = "Kubernetes API: " + (k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : k.getMessage());
+    } else if (ex instanceof SdkException) {
+      code = ExitCodes.ERROR;
+      message = "AWS: " + ex.getMessage();
+    } else {
+      code = ExitCodes.ERROR;
+      message = ex.toString();
+    }
+    err.println("okra-runner: " + message);
+    err.flush();
+    return code;
+  }
+
+  private static boolean verboseIn(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,108 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.api.CellStatus;
+import co.mumo.okra.cell.CellReconciler.PassResult;
+import co.mumo.okra.cell.FieldError;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Renders results for people (one line per event) or machines (one JSON object per line). */
+final class Output {
+  enum Format { text, json }
+
+  private final Format format;
+  private final PrintWriter out;
+
+  Output(Format format, PrintWriter out) {
+    this.format = format;
+    this.out = out;
+  }
+
+  boolean json() {
+    return format == Format.json;
+  }
+
+  void pass(PassResult r) {
+    if (json()) {
+      line(passJson(r));
+      return;
+    }
+    CellStatus s = r.status();
+    StringBuilder b = new StringBuilder("[").append(r.cell()).append("] ").append(r.phase());
+    if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.CONFLICT) {
+      b.append(": another runner updated the Cell first; this pass changed nothing");
+    } else {
+      b.append(": ").append(s.message);
+    }
+    String weights = weights(s);
+    if (!weights.isEmpty()) b.append("\n    traffic: ").append(weights);
+    for (String done : r.done()) b.append("\n    ").append(done);
+    if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.DRY_RUN) {
+      List<String> planned = r.done();
+      b.append(planned.isEmpty() ? "\n    (dry run: nothing to do)" : "\n    (dry run: nothing was written)");
+    }
+    r.plan().ifPresent(p -> {
+      for (FieldError e : p.errors()) b.append("\n    error: ").append(e);
+    });
+    out.println(b);
+    out.flush();
+  }
+
+  /** Traffic per version, e.g. {@code 1.0.0 80% (web-a 40, web-b 40) | 2.0.0 20% (web-c 20)}. */
+  static String weights(CellStatus s) {
+    if (s == null || s.targetGroups == null || s.targetGroups.isEmpty()) return "";
+    Map<String, List<CellStatus.TargetGroupWeight>> byVersion = new LinkedHashMap<>();
+    for (CellStatus.TargetGroupWeight w : s.targetGroups) byVersion.computeIfAbsent(w.version, k -> new java.util.ArrayList<>()).add(w);
+    return byVersion.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().stream().mapToInt(w -> w.weight).sum() + "% ("
+        + e.getValue().stream().map(w -> w.name + " " + w.weight).collect(Collectors.joining(", ")) + ")")
+        .collect(Collectors.joining(" | "));
+  }
+
+  static Map<String, Object> passJson(PassResult r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    CellStatus s = r.status();
+    m.put("cell", r.cell());
+    m.put("outcome", r.outcome().name());
+    m.put("phase", r.phase().name());
+    m.put("message", s.message);
+    m.put("stableVersion", s.stableVersion);
+    m.put("desiredVersion", s.desiredVersion);
+    m.put("currentStepIndex", s.currentStepIndex);
+    m.put("pauseEndsAt", s.pauseEndsAt);
+    m.put("targetGroups", s.targetGroups);
+    m.put("invalidTargetGroups", s.invalidTargetGroups);
+    m.put("failure", s.failure);
+    m.put("actions", r.done());
+    r.plan().ifPresent(p -> {
+      m.put("errors", p.errors().stream().map(e -> Map.of("field", e.path(), "message", e.message())).toList());
+      p.requeueAfter().ifPresent(d -> m.put("requeueAfterSeconds", d.toSeconds()));
+    });
+    return m;
+  }
+
+  void line(Object jsonValue) {
+    out.println(Serialization.asJson(jsonValue).replace("\n", ""));
+    out.flush();
+  }
+
+  void text(String text) {
+    if (!json()) {
+      out.println(text);
+      out.flush();
+    }
+  }
+
+  /** A message for people; in JSON mode it becomes {"event": ..., "message": ...}. */
+  void event(String event, String message) {
+    if (json()) {
+      line(Map.of("event", event, "message", message));
+    } else {
+      out.println(message);
+      out.flush();
+    }
+  }
+}

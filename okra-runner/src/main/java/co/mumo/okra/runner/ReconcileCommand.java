@@ -1,0 +1,162 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.cell.CellReconciler;
+import co.mumo.okra.cell.CellReconciler.PassResult;
+import co.mumo.okra.cell.Durations;
+import co.mumo.okra.cell.Phase;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** {@code okra-runner reconcile}: one pass, or passes until the Cell settles. */
+@Command(name = "reconcile", description = {
+    "Run one reconcile pass over a Cell (or all Cells): observe, decide, record, act.",
+    "With --wait, run passes until the Cell is settled: Succeeded, Failed, or waiting for a human."},
+    footer = ExitCodes.HELP)
+final class ReconcileCommand implements Callable<Integer> {
+  private static final int MAX_CONSECUTIVE_ERRORS = 5;
+  private static final Duration MAX_SLEEP = Duration.ofSeconds(10);
+
+  @Mixin
+  GlobalOptions global;
+
+  @CommandLine.ArgGroup(multiplicity = "1")
+  Target target;
+
+  static final class Target {
+    @Option(names = "--cell", description = "The Cell to reconcile.", required = true)
+    String cell;
+
+    @Option(names = "--all", description = "Every Cell in the namespace (with -n) or in all namespaces.", required = true)
+    boolean all;
+  }
+
+  @Option(names = "--wait", description = "Run passes until the Cell settles, printing progress.")
+  boolean wait;
+
+  @Option(names = "--timeout", description = "With --wait: give up after this long (e.g. 30m, 1h). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "30m")
+  String timeout;
+
+  @Option(names = "--dry-run", description = "Print the plan; write nothing to Kubernetes or AWS.")
+  boolean dryRun;
+
+  @Option(names = "--interval", description = "With --wait: the longest sleep between passes (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10s", hidden = true)
+  String interval;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Test seam: how the wait loop sleeps. */
+  interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  static Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+
+  @Override
+  public Integer call() throws Exception {
+    Duration limit = parseDuration("--timeout", timeout);
+    Duration maxSleep = parseDuration("--interval", interval);
+    Output output = new Output(global.output, spec.commandLine().getOut());
+    try (Clients clients = new Clients(global)) {
+      CellReconciler reconciler = clients.reconciler();
+      String namespace = target.all && global.namespace == null ? null : clients.namespace();
+      CellReconciler.Options options = new CellReconciler.Options(dryRun);
+      if (!wait || dryRun) {
+        List<PassResult> results = pass(reconciler, namespace, options);
+        results.forEach(output::pass);
+        return exitCode(results, false);
+      }
+      return waitLoop(reconciler, namespace, options, output, limit, maxSleep);
+    }
+  }
+
+  private int waitLoop(CellReconciler reconciler, String namespace, CellReconciler.Options options, Output output,
+                       Duration limit, Duration maxSleep) throws InterruptedException {
+    Instant deadline = Instant.now().plus(limit);
+    Map<String, String> lastShown = new HashMap<>();
+    int errors = 0;
+    while (true) {
+      List<PassResult> results;
+      try {
+        results = pass(reconciler, namespace, options);
+        errors = 0;
+      } catch (KubernetesClientException | SdkException e) {
+        if (++errors >= MAX_CONSECUTIVE_ERRORS) throw e;
+        Duration backoff = Duration.ofSeconds(Math.min(30, 1L << errors));
+        output.event("retry", "error (" + errors + "/" + MAX_CONSECUTIVE_ERRORS + "): " + e.getMessage()
+            + "; retrying in " + Durations.format(backoff));
+        sleeper.sleep(backoff);
+        continue;
+      }
+      for (PassResult r : results) {
+        String shown = r.phase() + "|" + r.status().message + "|" + Output.weights(r.status());
+        if (!shown.equals(lastShown.put(r.cell(), shown)) || !r.done().isEmpty()) output.pass(r);
+      }
+      if (results.stream().allMatch(ReconcileCommand::settled)) {
+        return exitCode(results, true);
+      }
+      Duration left = Duration.between(Instant.now(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        output.event("timeout", "timed out after " + Durations.format(limit) + "; still waiting: " + String.join("; ",
+            results.stream().filter(r -> !settled(r)).map(r -> r.cell() + ": " + r.status().message).toList()));
+        return ExitCodes.TIMED_OUT;
+      }
+      Duration next = results.stream().filter(r -> !settled(r))
+          .map(r -> r.plan().flatMap(p -> p.requeueAfter()).orElse(maxSleep))
+          .min(Duration::compareTo).orElse(maxSleep);
+      next = min(min(next, maxSleep), left);
+      if (next.compareTo(Duration.ofSeconds(1)) < 0) next = Duration.ofSeconds(1);
+      if (next.compareTo(Duration.ofSeconds(5)) >= 0) {
+        output.text("    next pass in " + Durations.format(next) + " (timeout in " + Durations.format(left) + ")");
+      }
+      sleeper.sleep(next);
+    }
+  }
+
+  private List<PassResult> pass(CellReconciler reconciler, String namespace, CellReconciler.Options options) {
+    return target.all ? reconciler.reconcileAll(namespace, options) : List.of(reconciler.reconcile(namespace, target.cell, options));
+  }
+
+  /** Settled: nothing more will happen without a new version or a human. */
+  static boolean settled(PassResult r) {
+    if (r.outcome() == CellReconciler.Outcome.CONFLICT) return false;
+    return switch (r.phase()) {
+      case Succeeded, Idle -> r.outcome() == CellReconciler.Outcome.UNCHANGED;
+      case Failed -> r.plan().map(p -> p.actions().isEmpty()).orElse(true);
+      case Paused, Invalid -> true;
+      case Progressing -> false;
+    };
+  }
+
+  /** The worst outcome wins: invalid, then failed, then needs-a-human. */
+  static int exitCode(List<PassResult> results, boolean waited) {
+    if (results.stream().anyMatch(r -> r.phase() == Phase.Invalid)) return ExitCodes.INVALID;
+    if (results.stream().anyMatch(r -> r.phase() == Phase.Failed)) return ExitCodes.ROLLOUT_FAILED;
+    if (waited && results.stream().anyMatch(r -> r.phase() == Phase.Paused)) return ExitCodes.NEEDS_HUMAN;
+    return ExitCodes.OK;
+  }
+
+  private Duration parseDuration(String option, String text) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}
