@@ -7,8 +7,8 @@
 #
 # Idempotent: if the three binaries are already there and answer --version with
 # the pinned versions, it prints the directory and exits 0 at once.
-# The first run downloads ~0.5 GB of modules and compiles for a while (see
-# docs/kube-apiserver.md); later runs reuse GOMODCACHE/GOCACHE.
+# The first run downloads ~0.8 GB of modules and compiles for ~4 min on 2 cores
+# (see docs/kube-apiserver.md); later runs reuse GOMODCACHE/GOCACHE.
 #
 # stdout: only the binary directory (last line), so  DIR=$(scripts/kube-binaries.sh)
 # stderr: progress.
@@ -43,9 +43,16 @@ case "$(uname -m)" in x86_64|amd64) ARCH=amd64 ;; aarch64|arm64) ARCH=arm64 ;; p
 BIN_DIR="$OKRA_KUBE_CACHE/k8s/${K8S_VERSION#v}-$OS-$ARCH"
 
 # --- fast path -------------------------------------------------------------
-check_apiserver() { [[ -x "$BIN_DIR/kube-apiserver" ]] && "$BIN_DIR/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes $K8S_VERSION"; }
-check_kubectl()   { [[ -x "$BIN_DIR/kubectl" ]] && "$BIN_DIR/kubectl" version --client 2>/dev/null | grep -qx "Client Version: $K8S_VERSION"; }
-check_etcd()      { [[ -x "$BIN_DIR/etcd" ]] && "$BIN_DIR/etcd" --version 2>/dev/null | grep -qx "etcd Version: ${ETCD_VERSION#v}"; }
+# (output is captured first: "cmd | grep -q" can fail with SIGPIPE under pipefail)
+bin_reports() { # binary expected-line args...
+  local bin="$BIN_DIR/$1" want="$2" out; shift 2
+  [[ -x "$bin" ]] || return 1
+  out="$("$bin" "$@" 2>/dev/null)" || return 1
+  grep -qxF -- "$want" <<<"$out"
+}
+check_apiserver() { bin_reports kube-apiserver "Kubernetes $K8S_VERSION" --version; }
+check_kubectl()   { bin_reports kubectl "Client Version: $K8S_VERSION" version --client; }
+check_etcd()      { bin_reports etcd "etcd Version: ${ETCD_VERSION#v}" --version; }
 
 if check_apiserver && check_kubectl && check_etcd; then
   log "binaries present: kube-apiserver/kubectl $K8S_VERSION, etcd $ETCD_VERSION"
@@ -54,8 +61,11 @@ if check_apiserver && check_kubectl && check_etcd; then
 fi
 
 # --- prerequisites -----------------------------------------------------------
-command -v go >/dev/null 2>&1 || die "'go' not found on PATH. Install a Go toolchain >= 1.24 (https://go.dev/dl or your distro) and re-run; it is needed to build kube-apiserver/etcd/kubectl from source."
+command -v go >/dev/null 2>&1 || die "'go' not found on PATH. Install a Go toolchain >= 1.24 (the project machines have it in /usr/local/go/bin) and re-run; it is needed to build kube-apiserver/kubectl/etcd from source."
 GO_VERSION="$(go env GOVERSION)"
+if [[ "$GO_VERSION" =~ ^go1\.([0-9]+) ]] && (( BASH_REMATCH[1] < 24 )); then
+  die "$GO_VERSION is too old; Kubernetes $K8S_VERSION needs Go >= 1.24"
+fi
 log "using $GO_VERSION, GOMODCACHE=$(go env GOMODCACHE), GOCACHE=$(go env GOCACHE), GOPROXY=$(go env GOPROXY)"
 
 export CGO_ENABLED=0
@@ -135,8 +145,8 @@ build_kube() {
   (cd "$godir" && go get "${cmdpkgs[@]}" >&2)
 
   for t in "${targets[@]}"; do
-    local eta="~25 min"
-    [[ "$t" == kubectl ]] && eta="~8 min"
+    local eta="~3 min"
+    [[ "$t" == kubectl ]] && eta="~1 min"
     log "building $t $K8S_VERSION (first run only, $eta on 2 cores)…"
     local start=$SECONDS
     (cd "$godir" && go build -mod=mod -trimpath -tags 'selinux,notest,grpcnotrace' \
@@ -156,7 +166,7 @@ build_etcd() {
   printf 'module okra.invalid/etcdbuild\n\ngo 1.24\n' > "$godir/go.mod"
   log "resolving go.etcd.io/etcd/server/v3@$ETCD_VERSION…"
   (cd "$godir" && go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >&2)
-  log "building etcd $ETCD_VERSION (first run only, ~4 min on 2 cores)…"
+  log "building etcd $ETCD_VERSION (first run only, ~1 min on 2 cores)…"
   local start=$SECONDS
   (cd "$godir" && go build -mod=mod -trimpath -ldflags "-s -w" -o "$WORK/out/etcd" go.etcd.io/etcd/server/v3)
   log "built etcd in $((SECONDS - start))s"

@@ -163,7 +163,9 @@ k version
 echo "== kubectl get --raw /readyz"
 k get --raw /readyz; echo
 echo "== kubectl api-resources | head"
-k api-resources | head
+k api-resources >"$WORK/api-resources.txt"   # not piped: head would SIGPIPE kubectl under pipefail
+head "$WORK/api-resources.txt"
+echo "($(($(wc -l <"$WORK/api-resources.txt") - 1)) resource types)"
 echo "== RBAC: can okra-admin do everything? / can an anonymous service account list pods?"
 k auth can-i '*' '*'
 k auth can-i list pods --as=system:serviceaccount:default:nobody || true
