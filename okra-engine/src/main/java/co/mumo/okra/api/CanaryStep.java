@@ -1,5 +1,6 @@
 package co.mumo.okra.api;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -29,7 +30,8 @@ public class CanaryStep {
     unknownFields.put(name, value);
   }
 
-  /** Keys that are not a known step kind; not serialised back, only reported. */
+  /** Keys that are not a known step kind, written back as they came so that nothing is lost. */
+  @JsonAnyGetter
   @JsonIgnore
   public Map<String, Object> unknownFields() {
     return unknownFields;

@@ -103,9 +103,13 @@ public final class Fabric8ClusterStore implements ClusterStore {
 
   @Override
   public AWSApplicationLoadBalancerConfig updateAlbConfigStatus(AWSApplicationLoadBalancerConfig config) {
-    // The Cell's status write already serialised this pass; the ALB config status only reports.
-    config.getMetadata().setResourceVersion(null);
-    return albConfigs().inNamespace(config.getMetadata().getNamespace()).resource(config).patchStatus();
+    // The Cell's status write already serialised this pass; the ALB config status only reports what
+    // was applied, so it is written over the latest copy rather than guarded.
+    var op = albConfigs().inNamespace(config.getMetadata().getNamespace());
+    AWSApplicationLoadBalancerConfig latest = op.withName(config.getMetadata().getName()).get();
+    if (latest == null) return config;
+    latest.setStatus(config.getStatus());
+    return op.resource(latest).updateStatus();
   }
 
   private MixedOperation<AWSApplicationLoadBalancerConfig, KubernetesResourceList<AWSApplicationLoadBalancerConfig>,

@@ -1,0 +1,315 @@
+package co.mumo.okra.alb;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2ClientBuilder;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.QueryStringKeyValuePair;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TagDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
+
+/**
+ * {@link LoadBalancer} over the ELBv2 API.
+ *
+ * <p><b>Endpoint.</b> Besides the {@code endpoint} argument of {@link #create}, which wins over
+ * everything, the SDK itself (checked in 2.40's {@code AwsClientEndpointProvider}) honours system
+ * property {@code aws.endpointUrlElasticLoadBalancingV2} or {@code aws.endpointUrl}, env
+ * {@code AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2} or {@code AWS_ENDPOINT_URL}, and the profile's
+ * {@code endpoint_url} (also per service, in a {@code services} section under
+ * {@code elastic_load_balancing_v2}). The service-specific settings win over the global ones. So
+ * {@code AWS_ENDPOINT_URL=http://127.0.0.1:5000} alone points Okra at moto or LocalStack.
+ *
+ * <p><b>Mapping.</b> The default rule is reported with {@code isDefault} and priority 0. Conditions
+ * are read from the typed configs ({@code HostHeaderConfig} …) and, for host-header and path-pattern
+ * only, from the legacy {@code Values} when no typed config is there (AWS returns both for rules
+ * written with either; moto returns what was sent). Several {@code http-header} conditions on one
+ * name, or several {@code query-string} conditions, merge into one entry; a query-string pair
+ * without a key reads as key {@code ""} and is written back without one. Regex values, which
+ * {@link RuleConditions} cannot express, are not read. A forward's weights come from {@code
+ * ForwardConfig} (a missing weight is 1, as in ALB); a bare {@code TargetGroupArn} without one reads
+ * as weight 100: it gets all the traffic, and 100 is what Okra asks for when one group takes it all,
+ * so such a rule needs no rewrite.
+ *
+ * <p><b>Writes</b> send conditions in a fixed order (hosts, paths, methods, source IPs, headers by
+ * name, query strings by key) so that a rule reads back equal and the next pass writes nothing.
+ * SDK exceptions propagate unwrapped; the caller adds the context once.
+ */
+public final class Elbv2LoadBalancer implements LoadBalancer, AutoCloseable {
+  /** DescribeTags takes at most 20 resource ARNs per call. */
+  static final int TAGS_PER_CALL = 20;
+  /** The API's maximum, so a listener at the default quota of 100 rules is read in one call. */
+  static final int DEFAULT_PAGE_SIZE = 400;
+  /** Whole call with retries, and one attempt: ELBv2 answers in well under a second when healthy. */
+  static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final String DEFAULT_PRIORITY = "default";
+  /** What a bare TargetGroupArn is worth: everything, on Okra's percent scale. */
+  private static final int SOLE_TARGET_WEIGHT = 100;
+
+  private final ElasticLoadBalancingV2Client client;
+  private final boolean ownsClient;
+  private int pageSize = DEFAULT_PAGE_SIZE;
+
+  /** Uses {@code client} as is; closing this leaves the client open for its owner. */
+  public Elbv2LoadBalancer(ElasticLoadBalancingV2Client client) {
+    this(client, false);
+  }
+
+  private Elbv2LoadBalancer(ElasticLoadBalancingV2Client client, boolean ownsClient) {
+    this.client = client;
+    this.ownsClient = ownsClient;
+  }
+
+  /**
+   * A client for CI use: adaptive retries (they also slow the client down once ELBv2 throttles, which
+   * its account-wide API rate limits make likely when many pipelines poll one region), bounded call
+   * times so a hung connection cannot stall a pipeline, and the URLConnection HTTP client (the only
+   * one on the classpath: Netty and Apache are excluded in the pom). Empty arguments fall back to the
+   * SDK's default chains: region from {@code AWS_REGION} / the profile / IMDS, credentials from the
+   * default provider chain, endpoint as described in the class comment.
+   *
+   * @param profile a named profile for credentials, and for region and endpoint when those are empty
+   */
+  public static Elbv2LoadBalancer create(Optional<String> region, Optional<String> profile, Optional<URI> endpoint) {
+    ElasticLoadBalancingV2ClientBuilder builder = ElasticLoadBalancingV2Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(o -> {
+          o.retryStrategy(RetryMode.ADAPTIVE_V2)
+              .apiCallTimeout(API_CALL_TIMEOUT)
+              .apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT);
+          profile.ifPresent(o::defaultProfileName);
+        });
+    region.map(Region::of).ifPresent(builder::region);
+    profile.map(ProfileCredentialsProvider::create).ifPresent(builder::credentialsProvider);
+    endpoint.ifPresent(builder::endpointOverride);
+    return new Elbv2LoadBalancer(builder.build(), true);
+  }
+
+  /** Smaller DescribeRules pages, so tests can cross page boundaries with a few rules. */
+  Elbv2LoadBalancer pageSize(int pageSize) {
+    if (pageSize < 1 || pageSize > DEFAULT_PAGE_SIZE) throw new IllegalArgumentException("page size must be 1..400");
+    this.pageSize = pageSize;
+    return this;
+  }
+
+  @Override
+  public List<ObservedRule> rules(String listenerArn) {
+    List<Rule> rules = client.describeRulesPaginator(b -> b.listenerArn(listenerArn).pageSize(pageSize)).rules()
+        .stream().toList();
+    Map<String, String> owners = owners(rules.stream().filter(r -> !isDefault(r)).map(Rule::ruleArn).toList());
+    return rules.stream()
+        .map(r -> observed(listenerArn, r, Optional.ofNullable(owners.get(r.ruleArn()))))
+        // ALB lists by priority with the default last; moto lists in creation order.
+        .sorted(Comparator.comparing(ObservedRule::isDefault).thenComparingInt(ObservedRule::priority))
+        .toList();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Adopting a rule that carries no owner tag writes the tag, and reports {@link Change#MODIFIED}
+   * even when the rule already matched. Before any write to an existing rule the owner tag is read
+   * again, so a stale {@code current} cannot make this overwrite a rule someone else has since taken.
+   *
+   * @throws IllegalStateException when {@code current} is the default rule or owned by another Cell
+   * @throws IllegalArgumentException when {@code current} is not at the desired listener and priority
+   */
+  @Override
+  public ApplyResult apply(DesiredRule desired, Optional<ObservedRule> current) {
+    if (current.isEmpty()) return create(desired);
+    ObservedRule rule = current.get();
+    checkWritable(desired, rule.isDefault(), rule.owner());
+    checkSamePlace(desired, rule);
+    boolean satisfied = desired.isSatisfiedBy(rule);
+    if (satisfied && rule.owner().isPresent()) return new ApplyResult(rule.ruleArn(), Change.NONE);
+
+    Optional<String> liveOwner = Optional.ofNullable(owners(List.of(rule.ruleArn())).get(rule.ruleArn()));
+    checkWritable(desired, false, liveOwner);
+    boolean adopt = liveOwner.isEmpty();
+    if (adopt) {
+      client.addTags(b -> b.resourceArns(rule.ruleArn()).tags(ownerTag(desired.owner())));
+    }
+    if (!satisfied) {
+      client.modifyRule(b -> b.ruleArn(rule.ruleArn())
+          .conditions(Conditions.toSdk(desired.conditions()))
+          .actions(forward(desired.forwards())));
+    }
+    return new ApplyResult(rule.ruleArn(), adopt || !satisfied ? Change.MODIFIED : Change.NONE);
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) client.close();
+  }
+
+  private ApplyResult create(DesiredRule desired) {
+    Rule created = client.createRule(b -> b.listenerArn(desired.listenerArn())
+            .priority(desired.priority())
+            .conditions(Conditions.toSdk(desired.conditions()))
+            .actions(forward(desired.forwards()))
+            .tags(ownerTag(desired.owner())))
+        .rules().get(0);
+    return new ApplyResult(created.ruleArn(), Change.CREATED);
+  }
+
+  /** A caller that hands over the rule of another place has mixed up its observations. */
+  private static void checkSamePlace(DesiredRule desired, ObservedRule rule) {
+    if (!rule.listenerArn().equals(desired.listenerArn()) || rule.priority() != desired.priority()) {
+      throw new IllegalArgumentException("current rule " + rule.ruleArn() + " is at " + rule.listenerArn() + " priority "
+          + rule.priority() + ", not at the desired " + place(desired));
+    }
+  }
+
+  private static void checkWritable(DesiredRule desired, boolean isDefault, Optional<String> owner) {
+    if (isDefault) {
+      throw new IllegalStateException("refusing to touch the default rule of " + desired.listenerArn());
+    }
+    if (owner.isPresent() && !owner.get().equals(desired.owner())) {
+      throw new IllegalStateException("the rule at " + place(desired) + " is owned by " + owner.get()
+          + " (tag " + OWNER_TAG + "), not by " + desired.owner() + "; refusing to modify it");
+    }
+  }
+
+  private static String place(DesiredRule desired) {
+    return "listener " + desired.listenerArn() + " priority " + desired.priority();
+  }
+
+  /** Owner tag by rule ARN, for the rules that have one. */
+  private Map<String, String> owners(List<String> ruleArns) {
+    Map<String, String> owners = new HashMap<>();
+    for (int from = 0; from < ruleArns.size(); from += TAGS_PER_CALL) {
+      List<String> batch = ruleArns.subList(from, Math.min(from + TAGS_PER_CALL, ruleArns.size()));
+      for (TagDescription d : client.describeTags(b -> b.resourceArns(batch)).tagDescriptions()) {
+        d.tags().stream().filter(t -> OWNER_TAG.equals(t.key())).findFirst()
+            .ifPresent(t -> owners.put(d.resourceArn(), t.value()));
+      }
+    }
+    return owners;
+  }
+
+  private static Tag ownerTag(String owner) {
+    return Tag.builder().key(OWNER_TAG).value(owner).build();
+  }
+
+  private static boolean isDefault(Rule r) {
+    return Boolean.TRUE.equals(r.isDefault()) || DEFAULT_PRIORITY.equals(r.priority());
+  }
+
+  private static ObservedRule observed(String listenerArn, Rule r, Optional<String> owner) {
+    boolean isDefault = isDefault(r);
+    return new ObservedRule(r.ruleArn(), listenerArn, isDefault ? 0 : Integer.parseInt(r.priority()), isDefault,
+        owner, Conditions.fromSdk(r.conditions()), forwards(r.actions()));
+  }
+
+  /** The weights of the rule's forward action; empty when it ends in something else. */
+  private static List<TargetWeight> forwards(List<Action> actions) {
+    return actions.stream()
+        .filter(a -> a.type() == ActionTypeEnum.FORWARD)
+        .findFirst()
+        .map(Elbv2LoadBalancer::weights)
+        .orElse(List.of());
+  }
+
+  private static List<TargetWeight> weights(Action forward) {
+    ForwardActionConfig config = forward.forwardConfig();
+    if (config != null && config.hasTargetGroups()) {
+      return config.targetGroups().stream()
+          .map(t -> new TargetWeight(t.targetGroupArn(), t.weight() == null ? 1 : t.weight()))
+          .toList();
+    }
+    return forward.targetGroupArn() == null ? List.of() : List.of(new TargetWeight(forward.targetGroupArn(), SOLE_TARGET_WEIGHT));
+  }
+
+  /** Stickiness off: a canary shift must move clients, not only new ones. */
+  private static Action forward(List<TargetWeight> forwards) {
+    List<TargetGroupTuple> groups = forwards.stream()
+        .map(f -> TargetGroupTuple.builder().targetGroupArn(f.arn()).weight(f.weight()).build())
+        .toList();
+    return Action.builder().type(ActionTypeEnum.FORWARD)
+        .forwardConfig(f -> f.targetGroups(groups).targetGroupStickinessConfig(s -> s.enabled(false)))
+        .build();
+  }
+
+  /** {@link RuleConditions} to and from the API's condition list. */
+  static final class Conditions {
+    static final String HOST = "host-header";
+    static final String PATH = "path-pattern";
+    static final String METHOD = "http-request-method";
+    static final String SOURCE_IP = "source-ip";
+    static final String HEADER = "http-header";
+    static final String QUERY = "query-string";
+
+    private Conditions() {}
+
+    static List<RuleCondition> toSdk(RuleConditions c) {
+      List<RuleCondition> out = new ArrayList<>();
+      if (!c.hosts().isEmpty()) out.add(condition(HOST).hostHeaderConfig(h -> h.values(c.hosts())).build());
+      if (!c.pathPatterns().isEmpty()) out.add(condition(PATH).pathPatternConfig(p -> p.values(c.pathPatterns())).build());
+      if (!c.methods().isEmpty()) out.add(condition(METHOD).httpRequestMethodConfig(m -> m.values(c.methods())).build());
+      if (!c.sourceIps().isEmpty()) out.add(condition(SOURCE_IP).sourceIpConfig(s -> s.values(c.sourceIps())).build());
+      c.headers().forEach((name, values) ->
+          out.add(condition(HEADER).httpHeaderConfig(h -> h.httpHeaderName(name).values(values)).build()));
+      if (!c.queryStrings().isEmpty()) {
+        List<QueryStringKeyValuePair> pairs = c.queryStrings().entrySet().stream()
+            .map(e -> QueryStringKeyValuePair.builder().key(e.getKey().isEmpty() ? null : e.getKey()).value(e.getValue()).build())
+            .toList();
+        out.add(condition(QUERY).queryStringConfig(q -> q.values(pairs)).build());
+      }
+      return out;
+    }
+
+    static RuleConditions fromSdk(List<RuleCondition> conditions) {
+      List<String> hosts = new ArrayList<>();
+      List<String> paths = new ArrayList<>();
+      List<String> methods = new ArrayList<>();
+      List<String> sourceIps = new ArrayList<>();
+      TreeMap<String, List<String>> headers = new TreeMap<>();
+      TreeMap<String, String> queryStrings = new TreeMap<>();
+      for (RuleCondition c : conditions) {
+        switch (c.field() == null ? "" : c.field()) {
+          case HOST -> hosts.addAll(c.hostHeaderConfig() != null && c.hostHeaderConfig().hasValues()
+              ? c.hostHeaderConfig().values() : c.values());
+          case PATH -> paths.addAll(c.pathPatternConfig() != null && c.pathPatternConfig().hasValues()
+              ? c.pathPatternConfig().values() : c.values());
+          case METHOD -> { if (c.httpRequestMethodConfig() != null) methods.addAll(c.httpRequestMethodConfig().values()); }
+          case SOURCE_IP -> { if (c.sourceIpConfig() != null) sourceIps.addAll(c.sourceIpConfig().values()); }
+          case HEADER -> {
+            if (c.httpHeaderConfig() != null) {
+              headers.computeIfAbsent(c.httpHeaderConfig().httpHeaderName(), k -> new ArrayList<>())
+                  .addAll(c.httpHeaderConfig().values());
+            }
+          }
+          case QUERY -> {
+            if (c.queryStringConfig() != null) {
+              c.queryStringConfig().values().forEach(p -> queryStrings.put(p.key() == null ? "" : p.key(), p.value()));
+            }
+          }
+          default -> { } // a field newer than this code: not expressible, so not compared
+        }
+      }
+      return new RuleConditions(hosts, paths, methods, sourceIps, headers, queryStrings);
+    }
+
+    private static RuleCondition.Builder condition(String field) {
+      return RuleCondition.builder().field(field);
+    }
+  }
+}

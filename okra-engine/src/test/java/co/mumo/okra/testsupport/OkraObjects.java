@@ -1,0 +1,106 @@
+package co.mumo.okra.testsupport;
+
+import co.mumo.okra.api.AWSTargetGroup;
+import co.mumo.okra.api.Cell;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Creates Okra and Argo objects in a test API server, and plays the Argo Rollouts controller. */
+public final class OkraObjects {
+  public static final ResourceDefinitionContext ANALYSIS_RUN = argo("AnalysisRun", "analysisruns");
+  public static final ResourceDefinitionContext ANALYSIS_TEMPLATE = argo("AnalysisTemplate", "analysistemplates");
+  public static final ResourceDefinitionContext EXPERIMENT = argo("Experiment", "experiments");
+
+  private final KubernetesClient client;
+
+  public OkraObjects(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** A Cell from YAML; {@code %s} placeholders are filled from {@code args}. */
+  public Cell cell(String namespace, String yaml, Object... args) {
+    Cell cell = Serialization.unmarshal(yaml.formatted(args), Cell.class);
+    cell.getMetadata().setNamespace(namespace);
+    return client.resources(Cell.class).inNamespace(namespace).resource(cell).create();
+  }
+
+  /** The standard web Cell of the tests: host example.com, selector role=web, the given steps (YAML list items). */
+  public Cell webCell(String namespace, String listenerArn, int priority, String stepsYaml) {
+    return cell(namespace, """
+        apiVersion: okra.mumo.co/v1alpha1
+        kind: Cell
+        metadata:
+          name: web
+        spec:
+          ingress:
+            type: AWSApplicationLoadBalancer
+            awsApplicationLoadBalancer:
+              listenerARN: %s
+              listener:
+                rule:
+                  priority: %d
+                  hosts: [example.com]
+                  forward: {}
+              targetGroupSelector:
+                matchLabels:
+                  role: web
+          updateStrategy:
+            type: Canary
+            canary:
+              steps:
+        %s
+        """, listenerArn, priority, stepsYaml.indent(8));
+  }
+
+  public AWSTargetGroup targetGroup(String namespace, String name, String arn, String version) {
+    Map<String, String> labels = new HashMap<>();
+    labels.put("role", "web");
+    if (version != null) labels.put("okra.mumo.co/version", version);
+    AWSTargetGroup tg = new AWSTargetGroup();
+    tg.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels).build());
+    tg.setSpec(new AWSTargetGroup.Spec());
+    tg.getSpec().arn = arn;
+    return client.resources(AWSTargetGroup.class).inNamespace(namespace).resource(tg).create();
+  }
+
+  public void deleteTargetGroup(String namespace, String name) {
+    client.resources(AWSTargetGroup.class).inNamespace(namespace).withName(name).delete();
+  }
+
+  /** An AnalysisTemplate with one Prometheus metric and the given argument names (no defaults). */
+  public void analysisTemplate(String namespace, String name, String... args) {
+    GenericKubernetesResource t = new GenericKubernetesResource();
+    t.setApiVersion("argoproj.io/v1alpha1");
+    t.setKind("AnalysisTemplate");
+    t.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("args", List.of(args).stream().map(a -> Map.of("name", a)).toList());
+    spec.put("metrics", List.of(Map.of("name", "success-rate", "successCondition", "result[0] >= 0.95",
+        "provider", Map.of("prometheus", Map.of("address", "http://prometheus:9090", "query", "up")))));
+    t.setAdditionalProperty("spec", spec);
+    client.genericKubernetesResources(ANALYSIS_TEMPLATE).inNamespace(namespace).resource(t).create();
+  }
+
+  public List<GenericKubernetesResource> analysisRuns(String namespace) {
+    return client.genericKubernetesResources(ANALYSIS_RUN).inNamespace(namespace).list().getItems();
+  }
+
+  /** Plays Argo Rollouts' controller: sets the phase of a run. */
+  public void setPhase(ResourceDefinitionContext kind, String namespace, String name, String phase) {
+    GenericKubernetesResource r = client.genericKubernetesResources(kind).inNamespace(namespace).withName(name).get();
+    r.setAdditionalProperty("status", Map.of("phase", phase, "message", "set by the test"));
+    client.genericKubernetesResources(kind).inNamespace(namespace).resource(r).update();
+  }
+
+  private static ResourceDefinitionContext argo(String kind, String plural) {
+    return new ResourceDefinitionContext.Builder().withGroup("argoproj.io").withVersion("v1alpha1").withKind(kind)
+        .withPlural(plural).withNamespaced(true).build();
+  }
+}

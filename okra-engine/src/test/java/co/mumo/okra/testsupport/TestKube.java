@@ -1,0 +1,34 @@
+package co.mumo.okra.testsupport;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Kubernetes API for integration tests, with a kubeconfig file so that child processes (the
+ * runner jar) can reach it too. Every test takes a fresh namespace, so one server serves a class.
+ */
+public interface TestKube extends AutoCloseable {
+  AtomicInteger NAMESPACES = new AtomicInteger();
+
+  KubernetesClient client();
+
+  /** A kubeconfig file for this API server, for processes started by the test. */
+  Path kubeconfig();
+
+  /** Creates a namespace no other test uses. */
+  default String freshNamespace(String prefix) {
+    String name = prefix + "-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+    client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    return name;
+  }
+
+  @Override
+  void close();
+
+  /** The API server the integration tests run against. */
+  static TestKube start() {
+    return MockKube.start();
+  }
+}
