@@ -27,8 +27,16 @@ public interface TestKube extends AutoCloseable {
   @Override
   void close();
 
-  /** The API server the integration tests run against. */
+  /**
+   * The API server the integration tests run against: a real kube-apiserver (shared by the test
+   * JVM). A missing binary fails the test with instructions; it never skips.
+   */
   static TestKube start() {
+    return RealKube.shared();
+  }
+
+  /** fabric8's mock server, for the rare test that needs something a real server cannot give. */
+  static TestKube mock() {
     return MockKube.start();
   }
 }
