@@ -28,6 +28,10 @@ public final class OkraRunner implements Runnable {
   }
 
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"))) {
+      // Read by slf4j-simple when the first logger is made, which has not happened yet.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+    }
     CommandLine cli = new CommandLine(new OkraRunner());
     cli.setOut(out).setErr(err);
     cli.setExecutionExceptionHandler(OkraRunner::handle);

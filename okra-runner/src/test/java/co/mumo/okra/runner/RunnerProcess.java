@@ -1,0 +1,76 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.testsupport.AwsFixture;
+import co.mumo.okra.testsupport.MotoServer;
+import co.mumo.okra.testsupport.TestKube;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The shaded runner jar as a separate process, pointed at the test API server and moto. */
+final class RunnerProcess {
+  private final Process process;
+  private final Path output;
+
+  private RunnerProcess(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  static Path jar() {
+    String jar = System.getProperty("okra.runner.jar");
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException("the shaded runner jar is missing (" + jar + "): run the tests with `mvn verify`, "
+          + "which packages okra-runner/target/okra-runner.jar first");
+    }
+    return Path.of(jar);
+  }
+
+  static RunnerProcess start(TestKube kube, MotoServer moto, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--kubeconfig", kube.kubeconfig().toString(), "--region", AwsFixture.REGION.id(),
+        "--aws-endpoint-url", moto.endpoint().toString()));
+    try {
+      Path output = Files.createTempFile("okra-runner", ".out");
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+      pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
+      pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
+      pb.environment().remove("AWS_PROFILE");
+      return new RunnerProcess(pb.start(), output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs to the end (at most {@code seconds}) and returns the exit code. */
+  int waitFor(int seconds) {
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("okra-runner did not finish in " + seconds + "s; output:\n" + output());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  String output() {
+    try {
+      return Files.readString(output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
