@@ -88,7 +88,7 @@ public final class CellDecider {
       Version st = stable.get();
       int order = t.compareTo(st);
       if (order == 0) {
-        if (s.rollingOut() && !s.desired().get().sameAs(st)) {
+        if (inFlight(s) && !s.desired().get().sameAs(st)) {
           Version gone = s.desired().get();
           return settle(s, st, Phase.Succeeded, Reasons.FELL_BACK, "version " + gone + " is no longer complete ("
               + inventory.of(gone).size() + " of " + cell.replicas() + " target groups) or blocked: traffic back to " + st);
@@ -109,6 +109,11 @@ public final class CellDecider {
         return promote(s, t, cell.pinnedVersion().isPresent() ? Reasons.MANUAL_ROLLBACK : Reasons.FELL_BACK, why);
       }
       return rollout(s, st, t);
+    }
+
+    /** A rollout is in flight, also when the last pass found the Cell Invalid (which keeps the step it was at). */
+    private static boolean inFlight(RolloutState s) {
+      return s.rollingOut() || (s.phase() == Phase.Invalid && s.desired().isPresent() && s.stepIndex().isPresent());
     }
 
     /** A rule at our priority that someone else owns is an error, never a takeover. */
@@ -155,14 +160,14 @@ public final class CellDecider {
                 + DesiredRule.MAX_TARGET_GROUPS)));
       }
       String message = "";
-      boolean sameRollout = s.rollingOut() && s.desired().get().sameAs(canary);
+      boolean sameRollout = inFlight(s) && s.desired().get().sameAs(canary);
       if (!sameRollout) {
-        if (s.rollingOut()) message = "newer version " + canary + " replaces the rollout of " + s.desired().get() + "; ";
+        if (inFlight(s)) message = "newer version " + canary + " replaces the rollout of " + s.desired().get() + "; ";
         s = startRollout(s, stable, canary);
       } else if (!s.stepsHash().equals(Optional.of(cell.stepsHash()))) {
         message = "the steps changed: starting them again; ";
         s = new RolloutState(Phase.Progressing, s.stable(), s.desired(), Optional.of(0), Optional.of(now),
-            Optional.of(cell.stepsHash()), s.rolloutId(), s.pausedByUser(), s.abortRequested(), Optional.empty());
+            Optional.of(cell.stepsHash()), Optional.of(rolloutId(canary, now)), s.pausedByUser(), s.abortRequested(), s.failure());
       }
       if (s.abortRequested().isPresent()) {
         return fail(s, stableGroups, canaryGroups, "aborted by user: " + s.abortRequested().get());
@@ -176,7 +181,8 @@ public final class CellDecider {
 
     private RolloutState startRollout(RolloutState s, Version stable, Version canary) {
       return new RolloutState(Phase.Progressing, Optional.of(stable), Optional.of(canary), Optional.of(0), Optional.of(now),
-          Optional.of(cell.stepsHash()), Optional.of(rolloutId(canary, now)), false, Optional.empty(), Optional.empty());
+          Optional.of(cell.stepsHash()), Optional.of(rolloutId(canary, now)), false, Optional.empty(),
+          s.failure().filter(f -> !f.blocklisted()));
     }
 
     /** Works through the steps from the recorded one for as long as each is already complete. */
@@ -186,6 +192,7 @@ public final class CellDecider {
       String rolloutId = s.rolloutId().orElseThrow();
       Version canary = s.desired().orElseThrow();
       int i = s.stepIndex().orElse(0);
+      s = s.withPhase(Phase.Progressing);
       while (true) {
         if (i >= steps.size()) {
           return promote(s, canary, Reasons.ROLLOUT_COMPLETE, prefix + "all " + steps.size() + " steps passed: " + canary + " is stable");
@@ -297,14 +304,14 @@ public final class CellDecider {
 
     /** {@code version} gets everything now, without steps. */
     private Plan promote(RolloutState s, Version version, String reason, String message) {
-      List<Weights.Share> shares = Weights.split(List.of(), inventory.of(version), 100);
+      List<Weights.Share> shares = Weights.split(inventory.of(version), List.of(), 0);
       Optional<RolloutState.Failure> failure = s.failure().filter(f -> !f.version().sameAs(version) && blocked.containsKey(f.version()));
       return plan(RolloutState.settled(Phase.Succeeded, version, failure), shares, reason, message, Optional.empty(), Optional.empty());
     }
 
     private Plan settle(RolloutState s, Version version, Phase phase, String reason, String message) {
-      List<Weights.Share> shares = Weights.split(List.of(), inventory.of(version), 100);
-      Optional<RolloutState.Failure> failure = phase == Phase.Failed ? s.failure() : Optional.empty();
+      List<Weights.Share> shares = Weights.split(inventory.of(version), List.of(), 0);
+      Optional<RolloutState.Failure> failure = phase == Phase.Failed ? s.failure() : s.failure().filter(f -> !f.blocklisted());
       return plan(RolloutState.settled(phase, version, failure), shares, reason, message, Optional.empty(), Optional.empty());
     }
 
@@ -331,6 +338,12 @@ public final class CellDecider {
 
     private Plan plan(RolloutState s, List<Weights.Share> shares, String reason, String message, Optional<Duration> requeue,
                       Optional<Instant> pauseEnds) {
+      if (shares.size() > DesiredRule.MAX_TARGET_GROUPS) {
+        return invalid(Reasons.TOO_MANY_TARGET_GROUPS, List.of(new FieldError("spec.ingress.awsApplicationLoadBalancer.targetGroupSelector",
+            "sending traffic to " + shares.stream().map(sh -> sh.group().version()).distinct().map(Version::toString)
+                .collect(Collectors.joining(" and ")) + " needs " + shares.size()
+                + " target groups in one forward action; ALB allows " + DesiredRule.MAX_TARGET_GROUPS)));
+      }
       DesiredRule rule = rule(shares);
       boolean synced = o.rule().map(rule::isSatisfiedBy).orElse(false);
       if (!synced) {
@@ -347,7 +360,10 @@ public final class CellDecider {
         return new CellCondition(Reasons.TRAFFIC_SYNCED, false, Reasons.APPLYING, "creating the listener rule at priority " + cell.priority());
       }
       ObservedRule r = o.rule().get();
-      boolean drift = DesiredRule.sameForwards(o.previousWeights(), rule.forwards()) || !r.conditions().sameAs(rule.conditions());
+      // Drift: the rule is not what the Cell wanted when it last looked (a hand edit), whether or not it wants
+      // something new now. With nothing wanted before (first pass, adoption) it is only applying.
+      boolean drift = (!o.previousWeights().isEmpty() && !DesiredRule.sameForwards(o.previousWeights(), r.forwards()))
+          || !r.conditions().sameAs(rule.conditions());
       return drift
           ? new CellCondition(Reasons.TRAFFIC_SYNCED, false, Reasons.DRIFT, "the rule was changed outside Okra (found "
               + describe(r.forwards()) + ", want " + describe(rule.forwards()) + "): re-applying")

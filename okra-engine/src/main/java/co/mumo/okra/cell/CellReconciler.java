@@ -106,8 +106,23 @@ public final class CellReconciler {
       LOG.info("cell={} another runner updated the Cell first; this pass changed nothing", key);
       return new PassResult(key, Outcome.CONFLICT, phase, status, Optional.of(plan), List.of());
     }
+    if (plan.actions().stream().anyMatch(a -> a instanceof Action.ApplyRule) && superseded(recorded)) {
+      LOG.info("cell={} another runner moved the Cell on right after this pass recorded it; leaving the rule to it", key);
+      return new PassResult(key, Outcome.CONFLICT, phase, status, Optional.of(plan), List.of());
+    }
     List<String> done = act(recorded, def, observed, plan);
     return new PassResult(key, phase == Phase.Invalid ? Outcome.INVALID : Outcome.CHANGED, phase, status, Optional.of(plan), done);
+  }
+
+  /**
+   * ALB writes cannot be made conditional, so just before one we check that our status write is
+   * still the latest: a runner that stalled after recording must not apply weights that a faster
+   * runner has already moved past. This narrows the window to one GET; it cannot close it.
+   */
+  private boolean superseded(Cell recorded) {
+    String ours = recorded.getMetadata().getResourceVersion();
+    return store.cell(recorded.getMetadata().getNamespace(), recorded.getMetadata().getName())
+        .map(latest -> ours != null && !ours.equals(latest.getMetadata().getResourceVersion())).orElse(true);
   }
 
   private Observed observe(Cell cell, CellDefinition def, Map<String, List<ObservedRule>> rulesByListener) {

@@ -1,0 +1,233 @@
+package co.mumo.okra.cell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.mumo.okra.alb.DesiredRule;
+import co.mumo.okra.alb.Elbv2LoadBalancer;
+import co.mumo.okra.alb.LoadBalancer;
+import co.mumo.okra.alb.ObservedRule;
+import co.mumo.okra.alb.TargetWeight;
+import co.mumo.okra.analysis.ArgoAnalyses;
+import co.mumo.okra.api.Cell;
+import co.mumo.okra.cell.CellReconciler.Options;
+import co.mumo.okra.cell.CellReconciler.Outcome;
+import co.mumo.okra.cell.CellReconciler.PassResult;
+import co.mumo.okra.kube.ClusterStore;
+import co.mumo.okra.kube.Fabric8ClusterStore;
+import co.mumo.okra.testsupport.AwsFixture;
+import co.mumo.okra.testsupport.MotoServer;
+import co.mumo.okra.testsupport.OkraObjects;
+import co.mumo.okra.testsupport.TestKube;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runners racing on one Cell, against a real kube-apiserver (the mock server accepts stale status
+ * writes, so these tests mean nothing there): a decision taken on a stale read changes nothing, and
+ * many concurrent runners apply every step once, in order.
+ */
+class CellRaceIT {
+  private static final int PRIORITY = 30;
+  private static TestKube kube;
+  private static AwsFixture aws;
+
+  private OkraObjects objects;
+  private String ns;
+  private AwsFixture.Alb alb;
+
+  @BeforeAll
+  static void servers() {
+    kube = TestKube.start();
+    aws = new AwsFixture(MotoServer.shared().endpoint());
+  }
+
+  @AfterAll
+  static void stop() {
+    aws.close();
+    kube.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    ns = kube.freshNamespace("race");
+    objects = new OkraObjects(kube.client());
+    alb = aws.createAlb(2);
+    objects.analysisTemplate(ns, "success-rate");
+  }
+
+  @Test
+  void aPassDecidedOnAStaleReadWritesNothing() {
+    objects.webCell(ns, alb.listenerArn(), PRIORITY, "- setWeight: 20\n- setWeight: 60\n");
+    objects.targetGroup(ns, "web-1", alb.targetGroupArns().get(0), "1.0.0");
+    reconciler(new Fabric8ClusterStore(kube.client())).reconcile(ns, "web", new Options(false));
+    objects.targetGroup(ns, "web-2", alb.targetGroupArns().get(1), "2.0.0");
+
+    Cell stale = kube.client().resources(Cell.class).inNamespace(ns).withName("web").get();
+    PassResult winner = reconciler(new Fabric8ClusterStore(kube.client())).reconcile(ns, "web", new Options(false));
+    assertThat(winner.outcome()).isEqualTo(Outcome.CHANGED);
+    Map<String, Integer> afterWinner = aws.weightsOf(alb.listenerArn(), PRIORITY);
+    assertThat(afterWinner).containsValues(80, 20);
+
+    aws.calls().reset();
+    PassResult loser = reconciler(staleStore(stale)).reconcile(ns, "web", new Options(false));
+    assertThat(loser.outcome()).isEqualTo(Outcome.CONFLICT);
+    assertThat(aws.calls().writes()).isZero();
+    assertThat(aws.weightsOf(alb.listenerArn(), PRIORITY)).isEqualTo(afterWinner);
+    Cell now = kube.client().resources(Cell.class).inNamespace(ns).withName("web").get();
+    assertThat(now.getStatus().rolloutId).isEqualTo(winner.status().rolloutId);
+  }
+
+  @Test
+  void eightConcurrentRunnersApplyEveryStepOnceAndInOrder() throws Exception {
+    String tg1 = alb.targetGroupArns().get(0);
+    String tg2 = alb.targetGroupArns().get(1);
+    objects.webCell(ns, alb.listenerArn(), PRIORITY, """
+        - setWeight: 10
+        - setWeight: 30
+        - analysis:
+            templates:
+            - templateName: success-rate
+        - setWeight: 60
+        - setWeight: 90
+        """);
+    objects.targetGroup(ns, "web-1", tg1, "1.0.0");
+    reconciler(new Fabric8ClusterStore(kube.client())).reconcile(ns, "web", new Options(false));
+    objects.targetGroup(ns, "web-2", tg2, "2.0.0");
+
+    List<Map<String, Integer>> seen = new CopyOnWriteArrayList<>();
+    AtomicBoolean done = new AtomicBoolean();
+    Map<Outcome, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> runsCreated = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    pool.submit(() -> watch(seen, done));
+    pool.submit(() -> playArgo(done));
+    List<Map<String, Integer>> applied = new CopyOnWriteArrayList<>();
+    LoadBalancer recording = recording(new Elbv2LoadBalancer(aws.elbv2()), applied);
+    List<Future<?>> runners = new java.util.ArrayList<>();
+    for (int r = 0; r < 8; r++) {
+      CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(kube.client()), recording,
+          new ArgoAnalyses(kube.client()), Clock.systemUTC());
+      runners.add(pool.submit(() -> {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!done.get() && Instant.now().isBefore(deadline)) {
+          PassResult result = reconciler.reconcile(ns, "web", new Options(false));
+          outcomes.computeIfAbsent(result.outcome(), k -> new AtomicInteger()).incrementAndGet();
+          result.done().stream().filter(d -> d.startsWith("started AnalysisRun"))
+              .forEach(d -> runsCreated.computeIfAbsent(d, k -> new AtomicInteger()).incrementAndGet());
+          if (result.phase() == Phase.Succeeded && result.outcome() == Outcome.UNCHANGED) done.set(true);
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : runners) f.get(90, TimeUnit.SECONDS);
+    done.set(true);
+    pool.shutdown();
+    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(200);
+
+    System.out.printf("race: 8 runners, outcomes %s, rule writes %d, weight sets seen by polling %d%n",
+        outcomes, applied.size(), seen.size());
+    List<Map<String, Integer>> plan = List.of(Map.of(tg1, 90, tg2, 10), Map.of(tg1, 70, tg2, 30),
+        Map.of(tg1, 40, tg2, 60), Map.of(tg1, 10, tg2, 90), Map.of(tg2, 100));
+    assertThat(collapse(applied)).as("every weight set written to the ALB, in order").isEqualTo(plan);
+    assertThat(plan).as("polling saw no weight set outside the plan, none out of order").containsSubsequence(
+        seen.subList(1, seen.size()));
+    assertThat(runsCreated).as("the analysis step ran exactly once").hasSize(1)
+        .allSatisfy((k, v) -> assertThat(v.get()).isEqualTo(1));
+    assertThat(objects.analysisRuns(ns)).hasSize(1);
+    Cell cell = kube.client().resources(Cell.class).inNamespace(ns).withName("web").get();
+    assertThat(cell.getStatus().phase).isEqualTo("Succeeded");
+    assertThat(cell.getStatus().stableVersion).isEqualTo("2.0.0");
+  }
+
+  /** Consecutive repeats are one write as far as traffic is concerned. */
+  private static List<Map<String, Integer>> collapse(List<Map<String, Integer>> writes) {
+    List<Map<String, Integer>> out = new java.util.ArrayList<>();
+    for (Map<String, Integer> w : writes) if (out.isEmpty() || !out.get(out.size() - 1).equals(w)) out.add(w);
+    return out;
+  }
+
+  /** Records the weights of every rule write that changed something, in the order the ALB got them. */
+  private static LoadBalancer recording(LoadBalancer real, List<Map<String, Integer>> applied) {
+    return new LoadBalancer() {
+      @Override
+      public List<ObservedRule> rules(String listenerArn) {
+        return real.rules(listenerArn);
+      }
+
+      @Override
+      public synchronized ApplyResult apply(DesiredRule desired, Optional<ObservedRule> current) {
+        ApplyResult result = real.apply(desired, current);
+        if (result.change() != Change.NONE) {
+          applied.add(desired.forwards().stream().collect(java.util.stream.Collectors.toMap(TargetWeight::arn, TargetWeight::weight)));
+        }
+        return result;
+      }
+    };
+  }
+
+  private void watch(List<Map<String, Integer>> seen, AtomicBoolean done) {
+    while (!done.get()) {
+      Map<String, Integer> now = aws.weightsOf(alb.listenerArn(), PRIORITY);
+      if (!now.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now))) seen.add(now);
+      sleep(20);
+    }
+  }
+
+  private void playArgo(AtomicBoolean done) {
+    while (!done.get()) {
+      for (GenericKubernetesResource run : objects.analysisRuns(ns)) {
+        if (run.getAdditionalProperties().get("status") == null) {
+          objects.setPhase(OkraObjects.ANALYSIS_RUN, ns, run.getMetadata().getName(), "Successful");
+        }
+      }
+      sleep(100);
+    }
+  }
+
+  private CellReconciler reconciler(ClusterStore store) {
+    return new CellReconciler(store, new Elbv2LoadBalancer(aws.elbv2()), new ArgoAnalyses(kube.client()), Clock.systemUTC());
+  }
+
+  /** A store whose reads of the Cell return an old copy, as a slow runner would have. */
+  private ClusterStore staleStore(Cell stale) {
+    ClusterStore real = new Fabric8ClusterStore(kube.client());
+    String json = Serialization.asJson(stale);
+    return (ClusterStore) Proxy.newProxyInstance(ClusterStore.class.getClassLoader(), new Class<?>[] {ClusterStore.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("cell")) return Optional.of(Serialization.unmarshal(json, Cell.class));
+          try {
+            return method.invoke(real, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
