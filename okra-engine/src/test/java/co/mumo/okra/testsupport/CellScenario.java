@@ -8,6 +8,7 @@ import co.mumo.okra.alb.RuleConditions;
 import co.mumo.okra.alb.TargetWeight;
 import co.mumo.okra.cell.Action;
 import co.mumo.okra.cell.CellDecider;
+import co.mumo.okra.cell.CellControl;
 import co.mumo.okra.cell.CellDefinition;
 import co.mumo.okra.cell.ChildRun;
 import co.mumo.okra.cell.Durations;
@@ -527,7 +528,7 @@ public final class CellScenario {
    * The runner and the world, simulated: the recorded state is the plan's, the rule is the plan's once
    * applied, BlockVersion entries land in the blocklist, started runs appear Running and then reach the
    * outcome {@link #outcome} gives them, and the clock moves by the plan's requeue (1s when none).
-   * A human promote on a Paused plan moves on to the next step when {@link #promoteWhenPaused()} is set.
+   * A human promote ({@link CellControl#promote}) on a quiet Paused plan when {@link #promoteWhenPaused()} is set.
    */
   public static final class Simulation {
     private final CellScenario sc;
@@ -576,13 +577,12 @@ public final class CellScenario {
         Observed o = sc.observed();
         Plan plan = sc.decide();
         passes.add(new Pass(passes.size(), sc.now, o, plan));
-        boolean quiet = plan.actions().isEmpty() && runs.values().stream().noneMatch(r -> r.phase() == RunPhase.RUNNING);
-        if (quiet && !plan.state().rollingOut()) return this;
+        if (plan.actions().isEmpty() && !plan.state().rollingOut()) return this;
         if (plan.state().phase() == Phase.Invalid) return this;
+        boolean quiet = plan.actions().isEmpty() && runs.values().stream().noneMatch(r -> r.phase() == RunPhase.RUNNING);
         if (plan.state().phase() == Phase.Paused && quiet) {
           if (!promoteWhenPaused) return this;
-          RolloutState s = plan.state();
-          sc.state(s.atStep(s.stepIndex().orElseThrow() + 1, sc.now).withPhase(Phase.Progressing));
+          sc.state(CellControl.promote(plan.state(), sc.definition().steps().size(), false, sc.now));
         } else {
           sc.state(plan.state());
         }
