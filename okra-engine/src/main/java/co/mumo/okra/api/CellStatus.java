@@ -29,6 +29,8 @@ public class CellStatus {
   public Boolean pausedByUser;
   /** Set by {@code okra-runner cell abort}: the next pass rolls back and blocks the version. */
   public String abortRequested;
+  /** Set by {@code cell promote} while the background analysis is Inconclusive: go on despite it. */
+  public Boolean backgroundAnalysisAccepted;
   public Failure failure;
   /** The forward weights this Cell wants on the rule now. */
   public List<TargetGroupWeight> targetGroups;

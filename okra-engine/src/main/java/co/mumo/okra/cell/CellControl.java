@@ -12,7 +12,19 @@ public final class CellControl {
 
   /** Moves past the current step (a pause, an inconclusive analysis); {@code full} skips every remaining step. */
   public static RolloutState promote(RolloutState s, int stepCount, boolean full, Instant now) {
+    return promote(s, stepCount, full, now, null);
+  }
+
+  /**
+   * As above, knowing why the rollout is paused ({@code pauseReason}, the Progressing condition's
+   * reason): an inconclusive background analysis is accepted instead of skipping a step, since the
+   * step the rollout stands at has not been worked on yet.
+   */
+  public static RolloutState promote(RolloutState s, int stepCount, boolean full, Instant now, String pauseReason) {
     requireRollout(s, "promote");
+    if (!full && Reasons.BACKGROUND_INCONCLUSIVE.equals(pauseReason)) {
+      return s.withBackgroundAccepted(true).withPhase(Phase.Progressing).withPausedByUser(false);
+    }
     int next = full ? stepCount : Math.min(stepCount, s.stepIndex().get() + 1);
     return s.atStep(next, now).withPhase(Phase.Progressing).withPausedByUser(false);
   }

@@ -90,10 +90,15 @@ public final class CellDecider {
       if (order == 0) {
         if (inFlight(s) && !s.desired().get().sameAs(st)) {
           Version gone = s.desired().get();
+          if (cell.pinnedVersion().isPresent()) {
+            return settle(s, st, Phase.Succeeded, Reasons.MANUAL_ROLLBACK, "spec.version pins " + st
+                + ": the rollout of " + gone + " stopped, traffic back to " + st);
+          }
           return settle(s, st, Phase.Succeeded, Reasons.FELL_BACK, "version " + gone + " is no longer complete ("
               + inventory.of(gone).size() + " of " + cell.replicas() + " target groups) or blocked: traffic back to " + st);
         }
-        if (s.phase() == Phase.Failed && s.failure().isPresent()) {
+        // Invalid in between (a bad edit, a missing template) does not forget a failure.
+        if ((s.phase() == Phase.Failed || s.phase() == Phase.Invalid) && s.failure().isPresent()) {
           RolloutState.Failure f = s.failure().get();
           return settle(s, st, Phase.Failed, Reasons.ROLLED_BACK,
               "rollout of " + f.version() + " failed: " + f.cause() + "; " + st + " has 100%. "
@@ -167,7 +172,7 @@ public final class CellDecider {
       } else if (!s.stepsHash().equals(Optional.of(cell.stepsHash()))) {
         message = "the steps changed: starting them again; ";
         s = new RolloutState(Phase.Progressing, s.stable(), s.desired(), Optional.of(0), Optional.of(now),
-            Optional.of(cell.stepsHash()), Optional.of(rolloutId(canary, now)), s.pausedByUser(), s.abortRequested(), s.failure());
+            Optional.of(cell.stepsHash()), Optional.of(rolloutId(canary, now)), s.pausedByUser(), s.abortRequested(), s.failure(), false);
       }
       if (s.abortRequested().isPresent()) {
         return fail(s, stableGroups, canaryGroups, "aborted by user: " + s.abortRequested().get());
@@ -182,7 +187,7 @@ public final class CellDecider {
     private RolloutState startRollout(RolloutState s, Version stable, Version canary) {
       return new RolloutState(Phase.Progressing, Optional.of(stable), Optional.of(canary), Optional.of(0), Optional.of(now),
           Optional.of(cell.stepsHash()), Optional.of(rolloutId(canary, now)), false, Optional.empty(),
-          s.failure().filter(f -> !f.blocklisted()));
+          s.failure().filter(f -> !f.blocklisted()), false);
     }
 
     /** Works through the steps from the recorded one for as long as each is already complete. */
@@ -253,7 +258,8 @@ public final class CellDecider {
       return switch (run.phase()) {
         case FAILED, ERROR -> Optional.of(fail(s, stableGroups, canaryGroups,
             "background analysis " + name + " " + run.phase().argoName() + suffix(run.message())));
-        case INCONCLUSIVE -> Optional.of(progressing(s.withPhase(Phase.Paused), shares, Reasons.ANALYSIS_INCONCLUSIVE,
+        case INCONCLUSIVE -> s.backgroundAccepted() ? Optional.empty()
+            : Optional.of(progressing(s.withPhase(Phase.Paused), shares, Reasons.BACKGROUND_INCONCLUSIVE,
             prefix + "background analysis " + name + " is Inconclusive: `okra-runner cell promote` to go on, `cell abort` to roll back",
             Optional.empty(), Optional.empty()));
         default -> Optional.empty();
@@ -295,7 +301,7 @@ public final class CellDecider {
       actions.add(new Action.BlockVersion(canary, cause));
       List<Weights.Share> shares = Weights.split(stableGroups, stableGroups.isEmpty() ? canaryGroups : List.of(), 0);
       RolloutState failed = new RolloutState(Phase.Failed, s.stable(), s.desired(), Optional.empty(), Optional.empty(),
-          Optional.empty(), s.rolloutId(), false, Optional.empty(), Optional.of(new RolloutState.Failure(canary, cause, now, false)));
+          Optional.empty(), s.rolloutId(), false, Optional.empty(), Optional.of(new RolloutState.Failure(canary, cause, now, false)), false);
       String message = stableGroups.isEmpty()
           ? "rollout of " + canary + " failed: " + cause + "; no stable target group is left to roll back to"
           : "rollout of " + canary + " failed: " + cause + "; traffic rolled back to " + s.stable().get() + " and " + canary + " blocked";

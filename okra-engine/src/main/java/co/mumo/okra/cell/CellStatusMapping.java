@@ -20,7 +20,8 @@ public final class CellStatusMapping {
             instant(f.at).orElse(Instant.EPOCH), Boolean.TRUE.equals(f.blocklisted))));
     return new RolloutState(Phase.parse(s.phase), Version.tryParse(s.stableVersion), Version.tryParse(s.desiredVersion),
         Optional.ofNullable(s.currentStepIndex), instant(s.currentStepStartedAt), Optional.ofNullable(s.stepsHash),
-        Optional.ofNullable(s.rolloutId), Boolean.TRUE.equals(s.pausedByUser), Optional.ofNullable(s.abortRequested), failure);
+        Optional.ofNullable(s.rolloutId), Boolean.TRUE.equals(s.pausedByUser), Optional.ofNullable(s.abortRequested), failure,
+        Boolean.TRUE.equals(s.backgroundAnalysisAccepted));
   }
 
   /** {@code old} with the step machine's fields replaced by {@code r}; used by the human commands. */
@@ -36,6 +37,7 @@ public final class CellStatusMapping {
     s.rolloutId = r.rolloutId().orElse(null);
     s.pausedByUser = r.pausedByUser() ? Boolean.TRUE : null;
     s.abortRequested = r.abortRequested().orElse(null);
+    s.backgroundAnalysisAccepted = r.backgroundAccepted() ? Boolean.TRUE : null;
     s.failure = r.failure().map(CellStatusMapping::failure).orElse(null);
     s.lastSyncTime = now.toString();
     return s;
@@ -79,6 +81,7 @@ public final class CellStatusMapping {
     s.pauseEndsAt = plan.pauseEndsAt().map(Instant::toString).orElse(null);
     s.pausedByUser = r.pausedByUser() ? Boolean.TRUE : null;
     s.abortRequested = r.abortRequested().orElse(null);
+    s.backgroundAnalysisAccepted = r.backgroundAccepted() ? Boolean.TRUE : null;
     s.failure = r.failure().map(CellStatusMapping::failure).orElse(null);
     if (plan.rule().isPresent()) {
       s.targetGroups = plan.weights().stream().map(sh -> {

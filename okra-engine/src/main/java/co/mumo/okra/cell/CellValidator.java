@@ -121,8 +121,9 @@ public final class CellValidator {
         if (bg != null) {
           String path = "spec.updateStrategy.canary.analysis";
           int starting = bg.startingStep == null ? 0 : bg.startingStep;
-          if (starting < 0 || starting > raw.size()) {
-            error(path + ".startingStep", "must be 0.." + raw.size() + ", got " + starting);
+          int last = Math.max(0, raw.size() - 1);
+          if (starting < 0 || starting > last) {
+            error(path + ".startingStep", "must be 0.." + last + " (the index of a step), got " + starting);
           }
           background = analysis(path, bg).map(a -> new Step.Background(a, starting));
         }

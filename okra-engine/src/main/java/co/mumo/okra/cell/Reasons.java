@@ -20,6 +20,7 @@ public final class Reasons {
   public static final String PAUSED_FOR_PROMOTION = "PausedForPromotion";
   public static final String PAUSED_BY_USER = "PausedByUser";
   public static final String ANALYSIS_INCONCLUSIVE = "AnalysisInconclusive";
+  public static final String BACKGROUND_INCONCLUSIVE = "BackgroundAnalysisInconclusive";
   public static final String ROLLED_BACK = "RolledBack";
   public static final String FELL_BACK = "FellBack";
   public static final String MANUAL_ROLLBACK = "ManualRollback";

@@ -18,7 +18,8 @@ public record RolloutState(
     Optional<String> rolloutId,
     boolean pausedByUser,
     Optional<String> abortRequested,
-    Optional<Failure> failure) {
+    Optional<Failure> failure,
+    boolean backgroundAccepted) {
 
   /** A failed rollout: {@code blocklisted} turns true once the VersionBlocklist entry is seen written. */
   public record Failure(Version version, String cause, Instant at, boolean blocklisted) {
@@ -29,13 +30,13 @@ public record RolloutState(
 
   public static RolloutState initial() {
     return new RolloutState(Phase.Idle, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), false, Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), false, Optional.empty(), Optional.empty(), false);
   }
 
   /** A settled state: {@code version} has everything, no rollout in flight. */
   public static RolloutState settled(Phase phase, Version version, Optional<Failure> failure) {
     return new RolloutState(phase, Optional.of(version), Optional.of(version), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), false, Optional.empty(), failure);
+        Optional.empty(), Optional.empty(), false, Optional.empty(), failure, false);
   }
 
   public boolean rollingOut() {
@@ -43,23 +44,28 @@ public record RolloutState(
   }
 
   public RolloutState withPhase(Phase p) {
-    return new RolloutState(p, stable, desired, stepIndex, stepStartedAt, stepsHash, rolloutId, pausedByUser, abortRequested, failure);
+    return new RolloutState(p, stable, desired, stepIndex, stepStartedAt, stepsHash, rolloutId, pausedByUser, abortRequested, failure, backgroundAccepted);
   }
 
   public RolloutState atStep(int index, Instant startedAt) {
     return new RolloutState(phase, stable, desired, Optional.of(index), Optional.of(startedAt), stepsHash, rolloutId,
-        pausedByUser, abortRequested, failure);
+        pausedByUser, abortRequested, failure, backgroundAccepted);
   }
 
   public RolloutState withFailure(Optional<Failure> f) {
-    return new RolloutState(phase, stable, desired, stepIndex, stepStartedAt, stepsHash, rolloutId, pausedByUser, abortRequested, f);
+    return new RolloutState(phase, stable, desired, stepIndex, stepStartedAt, stepsHash, rolloutId, pausedByUser, abortRequested, f, backgroundAccepted);
   }
 
   public RolloutState withPausedByUser(boolean paused) {
-    return new RolloutState(phase, stable, desired, stepIndex, stepStartedAt, stepsHash, rolloutId, paused, abortRequested, failure);
+    return new RolloutState(phase, stable, desired, stepIndex, stepStartedAt, stepsHash, rolloutId, paused, abortRequested, failure, backgroundAccepted);
+  }
+
+  public RolloutState withBackgroundAccepted(boolean accepted) {
+    return new RolloutState(phase, stable, desired, stepIndex, stepStartedAt, stepsHash, rolloutId, pausedByUser, abortRequested,
+        failure, accepted);
   }
 
   public RolloutState withAbortRequested(Optional<String> reason) {
-    return new RolloutState(phase, stable, desired, stepIndex, stepStartedAt, stepsHash, rolloutId, pausedByUser, reason, failure);
+    return new RolloutState(phase, stable, desired, stepIndex, stepStartedAt, stepsHash, rolloutId, pausedByUser, reason, failure, backgroundAccepted);
   }
 }

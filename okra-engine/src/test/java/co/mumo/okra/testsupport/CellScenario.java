@@ -237,7 +237,7 @@ public final class CellScenario {
     Version s = Version.parse(stable);
     Version c = Version.parse(canary);
     this.state = d -> new RolloutState(Phase.Progressing, Optional.of(s), Optional.of(c), Optional.of(stepIndex),
-        Optional.of(stepStartedAt), Optional.of(d.stepsHash()), Optional.of(ROLLOUT_ID), false, Optional.empty(), Optional.empty());
+        Optional.of(stepStartedAt), Optional.of(d.stepsHash()), Optional.of(ROLLOUT_ID), false, Optional.empty(), Optional.empty(), false);
     return this;
   }
 

@@ -162,7 +162,10 @@ final class CellCommand implements Runnable {
 
     @Override
     RolloutState change(RolloutState s, Cell cell) {
-      return CellControl.promote(s, CellValidator.validate(cell).steps().size(), full, Instant.now());
+      String reason = cell.getStatus() == null || cell.getStatus().conditions == null ? null
+          : cell.getStatus().conditions.stream().filter(c -> co.mumo.okra.cell.Reasons.PROGRESSING.equals(c.type))
+              .map(c -> c.reason).findFirst().orElse(null);
+      return CellControl.promote(s, CellValidator.validate(cell).steps().size(), full, Instant.now(), reason);
     }
 
     @Override
