@@ -39,6 +39,12 @@ public record RuleConditions(
         && headers.isEmpty() && queryStrings.isEmpty();
   }
 
+  /** How many values the conditions hold, as ALB counts them against its per-rule quota. */
+  public int valueCount() {
+    return hosts.size() + pathPatterns.size() + methods.size() + sourceIps.size()
+        + headers.values().stream().mapToInt(List::size).sum() + queryStrings.size();
+  }
+
   /** Equality that ignores the order of values inside one condition, as ALB does. */
   public boolean sameAs(RuleConditions o) {
     return sorted(hosts).equals(sorted(o.hosts)) && sorted(pathPatterns).equals(sorted(o.pathPatterns))

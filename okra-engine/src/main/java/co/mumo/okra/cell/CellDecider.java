@@ -224,7 +224,7 @@ public final class CellDecider {
           Instant ends = s.stepStartedAt().orElse(now).plus(p.duration().get());
           if (now.isBefore(ends)) {
             return progressing(s, shares, Reasons.STEP_IN_PROGRESS,
-                prefix + where + ": " + Durations.format(Duration.between(now, ends)) + " left",
+                prefix + where + ": " + Durations.format(Duration.between(now, ends).plusMillis(999)) + " left",
                 Optional.of(Duration.between(now, ends)), Optional.of(ends));
           }
         } else {

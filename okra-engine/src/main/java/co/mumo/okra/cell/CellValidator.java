@@ -22,6 +22,8 @@ import java.util.Optional;
 public final class CellValidator {
   public static final String ADOPT_ANNOTATION = "okra.mumo.co/adopt-rule";
   private static final String ALB = "spec.ingress.awsApplicationLoadBalancer";
+  /** ALB's quota of condition values per rule. */
+  static final int MAX_CONDITION_VALUES = 5;
 
   private final List<FieldError> errors = new ArrayList<>();
 
@@ -73,6 +75,9 @@ public final class CellValidator {
           rule.queryStrings == null ? null : new java.util.TreeMap<>(rule.queryStrings));
       if (conditions.isEmpty()) {
         error(ALB + ".listener.rule", "needs at least one condition (hosts, pathPatterns, methods, sourceIPs, headers or queryStrings)");
+      } else if (conditions.valueCount() > MAX_CONDITION_VALUES) {
+        error(ALB + ".listener.rule", "has " + conditions.valueCount() + " condition values; ALB allows at most "
+            + MAX_CONDITION_VALUES + " per rule (each host, path, method, source IP, header value and query pair counts)");
       }
     }
 

@@ -82,6 +82,23 @@ class CellValidatorTest {
   }
 
   @Test
+  void sourceIpsMapToTheirCondition() {
+    Cell c = load("readme-cell.yaml");
+    c.getSpec().ingress.awsApplicationLoadBalancer.listener.rule.sourceIPs = List.of("10.0.0.0/8", "192.168.0.0/16");
+    assertThat(CellValidator.validate(c).conditions().sourceIps()).containsExactly("10.0.0.0/8", "192.168.0.0/16");
+  }
+
+  @Test
+  void moreConditionValuesThanAlbAllowsAreRejected() {
+    Cell c = load("readme-cell.yaml");
+    var rule = c.getSpec().ingress.awsApplicationLoadBalancer.listener.rule;
+    rule.hosts = List.of("a.example.com", "b.example.com", "c.example.com");
+    rule.pathPatterns = List.of("/a/*", "/b/*", "/c/*");
+    assertThatThrownBy(() -> CellValidator.validate(c)).isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("spec.ingress.awsApplicationLoadBalancer.listener.rule: has 6 condition values; ALB allows at most 5");
+  }
+
+  @Test
   void everyFeatureMapsFieldByField() {
     CellDefinition d = CellValidator.validate(load("full-cell.yaml"));
 
@@ -90,10 +107,9 @@ class CellValidatorTest {
     assertThat(d.adoptUnownedRule()).isTrue();
     assertThat(d.pinnedVersion()).map(Version::canonical).contains("1.4.0");
     assertThat(d.priority()).isEqualTo(50000);
-    assertThat(d.conditions().hosts()).containsExactly("shop.example.com", "www.shop.example.com");
+    assertThat(d.conditions().hosts()).containsExactly("shop.example.com");
     assertThat(d.conditions().pathPatterns()).containsExactly("/api/*");
-    assertThat(d.conditions().methods()).containsExactly("GET", "POST");
-    assertThat(d.conditions().sourceIps()).containsExactly("10.0.0.0/8");
+    assertThat(d.conditions().methods()).containsExactly("GET");
     assertThat(d.conditions().headers()).containsEntry("X-Canary", List.of("yes"));
     assertThat(d.conditions().queryStrings()).containsEntry("lang", "en");
     assertThat(d.matchLabels()).isEqualTo(Map.of("role", "web", "tier", "front"));
