@@ -17,6 +17,8 @@ import co.mumo.okra.testsupport.MutableClock;
 import co.mumo.okra.testsupport.OkraObjects;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -212,6 +214,106 @@ class CellRolloutIT {
     assertThat(result.status().message).contains("belongs to Cell other/cell");
     assertThat(aws.calls().writes()).isZero();
     assertThat(weights(14)).isEqualTo(Map.of(alb.targetGroupArns().get(2), 100));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void experimentStepRunsAnArgoExperimentBuiltFromTheReplicaSet() {
+    kube.client().apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder().withNewMetadata().withName("wy").endMetadata()
+        .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "wy").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "wy").endMetadata()
+        .withNewSpec().addNewContainer().withName("wy").withImage("mumoshu/wy:latest").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    webCell(16, """
+        - setWeight: 20
+        - experiment:
+            duration: 5m
+            templates:
+            - name: wy
+              specRef: wy
+              replicas: 1
+            analyses:
+            - name: success-rate
+              templateName: success-rate
+              args:
+              - name: version
+                valueFrom:
+                  fieldRef:
+                    fieldPath: status.desiredVersion
+        """);
+    objects.targetGroup(ns, "web-v1", v1, "1.0.0");
+    pass();
+    objects.targetGroup(ns, "web-v2", v2, "2.0.0");
+    pass();
+    PassResult started = pass();
+    String name = CellDecider.runName("web", started.status().rolloutId, 1);
+    assertThat(started.done()).contains("started Experiment " + name);
+
+    GenericKubernetesResource experiment = kube.client().genericKubernetesResources(OkraObjects.EXPERIMENT).inNamespace(ns)
+        .withName(name).get();
+    Map<String, Object> spec = (Map<String, Object>) experiment.getAdditionalProperties().get("spec");
+    assertThat(spec).containsEntry("duration", "5m");
+    Map<String, Object> template = ((List<Map<String, Object>>) spec.get("templates")).get(0);
+    assertThat(template).containsEntry("name", "wy").containsEntry("replicas", 1);
+    assertThat(Serialization.asJson(template.get("template"))).contains("mumoshu/wy:latest");
+    Map<String, Object> analysis = ((List<Map<String, Object>>) spec.get("analyses")).get(0);
+    assertThat(Serialization.asJson(analysis.get("args"))).contains("\"value\":\"2.0.0\"");
+    assertThat(experiment.getMetadata().getLabels()).containsEntry("okra.mumo.co/cell", "web");
+
+    objects.setPhase(OkraObjects.EXPERIMENT, ns, name, "Successful");
+    assertThat(pass().phase()).isEqualTo(Phase.Succeeded);
+    assertThat(weights()).isEqualTo(Map.of(v2, 100));
+  }
+
+  @Test
+  void missingTemplateAndSecretAreNamedAndNothingIsTouched() {
+    webCell(17, """
+        - setWeight: 20
+        - analysis:
+            templates:
+            - templateName: no-such-template
+        - analysis:
+            templates:
+            - templateName: success-rate
+            args:
+            - name: version
+              valueFrom:
+                secretKeyRef:
+                  name: datadog
+                  key: api-key
+        """);
+    objects.targetGroup(ns, "web-v1", v1, "1.0.0");
+    aws.calls().reset();
+
+    PassResult result = pass();
+    assertThat(result.phase()).isEqualTo(Phase.Invalid);
+    assertThat(result.status().message)
+        .contains("spec.updateStrategy.canary.steps[1].analysis.templates[0].templateName: AnalysisTemplate " + ns
+            + "/no-such-template not found")
+        .contains("spec.updateStrategy.canary.steps[2].analysis.args[0].valueFrom.secretKeyRef.name: Secret " + ns
+            + "/datadog not found");
+    assertThat(aws.calls().writes()).isZero();
+    assertThat(aws.ruleAt(alb.listenerArn(), 17)).isEmpty();
+  }
+
+  @Test
+  void weightsChangedByHandOnTheAlbAreSeenReportedAndRepaired() {
+    webCell(18, STEPS);
+    objects.targetGroup(ns, "web-v1", v1, "1.0.0");
+    pass();
+    pass();
+    String ruleArn = aws.ruleAt(alb.listenerArn(), 18).orElseThrow().ruleArn();
+    aws.elbv2().modifyRule(b -> b.ruleArn(ruleArn).actions(a -> a.type("forward").forwardConfig(f -> f.targetGroups(
+        t -> t.targetGroupArn(v1).weight(50), t -> t.targetGroupArn(alb.targetGroupArns().get(2)).weight(50)))));
+
+    PassResult repaired = pass();
+    assertThat(repaired.outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(repaired.status().conditions).filteredOn(c -> c.type.equals("TrafficSynced")).singleElement()
+        .satisfies(c -> {
+          assertThat(c.reason).isEqualTo("Drift");
+          assertThat(c.message).contains("changed outside Okra").contains("web-v1=50");
+        });
+    assertThat(weights()).isEqualTo(Map.of(v1, 100));
   }
 
   @Test
