@@ -1,0 +1,58 @@
+package co.mumo.okra.bench;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The table people read; the JSON file is for comparing commits. */
+final class Report {
+  private Report() {}
+
+  @SuppressWarnings("unchecked")
+  static void print(List<Map<String, Object>> results, PrintStream out) {
+    out.printf("%n%-6s %-9s %-11s %10s %10s %10s  %-44s %-44s %8s%n", "cells", "listeners", "pass", "median ms", "min ms",
+        "max ms", "AWS calls", "Kubernetes calls", "heap MB");
+    for (Map<String, Object> r : results) {
+      if (!"passes".equals(r.get("scenario"))) continue;
+      row(out, r, "converged", (Map<String, Object>) r.get("converged"));
+      List<Map<String, Object>> progressing = (List<Map<String, Object>>) r.get("progressing");
+      for (int i = 0; i < progressing.size(); i++) row(out, r, "progress " + (i + 1), progressing.get(i));
+    }
+    for (Map<String, Object> r : results) {
+      if ("runner".equals(r.get("scenario"))) {
+        out.printf("%nrunner (one-Cell converged pass, separate JVM, %s runs):%n", r.get("runs"));
+        out.printf("  %-28s start->first API call %7s ms, start->exit %7s ms%n", "plain java -jar", r.get("firstCallMs"), r.get("exitMs"));
+        out.printf("  %-28s start->first API call %7s ms, start->exit %7s ms%n", "with AppCDS archive", r.get("cdsFirstCallMs"),
+            r.get("cdsExitMs"));
+        out.printf("  jar size %s MB%n", r.get("jarMb"));
+      }
+    }
+  }
+
+  private static void row(PrintStream out, Map<String, Object> r, String pass, Map<String, Object> m) {
+    out.printf("%-6s %-9s %-11s %10s %10s %10s  %-44s %-44s %8s%n", r.get("cells"), r.get("listeners"), pass, m.get("medianMs"),
+        m.get("minMs"), m.get("maxMs"), compact(m.get("awsCalls")), compact(m.get("kubeCalls")), m.get("peakHeapMb"));
+  }
+
+  private static String compact(Object calls) {
+    StringBuilder b = new StringBuilder();
+    ((Map<?, ?>) calls).forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(abbreviate(String.valueOf(k))).append('=').append(v));
+    return b.toString();
+  }
+
+  private static String abbreviate(String op) {
+    return op.replace("awsapplicationloadbalancerconfigs", "albcfg").replace("versionblocklists", "blocklists")
+        .replace("awstargetgroups", "tgs").replace("analysistemplates", "templates").replace("DescribeRules", "DRules")
+        .replace("DescribeTags", "DTags").replace("ModifyRule", "Modify").replace("CreateRule", "Create");
+  }
+
+  static Map<String, Object> machine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("maxHeapMb", Runtime.getRuntime().maxMemory() / 1_000_000);
+    m.put("java", System.getProperty("java.version"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    return m;
+  }
+}
