@@ -27,8 +27,15 @@ public final class CellStatusMapping {
   /** {@code old} with the step machine's fields replaced by {@code r}; used by the human commands. */
   public static CellStatus withState(CellStatus old, RolloutState r, String message, Instant now) {
     CellStatus s = Json.copy(old == null ? new CellStatus() : old);
-    s.phase = r.phase().name();
+    writeState(s, r);
     s.message = message;
+    s.lastSyncTime = now.toString();
+    return s;
+  }
+
+  /** The step machine's own fields, the same for a pass and for a human command. */
+  private static void writeState(CellStatus s, RolloutState r) {
+    s.phase = r.phase().name();
     s.stableVersion = r.stable().map(Version::toString).orElse(null);
     s.desiredVersion = r.desired().map(Version::toString).orElse(null);
     s.currentStepIndex = r.stepIndex().orElse(null);
@@ -39,8 +46,6 @@ public final class CellStatusMapping {
     s.abortRequested = r.abortRequested().orElse(null);
     s.backgroundAnalysisAccepted = r.backgroundAccepted() ? Boolean.TRUE : null;
     s.failure = r.failure().map(CellStatusMapping::failure).orElse(null);
-    s.lastSyncTime = now.toString();
-    return s;
   }
 
   private static CellStatus.Failure failure(RolloutState.Failure f) {
@@ -70,19 +75,9 @@ public final class CellStatusMapping {
     RolloutState r = plan.state();
     CellStatus s = new CellStatus();
     s.observedGeneration = generation;
-    s.phase = r.phase().name();
+    writeState(s, r);
     s.message = plan.message();
-    s.stableVersion = r.stable().map(Version::toString).orElse(null);
-    s.desiredVersion = r.desired().map(Version::toString).orElse(null);
-    s.currentStepIndex = r.stepIndex().orElse(null);
-    s.currentStepStartedAt = r.stepStartedAt().map(Instant::toString).orElse(null);
-    s.stepsHash = r.stepsHash().orElse(null);
-    s.rolloutId = r.rolloutId().orElse(null);
     s.pauseEndsAt = plan.pauseEndsAt().map(Instant::toString).orElse(null);
-    s.pausedByUser = r.pausedByUser() ? Boolean.TRUE : null;
-    s.abortRequested = r.abortRequested().orElse(null);
-    s.backgroundAnalysisAccepted = r.backgroundAccepted() ? Boolean.TRUE : null;
-    s.failure = r.failure().map(CellStatusMapping::failure).orElse(null);
     if (plan.rule().isPresent()) {
       s.targetGroups = plan.weights().stream().map(sh -> {
         CellStatus.TargetGroupWeight w = new CellStatus.TargetGroupWeight();
