@@ -136,12 +136,15 @@ public final class CellReconciler {
         Version.tryParse(item.version).ifPresent(v -> blocked.put(v, item.cause == null ? "" : item.cause));
       }
     });
-    List<ObservedRule> rules = rulesByListener.computeIfAbsent(def.listenerArn(), loadBalancer::rules);
-    Optional<ObservedRule> rule = rules.stream().filter(r -> !r.isDefault() && r.priority() == def.priority()).findFirst();
     boolean hasRuns = def.background().isPresent()
         || def.steps().stream().anyMatch(s -> s instanceof Step.Analysis || s instanceof Step.Experiment);
-    Map<String, ChildRun> runs = hasRuns ? analyses.runs(def.namespace(), def.name()) : Map.of();
     List<FieldError> referenceErrors = hasRuns ? analyses.checkReferences(def) : List.of();
+    // A Cell that refers to something missing is Invalid whatever the rule says: it costs no AWS call.
+    Optional<ObservedRule> rule = referenceErrors.isEmpty()
+        ? rulesByListener.computeIfAbsent(def.listenerArn(), loadBalancer::rules).stream()
+            .filter(r -> !r.isDefault() && r.priority() == def.priority()).findFirst()
+        : Optional.empty();
+    Map<String, ChildRun> runs = hasRuns ? analyses.runs(def.namespace(), def.name()) : Map.of();
     return new Observed(def, CellStatusMapping.toState(cell.getStatus()), groups, blocked, rule, runs, referenceErrors,
         CellStatusMapping.previousWeights(cell.getStatus()));
   }

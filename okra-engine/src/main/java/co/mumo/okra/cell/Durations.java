@@ -12,15 +12,18 @@ public final class Durations {
 
   public static Duration parse(String text) {
     String t = text == null ? "" : text.trim();
-    if (t.matches("\\d+")) {
-      return Duration.ofSeconds(Long.parseLong(t));
-    }
     Matcher m = GO_STYLE.matcher(t);
-    if (t.isEmpty() || !m.matches()) {
+    if (!t.matches("\\d+") && (t.isEmpty() || !m.matches())) {
       throw new IllegalArgumentException(
           "\"" + text + "\" is not a duration (use seconds, or a number with s, m or h, e.g. 30s, 10m, 1h30m)");
     }
-    return Duration.ofHours(group(m, 2)).plusMinutes(group(m, 4)).plusSeconds(group(m, 6));
+    try {
+      if (t.matches("\\d+")) return Duration.ofSeconds(Long.parseLong(t));
+      return Duration.ofHours(group(m, 2)).plusMinutes(group(m, 4)).plusSeconds(group(m, 6));
+    } catch (ArithmeticException | NumberFormatException tooLong) {
+      // Past Long's range: without this a pause of 9999999999999999h escaped validation as an ArithmeticException.
+      throw new IllegalArgumentException("\"" + text + "\" is too long (at most " + Long.MAX_VALUE / 3600 + "h)");
+    }
   }
 
   private static long group(Matcher m, int g) {

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  */
 final class RealKube implements TestKube {
   static final String HOW_TO_GET_IT = "run scripts/kube-binaries.sh (or scripts/test.sh, which does it)";
-  private static final List<String> OKRA_CRDS = List.of("cells", "awstargetgroups", "awsapplicationloadbalancerconfigs", "versionblocklists");
+  private static final List<String> OKRA_CRDS = List.of("cells", "awstargetgroups", "awsapplicationloadbalancerconfigs", "versionblocklists",
+      "clustersets", "awstargetgroupsets");
   private static RealKube shared;
 
   private final KubeAPIServer server;

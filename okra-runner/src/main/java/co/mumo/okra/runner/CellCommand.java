@@ -157,7 +157,7 @@ final class CellCommand implements Runnable {
 
   @Command(name = "promote", description = "Go past the current step (a pause, an inconclusive analysis).")
   static final class Promote extends Steer {
-    @Option(names = "--full", description = "Skip every remaining step: the canary gets 100% on the next pass.")
+    @Option(names = "--full", description = "Skip every remaining step: the canary gets 100%% on the next pass.")
     boolean full;
 
     @Override

@@ -12,7 +12,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 @Command(name = "okra-runner", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
     description = "Rolls traffic between Kubernetes clusters behind an AWS ALB, one stateless pass at a time.",
     footer = ExitCodes.HELP,
-    subcommands = {ReconcileCommand.class, CellCommand.class, AlbCommand.class, CrdsCommand.class, VersionCommand.class,
+    subcommands = {ReconcileCommand.class, CellCommand.class, AlbCommand.class, CrdsCommand.class, DemoCommand.class, ReportCommand.class, VersionCommand.class,
+        DiscoverCommand.class, ClusterCommand.class, EksCommand.class,
         CommandLine.HelpCommand.class})
 public final class OkraRunner implements Runnable {
   @CommandLine.Spec

@@ -31,11 +31,16 @@ final class RunnerProcess {
   }
 
   static RunnerProcess start(TestKube kube, MotoServer moto, String... args) {
+    return start(kube.kubeconfig(), moto.endpoint(), args);
+  }
+
+  /** With another kubeconfig and AWS endpoint, e.g. of proxies in front of the API server and moto. */
+  static RunnerProcess start(Path kubeconfig, java.net.URI awsEndpoint, String... args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", jar().toString()));
     command.addAll(List.of(args));
-    command.addAll(List.of("--kubeconfig", kube.kubeconfig().toString(), "--region", AwsFixture.REGION.id(),
-        "--aws-endpoint-url", moto.endpoint().toString()));
+    command.addAll(List.of("--kubeconfig", kubeconfig.toString(), "--region", AwsFixture.REGION.id(),
+        "--aws-endpoint-url", awsEndpoint.toString()));
     try {
       Path output = Files.createTempFile("okra-runner", ".out");
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());

@@ -1,0 +1,96 @@
+package co.mumo.okra.discovery;
+
+import co.mumo.okra.alb.Elbv2LoadBalancer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.EksClientBuilder;
+import software.amazon.awssdk.services.eks.model.Cluster;
+import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
+
+/**
+ * {@link EksClusters} over the EKS API: every page of ListClusters, then DescribeCluster for each
+ * (ListClusters returns names only, and the tags are in the description). A cluster deleted between
+ * the two calls is left out. Errors propagate unwrapped.
+ */
+public final class AwsEksClusters implements EksClusters, AutoCloseable {
+  /** The API's maximum page size. */
+  static final int DEFAULT_PAGE_SIZE = 100;
+  static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final EksClient client;
+  private final boolean ownsClient;
+  private int pageSize = DEFAULT_PAGE_SIZE;
+
+  /** Uses {@code client} as is; closing this leaves it open. */
+  public AwsEksClusters(EksClient client) {
+    this(client, false);
+  }
+
+  private AwsEksClusters(EksClient client, boolean ownsClient) {
+    this.client = client;
+    this.ownsClient = ownsClient;
+  }
+
+  /** A client configured like {@link Elbv2LoadBalancer#create}: adaptive retries, bounded call times. */
+  public static AwsEksClusters create(Optional<String> region, Optional<String> profile, Optional<URI> endpoint) {
+    return new AwsEksClusters(client(region, profile, endpoint), true);
+  }
+
+  public static EksClient client(Optional<String> region, Optional<String> profile, Optional<URI> endpoint) {
+    EksClientBuilder builder = EksClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(o -> {
+          o.retryStrategy(RetryMode.ADAPTIVE_V2).apiCallTimeout(API_CALL_TIMEOUT).apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT);
+          profile.ifPresent(o::defaultProfileName);
+        });
+    region.map(Region::of).ifPresent(builder::region);
+    profile.map(ProfileCredentialsProvider::create).ifPresent(builder::credentialsProvider);
+    endpoint.ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  /** Smaller ListClusters pages, so tests cross page boundaries with a few clusters. */
+  public AwsEksClusters pageSize(int pageSize) {
+    if (pageSize < 1 || pageSize > DEFAULT_PAGE_SIZE) throw new IllegalArgumentException("page size must be 1..100");
+    this.pageSize = pageSize;
+    return this;
+  }
+
+  @Override
+  public List<EksCluster> clusters() {
+    List<EksCluster> out = new ArrayList<>();
+    for (String name : client.listClustersPaginator(b -> b.maxResults(pageSize)).clusters()) {
+      cluster(name).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<EksCluster> cluster(String name) {
+    try {
+      return Optional.of(map(client.describeCluster(b -> b.name(name)).cluster()));
+    } catch (ResourceNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  static EksCluster map(Cluster c) {
+    return new EksCluster(c.name(), c.arn(), c.statusAsString(), Optional.ofNullable(c.endpoint()).filter(s -> !s.isEmpty()),
+        Optional.ofNullable(c.certificateAuthority()).map(a -> a.data()).filter(s -> s != null && !s.isEmpty()),
+        c.hasTags() ? c.tags() : java.util.Map.of());
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) client.close();
+  }
+}

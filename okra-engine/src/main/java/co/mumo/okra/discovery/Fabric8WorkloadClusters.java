@@ -1,0 +1,135 @@
+package co.mumo.okra.discovery;
+
+import io.fabric8.kubernetes.api.model.ExecConfigBuilder;
+import io.fabric8.kubernetes.api.model.ExecEnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
+import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
+import io.fabric8.kubernetes.api.model.NamedContextBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link WorkloadClusters} over fabric8: one short-lived client per cluster and call, configured
+ * from the ArgoCD Secret as ArgoCD would ({@link ClusterConfig} says which auth wins). An
+ * {@code awsAuthConfig} becomes a token provider that asks {@link EksTokens} (no {@code aws} binary
+ * needed); {@code execProviderConfig} runs the plugin through fabric8's kubeconfig support.
+ * Requests are not retried (an unreachable cluster answers fast with an error; the next pass tries
+ * again) and are bounded by the connect and request timeouts.
+ */
+public final class Fabric8WorkloadClusters implements WorkloadClusters {
+  public static final ResourceDefinitionContext TARGET_GROUP_BINDING = new ResourceDefinitionContext.Builder()
+      .withGroup("elbv2.k8s.aws").withVersion("v1beta1").withKind("TargetGroupBinding").withPlural("targetgroupbindings")
+      .withNamespaced(true).build();
+
+  private final EksTokens tokens;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+
+  public Fabric8WorkloadClusters(EksTokens tokens) {
+    this(tokens, Duration.ofSeconds(10), Duration.ofSeconds(30));
+  }
+
+  public Fabric8WorkloadClusters(EksTokens tokens, Duration connectTimeout, Duration requestTimeout) {
+    this.tokens = tokens;
+    this.connectTimeout = connectTimeout;
+    this.requestTimeout = requestTimeout;
+  }
+
+  @Override
+  public List<ObservedBinding> bindings(ArgoCluster cluster, List<Map<String, String>> selectors) {
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config(cluster)).build()) {
+      Map<String, ObservedBinding> out = new LinkedHashMap<>();
+      for (Map<String, String> selector : selectors.isEmpty() ? List.of(Map.<String, String>of()) : selectors) {
+        var op = client.genericKubernetesResources(TARGET_GROUP_BINDING).inAnyNamespace();
+        List<GenericKubernetesResource> items = (selector.isEmpty() ? op : op.withLabels(selector)).list().getItems();
+        for (GenericKubernetesResource r : items) {
+          ObservedBinding b = binding(r);
+          out.putIfAbsent(b.namespace() + "/" + b.name(), b);
+        }
+      }
+      return new ArrayList<>(out.values());
+    } catch (KubernetesClientException e) {
+      throw new WorkloadClusterException(cluster, e.getCode() == 404
+          ? "the TargetGroupBinding CRD (elbv2.k8s.aws/v1beta1) is not installed"
+          : e.getCode() > 0 ? "HTTP " + e.getCode() + ": " + statusMessage(e) : statusMessage(e), e);
+    }
+  }
+
+  private static String statusMessage(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+  }
+
+  /** The fabric8 config for a cluster Secret. Package-private so the auth mapping can be checked without a server. */
+  Config config(ArgoCluster cluster) {
+    ClusterConfig c = cluster.config();
+    Config base = c.exec().isPresent() && c.awsAuth().isEmpty() ? fromExec(cluster, c.exec().get()) : Config.empty();
+    ConfigBuilder b = new ConfigBuilder(base)
+        .withMasterUrl(cluster.server())
+        .withConnectionTimeout((int) connectTimeout.toMillis())
+        .withRequestTimeout((int) requestTimeout.toMillis())
+        .withRequestRetryBackoffLimit(0)
+        .withNamespace(null);
+    ClusterConfig.Tls tls = c.tls();
+    if (tls.insecure()) b.withTrustCerts(true).withDisableHostnameVerification(true);
+    tls.caData().ifPresent(b::withCaCertData);
+    tls.certData().ifPresent(b::withClientCertData);
+    tls.keyData().ifPresent(b::withClientKeyData);
+    if (c.awsAuth().isPresent()) {
+      ClusterConfig.AwsAuth aws = c.awsAuth().get();
+      b.withOauthTokenProvider(() -> tokens.token(aws.clusterName(), aws.roleArn()).value());
+    } else if (c.exec().isEmpty()) {
+      c.bearerToken().ifPresent(b::withOauthToken);
+      if (c.bearerToken().isEmpty()) {
+        c.username().ifPresent(b::withUsername);
+        c.password().ifPresent(b::withPassword);
+      }
+    }
+    return b.build();
+  }
+
+  /** fabric8 runs exec plugins only from a kubeconfig, so one is written in memory for this cluster. */
+  private static Config fromExec(ArgoCluster cluster, ClusterConfig.Exec exec) {
+    List<ExecEnvVar> env = exec.env().entrySet().stream().map(e -> new ExecEnvVar(e.getKey(), e.getValue())).toList();
+    io.fabric8.kubernetes.api.model.Config kubeconfig = new io.fabric8.kubernetes.api.model.ConfigBuilder()
+        .withApiVersion("v1").withKind("Config")
+        .withClusters(new NamedClusterBuilder().withName("c").withNewCluster().withServer(cluster.server()).endCluster().build())
+        .withUsers(new NamedAuthInfoBuilder().withName("u").withNewUser().withExec(new ExecConfigBuilder()
+            .withApiVersion(exec.apiVersion()).withCommand(exec.command()).withArgs(exec.args()).withEnv(env)
+            .withInteractiveMode("Never").build()).endUser().build())
+        .withContexts(new NamedContextBuilder().withName("c").withNewContext().withCluster("c").withUser("u").endContext().build())
+        .withCurrentContext("c")
+        .build();
+    return Config.fromKubeconfig(null, Serialization.asYaml(kubeconfig), null);
+  }
+
+  @SuppressWarnings("unchecked")
+  static ObservedBinding binding(GenericKubernetesResource r) {
+    Object spec = r.getAdditionalProperties().get("spec");
+    Optional<String> arn = Optional.empty();
+    if (spec instanceof Map<?, ?> m) {
+      arn = Optional.ofNullable(m.get("targetGroupARN")).or(() -> Optional.ofNullable(m.get("arn")))
+          .map(Object::toString).filter(s -> !s.isBlank());
+    }
+    return new ObservedBinding(r.getMetadata().getNamespace(), r.getMetadata().getName(),
+        r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels(), arn);
+  }
+
+  /** A workload cluster could not be listed; the message names the cluster Secret and never a credential. */
+  public static final class WorkloadClusterException extends RuntimeException {
+    WorkloadClusterException(ArgoCluster cluster, String message, Throwable cause) {
+      super("cluster " + cluster.key() + " (" + cluster.server() + "): " + message, cause);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package co.mumo.okra.jenkins
+
+import groovy.json.JsonSlurperClassic
+
+/** Reads what `okra-runner ... -o json` printed: one JSON object per line, among plain error lines. */
+class RunnerOutput implements Serializable {
+  private static final long serialVersionUID = 1L
+
+  private RunnerOutput() {}
+
+  /** Every line that is a JSON object, in order (JsonSlurperClassic: plain, serializable maps). */
+  static List<Map> objects(String output) {
+    List<Map> out = []
+    for (String line : output.readLines()) {
+      String t = line.trim()
+      if (!t.startsWith('{')) continue
+      try {
+        Object parsed = new JsonSlurperClassic().parseText(t)
+        if (parsed instanceof Map) out << (Map) parsed
+      } catch (Exception ignored) {
+        // a line that only looks like JSON (e.g. from a log): not the runner's
+      }
+    }
+    return out
+  }
+
+  /** The last reconcile pass (an object with a phase), or null. */
+  static Map lastPass(List<Map> objects) {
+    for (int i = objects.size() - 1; i >= 0; i--) {
+      if (objects[i].phase != null) return objects[i]
+    }
+    return null
+  }
+
+  static String lastEvent(List<Map> objects, String event) {
+    for (int i = objects.size() - 1; i >= 0; i--) {
+      if (objects[i].event == event) return objects[i].message
+    }
+    return null
+  }
+
+  /** The runner's own error line ("okra-runner: ..."), without the prefix. */
+  static String lastError(String output) {
+    List<String> lines = output.readLines()
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines[i].startsWith('okra-runner: ')) return lines[i].substring('okra-runner: '.length())
+    }
+    return null
+  }
+
+  /** The result map of okraRollout, from the last pass. */
+  static Map result(Map pass) {
+    if (pass == null) return [phase: null, version: null, step: null, weights: [:], targetGroups: [], message: null]
+    Map<String, Integer> weights = [:]
+    for (Object o : (pass.targetGroups ?: [])) {
+      Map tg = (Map) o
+      String v = tg.version as String
+      weights[v] = (weights[v] ?: 0) + ((tg.weight ?: 0) as int)
+    }
+    return [cell          : pass.cell,
+            phase         : pass.phase,
+            version       : pass.desiredVersion ?: pass.stableVersion,
+            stableVersion : pass.stableVersion,
+            desiredVersion: pass.desiredVersion,
+            step          : pass.currentStepIndex,
+            weights       : weights,
+            targetGroups  : pass.targetGroups ?: [],
+            message       : pass.message]
+  }
+
+  /** e.g. {@code 1.0.0 80% | 2.0.0 20%}. */
+  static String weights(Map<String, Integer> weights) {
+    List<String> parts = []
+    for (Map.Entry e : weights.entrySet()) parts << "${e.key} ${e.value}%"
+    return parts.join(' | ')
+  }
+}

@@ -1,0 +1,91 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.discovery.AwsEksClusters;
+import co.mumo.okra.discovery.Discovery;
+import co.mumo.okra.discovery.DiscoveryStore;
+import co.mumo.okra.discovery.EksTokens;
+import co.mumo.okra.discovery.Fabric8DiscoveryStore;
+import co.mumo.okra.discovery.Fabric8WorkloadClusters;
+import co.mumo.okra.discovery.ClusterSetReconciler;
+import co.mumo.okra.discovery.StsEksTokens;
+import co.mumo.okra.discovery.TargetGroupSetReconciler;
+import java.time.Clock;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+
+/**
+ * The clients discovery needs on top of {@link Clients}: EKS and STS, each built on first use (a
+ * run that only reads Secrets makes no AWS client) and closed at exit.
+ */
+final class DiscoveryClients implements AutoCloseable {
+  private final GlobalOptions options;
+  private final Clients kube;
+  private EksClient eks;
+  private StsClient sts;
+  private StsEksTokens tokens;
+
+  DiscoveryClients(GlobalOptions options) {
+    this.options = options;
+    this.kube = new Clients(options);
+  }
+
+  Clients kube() {
+    return kube;
+  }
+
+  DiscoveryStore store() {
+    return new Fabric8DiscoveryStore(kube.kube());
+  }
+
+  EksClient eks() {
+    if (eks == null) eks = AwsEksClusters.client(options.region(), options.profile(), options.awsEndpoint());
+    return eks;
+  }
+
+  StsClient sts() {
+    if (sts == null) {
+      StsClientBuilder builder = StsClient.builder()
+          .httpClientBuilder(UrlConnectionHttpClient.builder())
+          .overrideConfiguration(o -> {
+            o.retryStrategy(RetryMode.ADAPTIVE_V2).apiCallTimeout(Duration.ofSeconds(60)).apiCallAttemptTimeout(Duration.ofSeconds(10));
+            options.profile().ifPresent(o::defaultProfileName);
+          });
+      options.region().map(Region::of).ifPresent(builder::region);
+      options.profile().map(ProfileCredentialsProvider::create).ifPresent(builder::credentialsProvider);
+      options.awsEndpoint().ifPresent(builder::endpointOverride);
+      sts = builder.build();
+    }
+    return sts;
+  }
+
+  /** Tokens are only made when a cluster Secret uses awsAuthConfig; until then no STS client exists. */
+  EksTokens tokens() {
+    return (cluster, role) -> {
+      if (tokens == null) tokens = new StsEksTokens(sts(), Clock.systemUTC());
+      return tokens.token(cluster, role);
+    };
+  }
+
+  Fabric8WorkloadClusters workloads() {
+    return new Fabric8WorkloadClusters(tokens());
+  }
+
+  Discovery discovery() {
+    DiscoveryStore store = store();
+    return new Discovery(store, new ClusterSetReconciler(store, new AwsEksClusters(eks()), Clock.systemUTC()),
+        new TargetGroupSetReconciler(store, workloads(), Clock.systemUTC()));
+  }
+
+  @Override
+  public void close() {
+    if (eks != null) eks.close();
+    if (sts != null) sts.close();
+    kube.close();
+  }
+}

@@ -1,0 +1,211 @@
+package co.mumo.okra.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code okra-runner report}: turns what {@code reconcile -o json} printed into what a CI system
+ * shows — a Markdown summary, step outputs or a dotenv file, annotations — so the GitHub Action and
+ * the GitLab template need no JSON tooling of their own (only Java, which the runner needs anyway).
+ */
+@Command(name = "report", description = {
+    "Summarise the output of `reconcile -o json` for CI: Markdown, step outputs, dotenv, annotations.",
+    "Reads JSON lines (other lines are ignored) and writes nothing to Kubernetes or AWS."})
+final class ReportCommand implements Callable<Integer> {
+  @Option(names = "--input", description = "The JSON lines to read (default: standard input).")
+  Path input;
+
+  @Option(names = "--exit-code", description = "The exit code of the reconcile run, to say how it ended.", defaultValue = "0")
+  int exitCode;
+
+  @Option(names = "--markdown", description = "Append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).")
+  Path markdown;
+
+  @Option(names = "--outputs", description = "Append name=value lines to this file (e.g. $GITHUB_OUTPUT): phase, version, stable-version, desired-version, step, weights, exit-code.")
+  Path outputs;
+
+  @Option(names = "--dotenv", description = "Write OKRA_PHASE=... lines to this file (a GitLab dotenv report).")
+  Path dotenv;
+
+  @Option(names = "--annotations", description = "Print workflow commands for this CI when the run did not succeed: github.")
+  String annotations;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if (annotations != null && !annotations.equals("github")) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--annotations: only github is supported, got " + annotations);
+    }
+    List<JsonNode> lines = read();
+    Report report = Report.of(lines, exitCode);
+    if (markdown != null) append(markdown, report.markdown());
+    if (outputs != null) append(outputs, lines(report.values(false)));
+    if (dotenv != null) Files.writeString(dotenv, lines(report.values(true)), StandardCharsets.UTF_8);
+    if (annotations != null && exitCode != ExitCodes.OK) {
+      // Workflow commands: %, CR and LF must be escaped in the message.
+      String level = exitCode == ExitCodes.NEEDS_HUMAN ? "warning" : "error";
+      String message = (report.cell() + ": " + report.outcome() + ": " + report.message())
+          .replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+      spec.commandLine().getOut().println("::" + level + " title=Okra::" + message);
+    }
+    spec.commandLine().getOut().flush();
+    return ExitCodes.OK;
+  }
+
+  private List<JsonNode> read() throws IOException {
+    try (InputStream in = input == null ? System.in : Files.newInputStream(input)) {
+      List<JsonNode> out = new ArrayList<>();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        String t = line.trim();
+        if (!t.startsWith("{")) continue;
+        try {
+          out.add(Serialization.jsonMapper().readTree(t));
+        } catch (IOException notJson) {
+          // a log line that happens to start with a brace
+        }
+      }
+      return out;
+    }
+  }
+
+  private static String lines(Map<String, String> values) {
+    StringBuilder b = new StringBuilder();
+    // Values are single-line by construction (messages have newlines replaced), as both formats need.
+    values.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+    return b.toString();
+  }
+
+  private static void append(Path file, String text) {
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The last pass, the runs started along the way, and how the run ended. */
+  record Report(JsonNode last, List<String> runs, int exitCode, String timeout) {
+    static Report of(List<JsonNode> lines, int exitCode) {
+      JsonNode last = null;
+      Set<String> runs = new LinkedHashSet<>();
+      String timeout = null;
+      for (JsonNode n : lines) {
+        if (n.hasNonNull("phase")) last = n;
+        if ("timeout".equals(n.path("event").asText())) timeout = n.path("message").asText();
+        for (JsonNode a : n.path("actions")) {
+          String text = a.asText();
+          if (text.startsWith("started ")) runs.add(text.substring("started ".length()));
+        }
+      }
+      return new Report(last, List.copyOf(runs), exitCode, timeout);
+    }
+
+    String text(String field) {
+      return last == null || !last.hasNonNull(field) ? "" : last.get(field).asText();
+    }
+
+    String cell() {
+      return last == null ? "okra" : text("cell");
+    }
+
+    String version() {
+      return !text("desiredVersion").isEmpty() ? text("desiredVersion") : text("stableVersion");
+    }
+
+    String message() {
+      if (timeout != null && exitCode == ExitCodes.TIMED_OUT) return timeout.replace('\n', ' ');
+      return last == null ? "the runner printed no pass (see the log)" : text("message").replace('\n', ' ');
+    }
+
+    String outcome() {
+      return switch (exitCode) {
+        case ExitCodes.OK -> "done";
+        case ExitCodes.ERROR -> "error talking to Kubernetes or AWS";
+        case ExitCodes.INVALID -> "bad input";
+        case ExitCodes.ROLLOUT_FAILED -> "rollout failed and was rolled back";
+        case ExitCodes.TIMED_OUT -> "timed out";
+        case ExitCodes.NEEDS_HUMAN -> "waiting for a human (cell promote / resume / abort)";
+        default -> "exit code " + exitCode;
+      };
+    }
+
+    /** Percent per version, in the order the target groups are listed. */
+    Map<String, Integer> weights() {
+      Map<String, Integer> out = new LinkedHashMap<>();
+      if (last != null) {
+        for (JsonNode tg : last.path("targetGroups")) out.merge(tg.path("version").asText(), tg.path("weight").asInt(), Integer::sum);
+      }
+      return out;
+    }
+
+    Map<String, String> values(boolean dotenv) {
+      Map<String, String> v = new LinkedHashMap<>();
+      v.put("phase", text("phase"));
+      v.put("version", version());
+      v.put("stable-version", text("stableVersion"));
+      v.put("desired-version", text("desiredVersion"));
+      v.put("step", text("currentStepIndex"));
+      v.put("weights", Serialization.asJson(weights()).replace("\n", ""));
+      v.put("exit-code", String.valueOf(exitCode));
+      if (!dotenv) return v;
+      Map<String, String> env = new LinkedHashMap<>();
+      v.forEach((k, x) -> env.put("OKRA_" + k.toUpperCase().replace('-', '_'), x));
+      return env;
+    }
+
+    String markdown() {
+      StringBuilder md = new StringBuilder("### Okra: ").append(cell()).append(" — ")
+          .append(last == null ? "no pass" : text("phase")).append("\n\n");
+      md.append("| | |\n| --- | --- |\n");
+      row(md, "outcome", outcome() + " (exit " + exitCode + ")");
+      row(md, "version", version());
+      row(md, "stable version", text("stableVersion"));
+      row(md, "step", text("currentStepIndex").isEmpty() ? "" : "index " + text("currentStepIndex"));
+      row(md, "message", message());
+      JsonNode failure = last == null ? null : last.get("failure");
+      if (failure != null && !failure.isNull()) row(md, "failure", failure.path("version").asText() + ": " + failure.path("cause").asText());
+      md.append('\n');
+      if (last != null && last.path("targetGroups").size() > 0) {
+        md.append("| version | traffic | target groups |\n| --- | --- | --- |\n");
+        for (Map.Entry<String, Integer> e : weights().entrySet()) {
+          List<String> groups = new ArrayList<>();
+          for (JsonNode tg : last.path("targetGroups")) {
+            if (tg.path("version").asText().equals(e.getKey())) groups.add(tg.path("name").asText() + " " + tg.path("weight").asInt());
+          }
+          int filled = Math.max(0, Math.min(20, Math.round(e.getValue() / 5f)));
+          md.append("| ").append(e.getKey()).append(" | `").append("█".repeat(filled)).append("░".repeat(20 - filled)).append("` ")
+              .append(e.getValue()).append("% | ").append(String.join(", ", groups)).append(" |\n");
+        }
+        md.append('\n');
+      }
+      if (!runs.isEmpty()) {
+        md.append("Analyses started in this run: ").append(String.join(", ", runs.stream().map(r -> "`" + r + "`").toList())).append("\n\n");
+      }
+      return md.toString();
+    }
+
+    private static void row(StringBuilder md, String name, String value) {
+      if (value == null || value.isEmpty()) return;
+      md.append("| ").append(name).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.runner.docs.DocsFiles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * Writes docs/cli.md from the picocli model: every command, its synopsis, options and parameters,
+ * and the exit codes. Walking the model (not the help text) keeps the Markdown tidy; hidden options
+ * are left out, as they are from --help.
+ */
+final class CliDocs {
+  private final StringBuilder md = new StringBuilder();
+  private final Set<String> common;
+
+  private CliDocs() {
+    common = CommandSpec.forAnnotatedObject(new GlobalOptions()).options().stream().map(OptionSpec::longestName)
+        .collect(Collectors.toSet());
+  }
+
+  static String generate() {
+    return new CliDocs().render(new CommandLine(new OkraRunner()));
+  }
+
+  private String render(CommandLine root) {
+    List<CommandLine> all = new ArrayList<>();
+    collect(root, all);
+    md.append("# okra-runner command line\n\n")
+        .append("<!-- Generated from the runner's picocli model by CliDocs (okra-runner tests); do not edit by hand.\n")
+        .append("     Regenerate: ").append(DocsFiles.REGENERATE).append(" -->\n\n")
+        .append("`java -jar okra-runner.jar COMMAND [OPTIONS]`. Every command also takes `-h`/`--help`.\n\n");
+    md.append("| command | what it does |\n| --- | --- |\n");
+    for (CommandLine c : all) {
+      if (c == root || isHelp(c)) continue;
+      CommandSpec s = c.getCommandSpec();
+      md.append("| [`").append(s.qualifiedName()).append("`](#").append(anchor(s.qualifiedName())).append(") | ")
+          .append(cell(firstSentence(s.usageMessage().description()))).append(" |\n");
+    }
+    md.append("\n");
+    commonOptions();
+    for (CommandLine c : all) {
+      if (!isHelp(c)) command(c.getCommandSpec());
+    }
+    exitCodes();
+    return md.toString();
+  }
+
+  private static void collect(CommandLine c, List<CommandLine> out) {
+    out.add(c);
+    c.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, out));
+  }
+
+  private static boolean isHelp(CommandLine c) {
+    return c.getCommandSpec().userObject() instanceof CommandLine.HelpCommand;
+  }
+
+  private void commonOptions() {
+    md.append("## Common options\n\n")
+        .append("Commands that talk to Kubernetes or AWS take these; the sections below say \"and the common options\".\n\n");
+    optionTable(CommandSpec.forAnnotatedObject(new GlobalOptions()).options());
+  }
+
+  private void command(CommandSpec s) {
+    md.append("## ").append(s.qualifiedName()).append("\n\n");
+    md.append("```\n").append(synopsis(s)).append("\n```\n\n");
+    for (String line : s.usageMessage().description()) md.append(line.replace("%%", "%").replace("%n", "\n")).append("\n");
+    md.append("\n");
+    List<PositionalParamSpec> params = s.positionalParameters().stream().filter(p -> !p.hidden()).toList();
+    if (!params.isEmpty()) {
+      md.append("| parameter | description |\n| --- | --- |\n");
+      for (PositionalParamSpec p : params) {
+        md.append("| `").append(p.paramLabel()).append("` | ").append(cell(String.join(" ", p.description()))).append(" |\n");
+      }
+      md.append("\n");
+    }
+    boolean takesCommon = s.options().stream().anyMatch(o -> common.contains(o.longestName()));
+    List<OptionSpec> own = s.options().stream()
+        .filter(o -> !o.hidden() && !common.contains(o.longestName()) && !o.usageHelp() && !o.versionHelp()).toList();
+    if (!own.isEmpty()) optionTable(own);
+    if (takesCommon) md.append("And the [common options](#common-options).\n\n");
+    if (!s.subcommands().isEmpty()) {
+      md.append("Subcommands: ").append(s.subcommands().values().stream().distinct().filter(c -> !isHelp(c))
+          .map(c -> "[`" + c.getCommandName() + "`](#" + anchor(c.getCommandSpec().qualifiedName()) + ")")
+          .collect(Collectors.joining(", "))).append(".\n\n");
+    }
+  }
+
+  private void optionTable(List<OptionSpec> options) {
+    md.append("| option | description |\n| --- | --- |\n");
+    for (OptionSpec o : options) {
+      String names = String.join(", ", List.of(o.names()));
+      String label = o.arity().max() > 0 ? "=" + o.paramLabel() : "";
+      String description = String.join(" ", o.description());
+      if (o.typeInfo().isEnum() && o.completionCandidates() != null) {
+        List<String> values = new ArrayList<>();
+        o.completionCandidates().forEach(values::add);
+        if (!description.contains(String.join(" or ", values))) description += " One of: " + String.join(", ", values) + ".";
+      }
+      md.append("| `").append(names).append(label).append("` | ").append(cell(description)).append(" |\n");
+    }
+    md.append("\n");
+  }
+
+  private void exitCodes() {
+    md.append("## Exit codes\n\n")
+        .append("The same for every command; CI jobs branch on them, so they never change meaning.\n\n")
+        .append("| code | meaning |\n| --- | --- |\n");
+    for (String line : ExitCodes.HELP.lines().toList()) {
+      String t = line.trim();
+      if (t.isEmpty() || !Character.isDigit(t.charAt(0))) continue;
+      int space = t.indexOf(' ');
+      md.append("| ").append(t, 0, space).append(" | ").append(cell(t.substring(space).trim())).append(" |\n");
+    }
+  }
+
+  private static String synopsis(CommandSpec s) {
+    CommandLine.Help help = new CommandLine.Help(s, CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+    return help.synopsis(0).stripTrailing();
+  }
+
+  private static String firstSentence(String[] lines) {
+    String text = String.join(" ", lines);
+    int end = text.indexOf(". ");
+    return end < 0 ? text : text.substring(0, end + 1);
+  }
+
+  /** A table cell; %% and %n are picocli's format escapes, which --help renders as % and a line break. */
+  private static String cell(String text) {
+    return text.replace("%%", "%").replace("%n", " ").replace("|", "\\|").replace("\n", " ");
+  }
+
+  /** GitHub's heading anchors: lower case, spaces to dashes, punctuation dropped. */
+  static String anchor(String heading) {
+    return heading.toLowerCase().replaceAll("[^a-z0-9 -]", "").replace(' ', '-');
+  }
+}

@@ -1,0 +1,121 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.testsupport.FaultProxy;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Fault injection by call count for a runner JVM that {@link CrashRecoveryIT} starts: every
+ * Kubernetes request and every AWS API call goes through {@link #call}, which counts them in one
+ * sequence and, just before call number {@code okra.crash.at}, halts the JVM with 137, as SIGKILL
+ * would between two calls: no shutdown hooks, no finally blocks, no flushing.
+ *
+ * <p>Nothing in production code knows about this. The child JVM runs the real {@code Main}; the
+ * hooks come in through the two plug-in points the libraries already read from the class path,
+ * written by the test into a directory that only the child's class path has:
+ * <ul>
+ *   <li>fabric8's {@code META-INF/services/io.fabric8.kubernetes.client.http.HttpClient$Factory}:
+ *       {@link KubeFactory}, the JDK client factory plus an interceptor, preferred by its priority;</li>
+ *   <li>the AWS SDK's global {@code software/amazon/awssdk/global/handlers/execution.interceptors}:
+ *       {@link AwsInterceptor}, added to every SDK client.</li>
+ * </ul>
+ * Each call is appended to the file {@code okra.crash.log} ({@code N kube GET cells} or
+ * {@code N aws DescribeRules}), the crash as {@code N crash before ...}.
+ */
+public final class CrashHooks {
+  public static final String CRASH_AT = "okra.crash.at";
+  public static final String LOG = "okra.crash.log";
+  public static final int EXIT_CODE = 137;
+  private static final AtomicInteger CALLS = new AtomicInteger();
+
+  private CrashHooks() {}
+
+  /** Writes the hook registrations into {@code dir}, to be put on a child JVM's class path. */
+  public static Path writeRegistrations(Path dir) {
+    try {
+      Path services = dir.resolve("META-INF/services/io.fabric8.kubernetes.client.http.HttpClient$Factory");
+      Path sdk = dir.resolve("software/amazon/awssdk/global/handlers/execution.interceptors");
+      Files.createDirectories(services.getParent());
+      Files.createDirectories(sdk.getParent());
+      Files.writeString(services, KubeFactory.class.getName() + "\n");
+      Files.writeString(sdk, AwsInterceptor.class.getName() + "\n");
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Counts one call, and halts just before the one numbered {@code okra.crash.at}. */
+  static synchronized void call(String what) {
+    int n = CALLS.incrementAndGet();
+    int crashAt = Integer.getInteger(CRASH_AT, 0);
+    if (n == crashAt) {
+      log(n + " crash before " + what);
+      Runtime.getRuntime().halt(EXIT_CODE);
+    }
+    log(n + " " + what);
+  }
+
+  private static void log(String line) {
+    String file = System.getProperty(LOG);
+    if (file == null) return;
+    try {
+      Files.writeString(Path.of(file), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The calls a run logged, without the crash line. */
+  public static List<String> calls(Path log) {
+    try {
+      return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.contains(" crash before ")).toList() : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** fabric8's JDK HTTP client with the counting interceptor; preferred over the plain one by its priority. */
+  public static final class KubeFactory implements HttpClient.Factory {
+    private final JdkHttpClientFactory jdk = new JdkHttpClientFactory();
+
+    @Override
+    public HttpClient.Builder newBuilder() {
+      HttpClient.Builder builder = jdk.newBuilder();
+      builder.addOrReplaceInterceptor("okra-crash-hooks", new Interceptor() {
+        @Override
+        public void before(BasicBuilder b, HttpRequest request, RequestTags tags) {
+          call("kube " + FaultProxy.kubeOperation(request.method(), request.uri(), ""));
+        }
+      });
+      return builder;
+    }
+
+    @Override
+    public int priority() {
+      return 100;
+    }
+  }
+
+  /** Counts every SDK API call (before its first attempt). */
+  public static final class AwsInterceptor implements ExecutionInterceptor {
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      call("aws " + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+    }
+  }
+}

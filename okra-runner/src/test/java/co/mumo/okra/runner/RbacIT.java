@@ -1,0 +1,265 @@
+package co.mumo.okra.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import co.mumo.okra.analysis.ArgoAnalyses;
+import co.mumo.okra.api.Cell;
+import co.mumo.okra.cell.CellControl;
+import co.mumo.okra.cell.CellReconciler;
+import co.mumo.okra.cell.CellStatusMapping;
+import co.mumo.okra.cell.Phase;
+import co.mumo.okra.kube.Fabric8ClusterStore;
+import co.mumo.okra.runner.demo.SimulatedLoadBalancer;
+import co.mumo.okra.runner.docs.DocsFiles;
+import co.mumo.okra.testsupport.MutableClock;
+import co.mumo.okra.testsupport.OkraObjects;
+import co.mumo.okra.testsupport.TestKube;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/rbac.yaml against a real kube-apiserver (RBAC authorizer): a user bound to nothing but the
+ * okra-runner ClusterRole drives a whole rollout — first version, canary with an analysis (template,
+ * Secret argument) and an experiment (ReplicaSet, cluster-scoped template), a pause, an abort with
+ * its blocklist entry, a retry — and every request it makes is recorded. The role must be enough
+ * (no request is forbidden) and exact (every verb it grants was used).
+ */
+class RbacIT {
+  private static final String USER = "okra-rbac-it";
+  private static final String ROLE = "okra-runner-rbac-it";
+  private static final CellReconciler.Options WRITE = new CellReconciler.Options(false);
+  private static final String LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/rbac/0123456789abcdef/fedcba9876543210";
+
+  private static TestKube kube;
+  private static KubernetesClient okra;
+  private static final Set<String> requests = new ConcurrentSkipListSet<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    kube = TestKube.start();
+    ClusterRole role = rbacYaml().stream().filter(o -> o instanceof ClusterRole && o.getMetadata().getName().equals("okra-runner"))
+        .map(ClusterRole.class::cast).findFirst().orElseThrow();
+    role.getMetadata().setName(ROLE);
+    kube.client().rbac().clusterRoles().resource(role).createOr(r -> r.update());
+    kube.client().rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(ROLE).endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", ROLE)
+        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(USER).endSubject().build())
+        .createOr(r -> r.update());
+    Config config = Config.fromKubeconfig(Files.readString(kube.kubeconfig()));
+    config.setImpersonateUsername(USER);
+    okra = new KubernetesClientBuilder().withConfig(config)
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("rbac-it", new Recorder())).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (okra != null) okra.close();
+    if (kube != null) kube.close();
+  }
+
+  @Test
+  void theClusterRoleIsEnoughForAWholeRolloutAndEveryVerbIsUsed() {
+    String ns = kube.freshNamespace("rbac");
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    setUpCell(ns);
+    SimulatedLoadBalancer alb = new SimulatedLoadBalancer();
+    alb.addListener(LISTENER);
+    Fabric8ClusterStore store = new Fabric8ClusterStore(okra);
+    CellReconciler reconciler = new CellReconciler(store, alb, new ArgoAnalyses(okra), clock);
+    OkraObjects admin = new OkraObjects(kube.client());
+    // The binding reaches the authorizer's cache a moment after it is written.
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> okra.resources(Cell.class).inNamespace(ns).list() != null);
+    requests.clear();
+
+    addVersion(admin, alb, ns, "1.0.0");
+    assertThat(reconciler.reconcile(ns, "web", WRITE).phase()).isEqualTo(Phase.Succeeded);
+    reconciler.reconcileAll(null, WRITE); // `reconcile --all` without -n: Cells of every namespace
+    addVersion(admin, alb, ns, "2.0.0");
+    Phase phase = null;
+    for (int i = 0; i < 30 && phase != Phase.Paused; i++) {
+      phase = reconciler.reconcile(ns, "web", WRITE).phase();
+      assertThat(phase).isNotIn(Phase.Failed, Phase.Invalid);
+      succeedRuns(ns); // plays Argo Rollouts
+      clock.advance(Duration.ofSeconds(30));
+    }
+    assertThat(phase).as("the rollout reaches the pause that waits for promotion").isEqualTo(Phase.Paused);
+
+    steer(store, ns, "abort"); // as `okra-runner cell abort` does
+    assertThat(reconciler.reconcile(ns, "web", WRITE).phase()).isEqualTo(Phase.Failed);
+    reconciler.reconcile(ns, "web", WRITE);
+    steer(store, ns, "retry"); // as `okra-runner cell retry`: unblock, then record
+    reconciler.reconcile(ns, "web", WRITE);
+
+    assertThat(new TreeSet<>(requests)).isEqualTo(granted(kube.client().rbac().clusterRoles().withName(ROLE).get()));
+  }
+
+  private static void setUpCell(String ns) {
+    OkraObjects admin = new OkraObjects(kube.client());
+    admin.analysisTemplate(ns, "success-rate", "version", "api-key");
+    GenericKubernetesResource clusterTemplate = new GenericKubernetesResource();
+    clusterTemplate.setApiVersion("argoproj.io/v1alpha1");
+    clusterTemplate.setKind("ClusterAnalysisTemplate");
+    clusterTemplate.setMetadata(new ObjectMetaBuilder().withName("probe-ok-" + ns).build());
+    clusterTemplate.setAdditionalProperty("spec", Map.of("metrics", List.of(Map.of("name", "ok",
+        "provider", Map.of("job", Map.of("spec", Map.of())))))); 
+    kube.client().genericKubernetesResources("argoproj.io/v1alpha1", "ClusterAnalysisTemplate").resource(clusterTemplate).create();
+    kube.client().secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("metrics").endMetadata()
+        .addToStringData("api-key", "not-a-real-key").build()).create();
+    kube.client().apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder().withNewMetadata().withName("probe").endMetadata()
+        .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "probe").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "probe").endMetadata()
+        .withNewSpec().addNewContainer().withName("probe").withImage("busybox").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    admin.cell(ns, """
+        apiVersion: okra.mumo.co/v1alpha1
+        kind: Cell
+        metadata:
+          name: web
+        spec:
+          ingress:
+            type: AWSApplicationLoadBalancer
+            awsApplicationLoadBalancer:
+              listenerARN: %s
+              listener:
+                rule:
+                  priority: 10
+                  hosts: [example.com]
+              targetGroupSelector:
+                matchLabels:
+                  role: web
+          updateStrategy:
+            type: Canary
+            canary:
+              steps:
+              - setWeight: 20
+              - analysis:
+                  templates:
+                  - templateName: success-rate
+                  args:
+                  - name: version
+                    valueFrom: {fieldRef: {fieldPath: status.desiredVersion}}
+                  - name: api-key
+                    valueFrom: {secretKeyRef: {name: metrics, key: api-key}}
+              - experiment:
+                  duration: 1m
+                  templates:
+                  - name: probe
+                    specRef: probe
+                  analyses:
+                  - name: probe-ok
+                    templateName: %s
+                    clusterScope: true
+              - pause: {}
+        """, LISTENER, "probe-ok-" + ns);
+  }
+
+  private static void addVersion(OkraObjects admin, SimulatedLoadBalancer alb, String ns, String version) {
+    String arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-" + version.replace('.', '-') + "/0123456789abcdef";
+    alb.addTargetGroup(arn);
+    admin.targetGroup(ns, "web-" + version.replace('.', '-'), arn, version);
+  }
+
+  private static void succeedRuns(String ns) {
+    for (var kind : List.of(OkraObjects.ANALYSIS_RUN, OkraObjects.EXPERIMENT)) {
+      for (GenericKubernetesResource r : kube.client().genericKubernetesResources(kind).inNamespace(ns).list().getItems()) {
+        if (r.getAdditionalProperties().get("status") == null) {
+          new OkraObjects(kube.client()).setPhase(kind, ns, r.getMetadata().getName(), "Successful");
+        }
+      }
+    }
+  }
+
+  /** What CellCommand's abort and retry do, through the same store calls. */
+  private static void steer(Fabric8ClusterStore store, String ns, String what) {
+    Cell cell = store.cell(ns, "web").orElseThrow();
+    var state = CellStatusMapping.toState(cell.getStatus());
+    var next = what.equals("abort") ? CellControl.abort(state, "rbac test") : CellControl.retry(state);
+    if (what.equals("retry")) assertThat(store.unblock(cell, state.failure().orElseThrow().version().toString())).isTrue();
+    cell.setStatus(CellStatusMapping.withState(cell.getStatus(), next, what, Instant.now()));
+    store.updateCellStatus(cell);
+  }
+
+  /** "group resource verb" for every resource and verb a rule of the role grants. */
+  private static Set<String> granted(ClusterRole role) {
+    Set<String> out = new TreeSet<>();
+    for (PolicyRule rule : role.getRules()) {
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          for (String verb : rule.getVerbs()) out.add(key(group, resource, verb));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String key(String group, String resource, String verb) {
+    return (group.isEmpty() ? "core" : group) + " " + resource + " " + verb;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<HasMetadata> rbacYaml() throws Exception {
+    try (InputStream in = Files.newInputStream(DocsFiles.repoRoot().resolve("docs/rbac.yaml"))) {
+      return (List<HasMetadata>) Serialization.unmarshal(in);
+    }
+  }
+
+  /** Turns each API request into the RBAC attributes the authorizer checks: API group, resource[/subresource], verb. */
+  private static final class Recorder implements Interceptor {
+    @Override
+    public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+      String[] p = request.uri().getPath().replaceAll("^/+", "").split("/");
+      int at;
+      String group;
+      if (p.length >= 3 && p[0].equals("api")) {
+        group = "";
+        at = 2;
+      } else if (p.length >= 4 && p[0].equals("apis")) {
+        group = p[1];
+        at = 3;
+      } else {
+        requests.add("non-resource " + request.uri().getPath() + " " + request.method());
+        return;
+      }
+      if (p.length > at + 2 && p[at].equals("namespaces")) at += 2; // namespaced: skip namespaces/<ns>
+      String resource = p[at];
+      boolean named = p.length > at + 1;
+      if (p.length > at + 2) resource += "/" + p[at + 2];
+      String query = request.uri().getQuery() == null ? "" : request.uri().getQuery();
+      String verb = switch (request.method()) {
+        case "GET" -> named ? "get" : query.contains("watch=true") ? "watch" : "list";
+        case "POST" -> "create";
+        case "PUT" -> "update";
+        case "PATCH" -> "patch";
+        case "DELETE" -> named ? "delete" : "deletecollection";
+        default -> request.method();
+      };
+      requests.add(key(group, resource, verb));
+    }
+  }
+}
