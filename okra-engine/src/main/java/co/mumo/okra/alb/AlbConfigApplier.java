@@ -70,6 +70,39 @@ public final class AlbConfigApplier {
     }
   }
 
+  /**
+   * Records that the ALB already has {@code rule} as {@code config} asks, when the config's status
+   * does not say so: a runner killed between its ALB write and this record leaves the status behind
+   * (missing, or the weights before), and no later apply would come to fix it.
+   *
+   * @return true when the status was written
+   */
+  public boolean recordIfStale(AWSApplicationLoadBalancerConfig config, ObservedRule rule) {
+    AWSApplicationLoadBalancerConfig.Status old = config.getStatus();
+    List<ListenerRule.ForwardTargetGroup> forwards = forwardsOf(config);
+    if (old != null && "Applied".equals(old.phase) && rule.ruleArn().equals(old.ruleARN)
+        && java.util.Objects.equals(old.observedGeneration, config.getMetadata().getGeneration())
+        && weights(old.appliedTargetGroups).equals(weights(forwards))) {
+      return false;
+    }
+    AWSApplicationLoadBalancerConfig.Status status = new AWSApplicationLoadBalancerConfig.Status();
+    status.observedGeneration = config.getMetadata().getGeneration();
+    status.lastSyncTime = clock.instant().toString();
+    status.phase = "Applied";
+    status.message = "the rule already matched";
+    status.ruleARN = rule.ruleArn();
+    status.appliedTargetGroups = forwards;
+    status.lastAppliedTime = status.lastSyncTime;
+    record(config, status);
+    return true;
+  }
+
+  private static java.util.Map<String, Integer> weights(List<ListenerRule.ForwardTargetGroup> forwards) {
+    java.util.Map<String, Integer> out = new java.util.HashMap<>();
+    if (forwards != null) forwards.forEach(f -> out.put(f.arn, f.weight));
+    return out;
+  }
+
   private void record(AWSApplicationLoadBalancerConfig config, AWSApplicationLoadBalancerConfig.Status status) {
     if (config.getMetadata().getUid() == null && config.getMetadata().getResourceVersion() == null) return; // not stored (dry run)
     config.setStatus(status);

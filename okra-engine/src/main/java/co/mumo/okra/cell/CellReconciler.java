@@ -97,7 +97,8 @@ public final class CellReconciler {
       return new PassResult(key, Outcome.DRY_RUN, phase, status, Optional.of(plan), describe(plan.actions()));
     }
     if (plan.actions().isEmpty() && !CellStatusMapping.differs(status, cell.getStatus())) {
-      return new PassResult(key, Outcome.UNCHANGED, phase, status, Optional.of(plan), List.of());
+      List<String> repaired = recordSyncedRule(def, observed, plan);
+      return new PassResult(key, repaired.isEmpty() ? Outcome.UNCHANGED : Outcome.CHANGED, phase, status, Optional.of(plan), repaired);
     }
     Cell recorded;
     try {
@@ -110,8 +111,26 @@ public final class CellReconciler {
       LOG.info("cell={} another runner moved the Cell on right after this pass recorded it; leaving the rule to it", key);
       return new PassResult(key, Outcome.CONFLICT, phase, status, Optional.of(plan), List.of());
     }
-    List<String> done = act(recorded, def, observed, plan);
+    List<String> done = new ArrayList<>(act(recorded, def, observed, plan));
+    done.addAll(recordSyncedRule(def, observed, plan));
     return new PassResult(key, phase == Phase.Invalid ? Outcome.INVALID : Outcome.CHANGED, phase, status, Optional.of(plan), done);
+  }
+
+  /**
+   * When the ALB already has the rule the Cell wants, its AWSApplicationLoadBalancerConfig status must
+   * say so: a runner killed between the rule write and that record would otherwise leave it stale.
+   */
+  private List<String> recordSyncedRule(CellDefinition def, Observed observed, Plan plan) {
+    if (plan.rule().isEmpty() || observed.rule().isEmpty() || plan.actions().stream().anyMatch(a -> a instanceof Action.ApplyRule)) {
+      return List.of();
+    }
+    List<String> names = plan.weights().stream().map(s -> s.group().name()).toList();
+    AWSApplicationLoadBalancerConfig desired = AlbConfigs.of(def.namespace(), def.name(), plan.rule().get(), names);
+    Optional<AWSApplicationLoadBalancerConfig> config = store.albConfig(def.namespace(), def.name())
+        .filter(c -> AlbConfigs.sameSpec(c, desired));
+    if (config.isEmpty() || !albApplier.recordIfStale(config.get(), observed.rule().get())) return List.of();
+    LOG.info("cell={} recorded in AWSApplicationLoadBalancerConfig {} that the rule already matches", def.key(), def.name());
+    return List.of("recorded the applied rule in AWSApplicationLoadBalancerConfig " + def.name());
   }
 
   /**

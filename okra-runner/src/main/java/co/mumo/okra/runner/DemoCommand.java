@@ -33,9 +33,10 @@ import picocli.CommandLine.Option;
  * requeue interval, only in simulated time.
  */
 @Command(name = "demo", description = {
-    "A simulated rollout that needs no AWS account and no cluster: 1.0.0, then 2.0.0 through",
-    "setWeight/pause/analysis steps, then 3.0.0 whose analysis fails and is rolled back.",
-    "The passes are the real engine's; Kubernetes, the ALB and Argo Rollouts are simulated in memory."})
+    "A simulated rollout that needs no AWS account and no cluster: 1.0.0, then",
+    "2.0.0 through setWeight, pause and analysis steps, then 3.0.0, whose analysis",
+    "fails and is rolled back. The passes are the real engine's; Kubernetes, the",
+    "ALB and Argo Rollouts are simulated in memory."})
 final class DemoCommand implements Callable<Integer> {
   /** The simulated wait between passes is at most this, so pauses count down visibly. */
   private static final Duration MAX_TICK = Duration.ofSeconds(30);

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** The {@code okra-runner} command: one reconcile pass per call, for CI jobs, cron or a loop. */
-@Command(name = "okra-runner", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+@Command(name = "okra-runner", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = VersionCommand.Provider.class,
     description = "Rolls traffic between Kubernetes clusters behind an AWS ALB, one stateless pass at a time.",
     footer = ExitCodes.HELP,
     subcommands = {ReconcileCommand.class, CellCommand.class, AlbCommand.class, CrdsCommand.class, DemoCommand.class, ReportCommand.class, VersionCommand.class,

@@ -70,6 +70,7 @@ final class ReconcileCommand implements Callable<Integer> {
     Duration maxSleep = parseDuration("--interval", interval);
     Output output = new Output(global.output, spec.commandLine().getOut());
     try (Clients clients = new Clients(global)) {
+      clients.prepareLoadBalancer();
       CellReconciler reconciler = clients.reconciler();
       String namespace = target.all && global.namespace == null ? null : clients.namespace();
       CellReconciler.Options options = new CellReconciler.Options(dryRun);

@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
  * the GitLab template need no JSON tooling of their own (only Java, which the runner needs anyway).
  */
 @Command(name = "report", description = {
-    "Summarise the output of `reconcile -o json` for CI: Markdown, step outputs, dotenv, annotations.",
-    "Reads JSON lines (other lines are ignored) and writes nothing to Kubernetes or AWS."})
+    "Summarise the output of `reconcile -o json` for CI: a Markdown summary, step",
+    "outputs, a dotenv file, annotations. Reads JSON lines (other lines are",
+    "ignored); writes nothing to Kubernetes or AWS."})
 final class ReportCommand implements Callable<Integer> {
   @Option(names = "--input", description = "The JSON lines to read (default: standard input).")
   Path input;

@@ -34,7 +34,7 @@ final class CliDocs {
     md.append("# okra-runner command line\n\n")
         .append("<!-- Generated from the runner's picocli model by CliDocs (okra-runner tests); do not edit by hand.\n")
         .append("     Regenerate: ").append(DocsFiles.REGENERATE).append(" -->\n\n")
-        .append("`java -jar okra-runner.jar COMMAND [OPTIONS]`. Every command also takes `-h`/`--help`.\n\n");
+        .append("`java -jar okra-runner.jar COMMAND [OPTIONS]`. Every command also takes `-h`/`--help` (and `-V`/`--version`).\n\n");
     md.append("| command | what it does |\n| --- | --- |\n");
     for (CommandLine c : all) {
       if (c == root || isHelp(c)) continue;

@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -24,9 +27,9 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * sequence and, just before call number {@code okra.crash.at}, halts the JVM with 137, as SIGKILL
  * would between two calls: no shutdown hooks, no finally blocks, no flushing.
  *
- * <p>Nothing in production code knows about this. The child JVM runs the real {@code Main}; the
- * hooks come in through the two plug-in points the libraries already read from the class path,
- * written by the test into a directory that only the child's class path has:
+ * <p>Nothing in production code knows about this. The child JVM runs the shaded runner jar's own
+ * {@code Main}; the hooks come in through the two plug-in points the libraries already read from the
+ * class path, in a jar ({@link #writeJar}) that only the child's class path has:
  * <ul>
  *   <li>fabric8's {@code META-INF/services/io.fabric8.kubernetes.client.http.HttpClient$Factory}:
  *       {@link KubeFactory}, the JDK client factory plus an interceptor, preferred by its priority;</li>
@@ -44,19 +47,58 @@ public final class CrashHooks {
 
   private CrashHooks() {}
 
-  /** Writes the hook registrations into {@code dir}, to be put on a child JVM's class path. */
-  public static Path writeRegistrations(Path dir) {
-    try {
-      Path services = dir.resolve("META-INF/services/io.fabric8.kubernetes.client.http.HttpClient$Factory");
-      Path sdk = dir.resolve("software/amazon/awssdk/global/handlers/execution.interceptors");
-      Files.createDirectories(services.getParent());
-      Files.createDirectories(sdk.getParent());
-      Files.writeString(services, KubeFactory.class.getName() + "\n");
-      Files.writeString(sdk, AwsInterceptor.class.getName() + "\n");
-      return dir;
+  /**
+   * A jar with the hooks' classes and their registrations, to be put before the runner's shaded jar
+   * on a child JVM's class path. (A jar rather than a directory, so the JVM can archive the classes
+   * it loaded for the next start: -XX:ArchiveClassesAtExit refuses directories.)
+   */
+  public static Path writeJar(Path jar) {
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      entry(out, "META-INF/services/io.fabric8.kubernetes.client.http.HttpClient$Factory", (KubeFactory.class.getName() + "\n").getBytes());
+      entry(out, "software/amazon/awssdk/global/handlers/execution.interceptors", (AwsInterceptor.class.getName() + "\n").getBytes());
+      for (Class<?> c : List.of(CrashHooks.class, KubeFactory.class, AwsInterceptor.class, FaultProxy.class)) {
+        String prefix = c.getName().replace('.', '/');
+        copyClasses(out, c, prefix);
+      }
+      return jar;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code c} and its nested classes, from wherever the test class path has them (a directory or a jar). */
+  private static void copyClasses(JarOutputStream out, Class<?> c, String prefix) throws IOException {
+    Path source = Path.of(java.net.URI.create(c.getProtectionDomain().getCodeSource().getLocation().toString()));
+    String outer = prefix.contains("$") ? prefix.substring(0, prefix.indexOf('$')) : prefix;
+    if (Files.isDirectory(source)) {
+      Path dir = source.resolve(outer).getParent();
+      String simple = outer.substring(outer.lastIndexOf('/') + 1);
+      try (var files = Files.list(dir)) {
+        for (Path f : files.filter(f -> f.getFileName().toString().equals(simple + ".class")
+            || f.getFileName().toString().startsWith(simple + "$")).toList()) {
+          entry(out, source.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+        }
+      }
+    } else {
+      try (JarFile jar = new JarFile(source.toFile())) {
+        for (JarEntry e : java.util.Collections.list(jar.entries())) {
+          if (e.getName().equals(outer + ".class") || e.getName().startsWith(outer + "$")) {
+            try (var in = jar.getInputStream(e)) {
+              entry(out, e.getName(), in.readAllBytes());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static final java.util.Set<String> WRITTEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private static void entry(JarOutputStream out, String name, byte[] bytes) throws IOException {
+    if (!WRITTEN.add(out.hashCode() + name)) return;
+    out.putNextEntry(new JarEntry(name));
+    out.write(bytes);
+    out.closeEntry();
   }
 
   /** Counts one call, and halts just before the one numbered {@code okra.crash.at}. */

@@ -1,0 +1,184 @@
+package co.mumo.okra.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.mumo.okra.runner.docs.DocsFiles;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GitHub Action's scripts (ci/*.sh, as action.yml runs them) and the GitLab template's script,
+ * run by bash in a scratch directory. A fake {@code java} first on the PATH plays the runner's
+ * reconcile (prints given lines, exits with a given code, records its arguments) and hands
+ * {@code report} to the real shaded jar, so the JSON, summary and outputs are the real thing.
+ */
+class CiScriptsIT {
+  private static final String PASS = "{\"cell\":\"default/web\",\"outcome\":\"CHANGED\",\"phase\":\"%s\",\"message\":\"%s\","
+      + "\"stableVersion\":\"1.0.0\",\"desiredVersion\":\"2.0.0\",\"currentStepIndex\":1,\"targetGroups\":["
+      + "{\"name\":\"web-1\",\"arn\":\"arn:1\",\"version\":\"1.0.0\",\"role\":\"stable\",\"weight\":%d},"
+      + "{\"name\":\"web-2\",\"arn\":\"arn:2\",\"version\":\"2.0.0\",\"role\":\"canary\",\"weight\":%d}],\"actions\":[]}";
+
+  @TempDir
+  Path dir;
+
+  private final Path root = DocsFiles.repoRoot();
+  private final String jar = System.getProperty("okra.runner.jar", root.resolve("okra-runner/target/okra-runner.jar").toString());
+  private Path bin;
+
+  @BeforeEach
+  void fakeJava() throws IOException {
+    bin = Files.createDirectories(dir.resolve("bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, """
+        #!/bin/sh
+        if [ "$3" = report ]; then exec "$REAL_JAVA" "$@"; fi
+        printf '%s\\n' "$@" > "$FAKE_ARGS"
+        cat "$FAKE_OUTPUT"
+        exit "$FAKE_EXIT"
+        """);
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private record Run(int exitCode, String log, List<String> args) {}
+
+  private Run bash(String script, int fakeExit, String fakeOutput, Map<String, String> env) throws Exception {
+    Files.writeString(dir.resolve("fake-output"), fakeOutput);
+    ProcessBuilder pb = new ProcessBuilder("bash", "-e", "-o", "pipefail", "-c", script).directory(dir.toFile()).redirectErrorStream(true);
+    Map<String, String> e = pb.environment();
+    e.put("PATH", bin + ":" + e.get("PATH"));
+    e.put("REAL_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    e.put("FAKE_ARGS", dir.resolve("fake-args").toString());
+    e.put("FAKE_OUTPUT", dir.resolve("fake-output").toString());
+    e.put("FAKE_EXIT", String.valueOf(fakeExit));
+    e.put("RUNNER_TEMP", dir.toString());
+    e.putAll(env);
+    Process p = pb.start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    Path args = dir.resolve("fake-args");
+    return new Run(p.exitValue(), log, Files.exists(args) ? Files.readAllLines(args) : List.of());
+  }
+
+  private Run github(int fakeExit, String fakeOutput, Map<String, String> inputs) throws Exception {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("OKRA_JAR", jar, "OKRA_COMMAND", "reconcile", "OKRA_WAIT", "true",
+        "OKRA_TIMEOUT", "30m", "OKRA_ON_PAUSE", "warn", "GITHUB_OUTPUT", dir.resolve("github-output").toString(),
+        "GITHUB_STEP_SUMMARY", dir.resolve("summary.md").toString()));
+    env.putAll(inputs);
+    return bash("bash " + root.resolve("ci/run-okra.sh"), fakeExit, fakeOutput, env);
+  }
+
+  private String pass(String phase, String message, int stable, int canary) {
+    return PASS.formatted(phase, message, stable, canary) + "\n";
+  }
+
+  @Test
+  void githubReconcileWritesOutputsAndTheSummary() throws Exception {
+    Run r = github(0, pass("Progressing", "step 2/3 (pause 5m): 1m left", 80, 20),
+        Map.of("OKRA_CELL", "web", "OKRA_NAMESPACE", "default", "OKRA_EXTRA_ARGS", "--context \"my ctx\" --verbose"));
+
+    assertThat(r.exitCode()).as(r.log()).isZero();
+    assertThat(r.args()).containsExactly("-jar", jar, "reconcile", "--cell", "web", "--wait", "--timeout", "30m", "-o", "json",
+        "--namespace", "default", "--context", "my ctx", "--verbose");
+    assertThat(r.log()).contains("::group::okra-runner reconcile", "::endgroup::");
+    assertThat(Files.readAllLines(dir.resolve("github-output"))).contains("phase=Progressing", "version=2.0.0",
+        "weights={\"1.0.0\":80,\"2.0.0\":20}", "exit-code=0");
+    assertThat(Files.readString(dir.resolve("summary.md"))).contains("### Okra: default/web — Progressing", "| 2.0.0 | `████░░");
+  }
+
+  @Test
+  void githubFailsTheStepWithAnErrorAnnotationOnARollback() throws Exception {
+    Run r = github(3, pass("Failed", "rollout of 2.0.0 failed: AnalysisRun web-1-step2 Failed", 100, 0), Map.of("OKRA_CELL", "web"));
+
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.log()).contains("::error title=Okra::default/web: rollout failed and was rolled back: rollout of 2.0.0 failed");
+  }
+
+  @Test
+  void githubWarnsOnAPauseUnlessToldToFail() throws Exception {
+    String paused = pass("Paused", "step 3/3 (pause until promoted)", 50, 50);
+
+    Run warn = github(5, paused, Map.of("OKRA_CELL", "web"));
+    Run fail = github(5, paused, Map.of("OKRA_CELL", "web", "OKRA_ON_PAUSE", "fail"));
+
+    assertThat(warn.exitCode()).isZero();
+    assertThat(warn.log()).contains("::warning title=Okra::default/web: waiting for a human");
+    assertThat(fail.exitCode()).isEqualTo(5);
+  }
+
+  @Test
+  void githubRunsOtherCommandsWithTheirArguments() throws Exception {
+    Run r = github(0, "[default/web] promoted past the current step\n",
+        Map.of("OKRA_COMMAND", "cell promote", "OKRA_EXTRA_ARGS", "web", "OKRA_NAMESPACE", "default"));
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.args()).containsExactly("-jar", jar, "cell", "promote", "--namespace", "default", "web");
+    assertThat(Files.readAllLines(dir.resolve("github-output"))).containsExactly("exit-code=0");
+  }
+
+  @Test
+  void githubGetsThePinnedRunnerAndChecksItsSha1() throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo/co/mumo/okra/okra-runner/1.2.3"));
+    byte[] content = "a jar".getBytes(StandardCharsets.UTF_8);
+    Files.write(repo.resolve("okra-runner-1.2.3.jar"), content);
+    Files.writeString(repo.resolve("okra-runner-1.2.3.jar.sha1"), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(content)));
+    Map<String, String> env = Map.of("OKRA_RUNNER_VERSION", "1.2.3", "OKRA_MAVEN_REPOSITORY", dir.resolve("repo").toUri().toString(),
+        "RUNNER_TOOL_CACHE", dir.resolve("tools").toString(), "GITHUB_OUTPUT", dir.resolve("jar-output").toString());
+
+    Run ok = bash("bash " + root.resolve("ci/runner-jar.sh"), 0, "", env);
+    Run bad = bash("bash " + root.resolve("ci/runner-jar.sh"), 0, "", Map.of("OKRA_RUNNER_VERSION", "1.2.3; rm -rf /"));
+
+    assertThat(ok.exitCode()).as(ok.log()).isZero();
+    Path got = dir.resolve("tools/okra-runner/1.2.3/okra-runner-1.2.3.jar");
+    assertThat(Files.readAllLines(dir.resolve("jar-output"))).containsExactly("jar=" + got);
+    assertThat(Files.readString(got)).isEqualTo("a jar");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.log()).contains("is not a version");
+  }
+
+  /** The template's script blocks, joined as GitLab runs them: one bash with -e -o pipefail. */
+  @SuppressWarnings("unchecked")
+  private String gitlabScript() throws IOException {
+    String[] docs = Files.readString(root.resolve("examples/gitlab/okra.gitlab-ci.yml")).split("\n---\n", 2);
+    Map<String, Object> job = (Map<String, Object>) Serialization.unmarshal(docs[1], Map.class).get("okra");
+    return String.join("\n", (List<String>) job.get("script"));
+  }
+
+  private Run gitlab(int fakeExit, String fakeOutput, String onPause) throws Exception {
+    return bash(gitlabScript(), fakeExit, fakeOutput, Map.of("OKRA_RUNNER_JAR_INPUT", jar, "OKRA_COMMAND", "reconcile",
+        "OKRA_CELL", "web", "OKRA_NAMESPACE", "default", "OKRA_WAIT", "true", "OKRA_TIMEOUT", "1h", "OKRA_ON_PAUSE", onPause,
+        "OKRA_EXTRA_ARGS", "--verbose", "OKRA_RUNNER_VERSION", "0.1.0"));
+  }
+
+  @Test
+  void gitlabReconcileWritesTheDotenvReportAndTheSummary() throws Exception {
+    Run r = gitlab(0, pass("Succeeded", "2.0.0 has 100% of the traffic", 0, 100), "warn");
+
+    assertThat(r.exitCode()).as(r.log()).isZero();
+    assertThat(r.args()).containsExactly("-jar", jar, "reconcile", "--cell", "web", "--wait", "--timeout", "1h", "-o", "json",
+        "--namespace", "default", "--verbose");
+    assertThat(r.log()).contains("section_start:", "okra_run", "section_end:", "### Okra: default/web — Succeeded");
+    assertThat(Files.readAllLines(dir.resolve("okra.env"))).contains("OKRA_PHASE=Succeeded", "OKRA_EXIT_CODE=0");
+  }
+
+  @Test
+  void gitlabExitCodes() throws Exception {
+    String paused = pass("Paused", "waiting", 50, 50);
+
+    assertThat(gitlab(3, pass("Failed", "rolled back", 100, 0), "warn").exitCode()).isEqualTo(3);
+    assertThat(gitlab(5, paused, "warn").exitCode()).as("allowed to fail: shown as a warning").isEqualTo(5);
+    assertThat(gitlab(5, paused, "fail").exitCode()).isEqualTo(1);
+  }
+}
