@@ -21,4 +21,9 @@ public interface Analyses {
   void start(Action.StartAnalysis action, Cell cell);
 
   void start(Action.StartExperiment action, Cell cell);
+
+  /** A view for one pass over many Cells that may read each kind once per namespace; by default, this. */
+  default Analyses forPass() {
+    return this;
+  }
 }

@@ -32,16 +32,40 @@ public final class ArgoAnalyses implements Analyses {
   public static final String VERSION_LABEL = "okra.mumo.co/version";
 
   private final KubernetesClient client;
+  /** Null outside a pass over many Cells; see {@link #forPass()}. */
+  private final PassCache cache;
 
   public ArgoAnalyses(KubernetesClient client) {
+    this(client, null);
+  }
+
+  private ArgoAnalyses(KubernetesClient client, PassCache cache) {
     this.client = client;
+    this.cache = cache;
+  }
+
+  /** A view for one pass over many Cells: runs, templates, Secrets and ReplicaSets read once per namespace or name. */
+  @Override
+  public Analyses forPass() {
+    return new ArgoAnalyses(client, new PassCache());
+  }
+
+  /** What one pass has read; a new pass starts empty, so nothing goes stale between passes. */
+  private static final class PassCache {
+    final Map<String, List<GenericKubernetesResource>> runs = new java.util.HashMap<>();
+    final Map<String, Map<String, GenericKubernetesResource>> templates = new java.util.HashMap<>();
+    final Map<String, Optional<Object>> objects = new java.util.HashMap<>();
   }
 
   @Override
   public Map<String, ChildRun> runs(String namespace, String cellName) {
     Map<String, ChildRun> out = new LinkedHashMap<>();
     for (var ctx : List.of(ArgoResources.ANALYSIS_RUN, ArgoResources.EXPERIMENT)) {
-      for (GenericKubernetesResource r : list(ctx, namespace, Map.of(CELL_LABEL, cellName))) {
+      List<GenericKubernetesResource> found = cache == null ? list(ctx, namespace, Map.of(CELL_LABEL, cellName))
+          : cache.runs.computeIfAbsent(ctx.getKind() + "/" + namespace, k -> listAllOfCells(ctx, namespace)).stream()
+              .filter(r -> r.getMetadata().getLabels() != null && cellName.equals(r.getMetadata().getLabels().get(CELL_LABEL)))
+              .toList();
+      for (GenericKubernetesResource r : found) {
         Map<String, Object> status = map(r.getAdditionalProperties().get("status"));
         out.put(r.getMetadata().getName(), new ChildRun(r.getMetadata().getName(), ctx.getKind(),
             RunPhase.parse(str(status.get("phase"))), str(status.get("message"))));
@@ -99,7 +123,7 @@ public final class ArgoAnalyses implements Analyses {
   private void checkExperiment(String ns, String path, Step.Experiment e, List<FieldError> errors) {
     for (int t = 0; t < e.templates().size(); t++) {
       String specRef = e.templates().get(t).specRef();
-      if (client.apps().replicaSets().inNamespace(ns).withName(specRef).get() == null) {
+      if (memo("ReplicaSet/" + ns + "/" + specRef, () -> client.apps().replicaSets().inNamespace(ns).withName(specRef).get()) == null) {
         errors.add(new FieldError(path + ".templates[" + t + "].specRef", "ReplicaSet " + ns + "/" + specRef + " not found"));
       }
     }
@@ -112,7 +136,8 @@ public final class ArgoAnalyses implements Analyses {
   }
 
   private void checkSecret(String ns, String path, Step.SecretRef ref, List<FieldError> errors) {
-    Secret secret = client.secrets().inNamespace(ns).withName(ref.name()).get();
+    // Only the keys are looked at: Okra never reads a secret's value, Argo resolves it in the run.
+    Secret secret = (Secret) memo("Secret/" + ns + "/" + ref.name(), () -> client.secrets().inNamespace(ns).withName(ref.name()).get());
     if (secret == null) {
       errors.add(new FieldError(path + ".name", "Secret " + ns + "/" + ref.name() + " not found"));
     } else if ((secret.getData() == null || !secret.getData().containsKey(ref.key()))
@@ -221,11 +246,42 @@ public final class ArgoAnalyses implements Analyses {
     }
   }
 
+  private Object memo(String key, java.util.function.Supplier<Object> read) {
+    if (cache == null) return read.get();
+    return cache.objects.computeIfAbsent(key, k -> Optional.ofNullable(read.get())).orElse(null);
+  }
+
+  private List<GenericKubernetesResource> listAllOfCells(ResourceDefinitionContext ctx, String ns) {
+    try {
+      return client.genericKubernetesResources(ctx).inNamespace(ns).withLabel(CELL_LABEL).list().getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) return List.of(); // Argo Rollouts' CRDs are not installed: there are no runs.
+      throw e;
+    }
+  }
+
   private Optional<GenericKubernetesResource> template(String ns, Step.TemplateRef ref) {
+    if (cache != null) {
+      String scope = ref.clusterScope() ? "" : ns;
+      Map<String, GenericKubernetesResource> all = cache.templates.computeIfAbsent(scope, k -> listTemplates(ref.clusterScope(), ns));
+      return Optional.ofNullable(all.get(ref.name()));
+    }
     var op = ref.clusterScope()
         ? client.genericKubernetesResources(ArgoResources.CLUSTER_ANALYSIS_TEMPLATE).withName(ref.name())
         : client.genericKubernetesResources(ArgoResources.ANALYSIS_TEMPLATE).inNamespace(ns).withName(ref.name());
     return Optional.ofNullable(op.get());
+  }
+
+  private Map<String, GenericKubernetesResource> listTemplates(boolean clusterScope, String ns) {
+    Map<String, GenericKubernetesResource> out = new java.util.HashMap<>();
+    try {
+      var items = clusterScope ? client.genericKubernetesResources(ArgoResources.CLUSTER_ANALYSIS_TEMPLATE).list().getItems()
+          : client.genericKubernetesResources(ArgoResources.ANALYSIS_TEMPLATE).inNamespace(ns).list().getItems();
+      for (GenericKubernetesResource t : items) out.put(t.getMetadata().getName(), t);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) throw e; // no Argo CRDs: no templates, each reference is reported missing
+    }
+    return out;
   }
 
   private List<GenericKubernetesResource> list(ResourceDefinitionContext ctx, String ns, Map<String, String> labels) {

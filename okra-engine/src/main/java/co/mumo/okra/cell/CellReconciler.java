@@ -12,6 +12,7 @@ import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.api.VersionBlocklist;
 import co.mumo.okra.kube.ClusterStore;
+import co.mumo.okra.kube.PassCachingClusterStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,10 +72,13 @@ public final class CellReconciler {
 
   /** Every Cell in the namespace (all namespaces when null), reading each listener's rules once. */
   public List<PassResult> reconcileAll(String namespace, Options options) {
+    // One pass over many Cells reads each kind once per namespace and each listener's rules once,
+    // so its cost grows with namespaces and listeners, not with Cells.
+    CellReconciler pass = new CellReconciler(new PassCachingClusterStore(store), loadBalancer, analyses.forPass(), clock);
     Map<String, List<ObservedRule>> rulesByListener = new HashMap<>();
     List<PassResult> out = new ArrayList<>();
     for (Cell cell : store.cells(namespace)) {
-      out.add(reconcile(cell, options, rulesByListener));
+      out.add(pass.reconcile(cell, options, rulesByListener));
     }
     return out;
   }

@@ -39,6 +39,19 @@ public interface ClusterStore {
 
   AWSApplicationLoadBalancerConfig updateAlbConfigStatus(AWSApplicationLoadBalancerConfig config);
 
+  /** Every kind of object a pass reads per Cell, listed once per namespace: see {@link PassCachingClusterStore}. */
+  default List<AWSTargetGroup> allTargetGroups(String namespace) {
+    return targetGroups(namespace, Map.of());
+  }
+
+  default List<VersionBlocklist> blocklists(String namespace) {
+    throw new UnsupportedOperationException("blocklists(namespace)");
+  }
+
+  default List<AWSApplicationLoadBalancerConfig> albConfigs(String namespace) {
+    throw new UnsupportedOperationException("albConfigs(namespace)");
+  }
+
   /** Thrown when a guarded write lost against another writer. */
   class ConflictException extends RuntimeException {
     public ConflictException(String message, Throwable cause) {

@@ -43,6 +43,21 @@ public final class Fabric8ClusterStore implements ClusterStore {
   }
 
   @Override
+  public List<AWSTargetGroup> allTargetGroups(String namespace) {
+    return client.resources(AWSTargetGroup.class).inNamespace(namespace).list().getItems();
+  }
+
+  @Override
+  public List<VersionBlocklist> blocklists(String namespace) {
+    return client.resources(VersionBlocklist.class).inNamespace(namespace).list().getItems();
+  }
+
+  @Override
+  public List<AWSApplicationLoadBalancerConfig> albConfigs(String namespace) {
+    return albConfigs().inNamespace(namespace).list().getItems();
+  }
+
+  @Override
   public Optional<VersionBlocklist> blocklist(String namespace, String name) {
     return Optional.ofNullable(client.resources(VersionBlocklist.class).inNamespace(namespace).withName(name).get());
   }

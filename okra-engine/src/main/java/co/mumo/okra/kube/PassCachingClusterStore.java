@@ -1,0 +1,104 @@
+package co.mumo.okra.kube;
+
+import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
+import co.mumo.okra.api.AWSTargetGroup;
+import co.mumo.okra.api.Cell;
+import co.mumo.okra.api.VersionBlocklist;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The store as one pass over many Cells sees it: target groups, blocklists and ALB configs are listed
+ * once per namespace instead of read once per Cell, so a pass costs API calls per namespace, not per
+ * Cell. Cells themselves are always read fresh (the re-check before an ALB write needs the latest),
+ * and every write goes through and refreshes what this pass has cached.
+ */
+public final class PassCachingClusterStore implements ClusterStore {
+  private final ClusterStore store;
+  private final Map<String, List<AWSTargetGroup>> targetGroups = new HashMap<>();
+  private final Map<String, Map<String, VersionBlocklist>> blocklists = new HashMap<>();
+  private final Map<String, Map<String, AWSApplicationLoadBalancerConfig>> albConfigs = new HashMap<>();
+
+  public PassCachingClusterStore(ClusterStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public List<Cell> cells(String namespace) {
+    return store.cells(namespace);
+  }
+
+  @Override
+  public Optional<Cell> cell(String namespace, String name) {
+    return store.cell(namespace, name);
+  }
+
+  @Override
+  public List<AWSTargetGroup> targetGroups(String namespace, Map<String, String> matchLabels) {
+    return targetGroups.computeIfAbsent(namespace, store::allTargetGroups).stream()
+        .filter(tg -> matches(tg.getMetadata().getLabels(), matchLabels)).toList();
+  }
+
+  @Override
+  public Optional<VersionBlocklist> blocklist(String namespace, String name) {
+    return Optional.ofNullable(blocklistsIn(namespace).get(name));
+  }
+
+  @Override
+  public void block(Cell cell, String version, String cause) {
+    store.block(cell, version, cause);
+    blocklists.remove(cell.getMetadata().getNamespace());
+  }
+
+  @Override
+  public boolean unblock(Cell cell, String version) {
+    blocklists.remove(cell.getMetadata().getNamespace());
+    return store.unblock(cell, version);
+  }
+
+  @Override
+  public Cell updateCellStatus(Cell cell) {
+    return store.updateCellStatus(cell);
+  }
+
+  @Override
+  public Optional<AWSApplicationLoadBalancerConfig> albConfig(String namespace, String name) {
+    return Optional.ofNullable(albConfigsIn(namespace).get(name));
+  }
+
+  @Override
+  public AWSApplicationLoadBalancerConfig putAlbConfig(AWSApplicationLoadBalancerConfig config, Optional<Cell> owner) {
+    return remember(store.putAlbConfig(config, owner));
+  }
+
+  @Override
+  public AWSApplicationLoadBalancerConfig updateAlbConfigStatus(AWSApplicationLoadBalancerConfig config) {
+    return remember(store.updateAlbConfigStatus(config));
+  }
+
+  private AWSApplicationLoadBalancerConfig remember(AWSApplicationLoadBalancerConfig written) {
+    albConfigsIn(written.getMetadata().getNamespace()).put(written.getMetadata().getName(), written);
+    return written;
+  }
+
+  private Map<String, VersionBlocklist> blocklistsIn(String namespace) {
+    return blocklists.computeIfAbsent(namespace, ns -> byName(store.blocklists(ns)));
+  }
+
+  private Map<String, AWSApplicationLoadBalancerConfig> albConfigsIn(String namespace) {
+    return albConfigs.computeIfAbsent(namespace, ns -> byName(store.albConfigs(ns)));
+  }
+
+  private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> Map<String, T> byName(List<T> items) {
+    Map<String, T> out = new HashMap<>();
+    for (T item : items) out.put(item.getMetadata().getName(), item);
+    return out;
+  }
+
+  static boolean matches(Map<String, String> labels, Map<String, String> selector) {
+    Map<String, String> have = labels == null ? Map.of() : labels;
+    return selector.entrySet().stream().allMatch(e -> e.getValue().equals(have.get(e.getKey())));
+  }
+}
