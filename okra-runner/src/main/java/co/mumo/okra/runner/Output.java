@@ -40,6 +40,10 @@ final class Output {
     }
     String weights = weights(s);
     if (!weights.isEmpty()) b.append("\n    traffic: ").append(weights);
+    if (s.invalidTargetGroups != null) {
+      // Not fatal, but the user should see it without reading the status.
+      for (CellStatus.InvalidTargetGroup t : s.invalidTargetGroups) b.append("\n    ignored target group ").append(t.name).append(": ").append(t.reason);
+    }
     for (String done : r.done()) b.append("\n    ").append(done);
     if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.DRY_RUN) {
       List<String> planned = r.done();

@@ -102,6 +102,8 @@ class RbacIT {
     // `reconcile --all` without -n lists the Cells of every namespace (the same call; other tests' Cells are
     // in there too, so they are not reconciled here).
     assertThat(store.cells(null)).extracting(c -> c.getMetadata().getNamespace()).contains(ns);
+    // `reconcile --all -n NS` reads blocklists, ALB configs and templates once per namespace, by listing them.
+    assertThat(reconciler.reconcileAll(ns, WRITE)).hasSize(1);
     addVersion(admin, alb, ns, "2.0.0");
     Phase phase = null;
     for (int i = 0; i < 30 && phase != Phase.Paused; i++) {
