@@ -351,7 +351,8 @@ public final class CellDecider {
                 + " target groups in one forward action; ALB allows " + DesiredRule.MAX_TARGET_GROUPS)));
       }
       DesiredRule rule = rule(shares);
-      boolean synced = o.rule().map(rule::isSatisfiedBy).orElse(false);
+      // An adopted rule that already matches still needs our ownership tag written once.
+      boolean synced = o.rule().map(r -> rule.isSatisfiedBy(r) && r.owner().isPresent()).orElse(false);
       if (!synced) {
         actions.add(new Action.ApplyRule(rule));
         if (requeue.isEmpty() || requeue.get().compareTo(VERIFY_AFTER) > 0) requeue = Optional.of(VERIFY_AFTER);

@@ -92,6 +92,14 @@ class CellDeciderRuleTest {
     }
 
     @Test
+    void anAdoptedRuleThatAlreadyMatchesStillGetsTheOwnershipTag() {
+      Plan p = cell().adoptUnownedRule().targetGroups(S, 1).stable(S).ruleForwardingTo(S).untaggedRule().decide();
+      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(actions(p, Action.ApplyRule.class)).as("the tag is written once").singleElement()
+          .satisfies(a -> assertThat(a.rule().owner()).isEqualTo(CellScenario.KEY));
+    }
+
+    @Test
     void theAdoptAnnotationDoesNotTakeARuleFromAnotherCell() {
       Plan p = cell().adoptUnownedRule().targetGroups(S, 1).observedWeights("arn:other", 100).ruleOwnedBy("default/other")
           .decide();
