@@ -3,6 +3,7 @@
 # every unit and integration test. Idempotent: the second run reuses the installed tools.
 #   moto (AWS emulator, from PyPI)       -> ~/.cache/okra/moto-venv
 #   kube-apiserver, etcd, kubectl (Go)    -> ~/.cache/okra/kube   (first build ~4 min on 2 cores)
+#   prometheus (Debian package)           -> /usr/bin/prometheus  (for PrometheusProviderIT)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,5 +11,7 @@ echo "== installing moto (AWS emulator)"
 scripts/moto.sh install
 echo "== building or reusing kube-apiserver, etcd and kubectl"
 scripts/kube-binaries.sh
+echo "== installing or reusing prometheus"
+scripts/prometheus.sh
 echo "== mvn verify"
 exec mvn -B -ntp verify "$@"

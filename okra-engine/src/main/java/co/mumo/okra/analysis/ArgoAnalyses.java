@@ -30,6 +30,7 @@ public final class ArgoAnalyses implements Analyses {
   public static final String ROLLOUT_LABEL = "okra.mumo.co/rollout-id";
   public static final String STEP_LABEL = "okra.mumo.co/step-index";
   public static final String VERSION_LABEL = "okra.mumo.co/version";
+  static final String NEVER_ENDS = "has an interval but no count";
 
   private final KubernetesClient client;
   /** Null outside a pass over many Cells; see {@link #forPass()}. */
@@ -100,6 +101,16 @@ public final class ArgoAnalyses implements Analyses {
         return;
       }
       templateArgs.addAll(listOfMaps(map(template.get().getAdditionalProperties().get("spec")).get("args")));
+      if (!path.equals("spec.updateStrategy.canary.analysis")) {
+        // In a step, a metric that has an interval but no count would never end (Argo runs it until terminated).
+        for (Map<String, Object> m : listOfMaps(map(template.get().getAdditionalProperties().get("spec")).get("metrics"))) {
+          if (m.get("interval") != null && m.get("count") == null) {
+            errors.add(new FieldError(path + ".templates[" + t + "].templateName", describe(refs.get(t), ns) + ": metric \""
+                + str(m.get("name")) + "\" " + NEVER_ENDS + ": in a step it would never end (add count, or run it"
+                + " as background analysis: canary.analysis)"));
+          }
+        }
+      }
     }
     List<String> declared = templateArgs.stream().map(a -> str(a.get("name"))).toList();
     for (int a = 0; a < args.size(); a++) {

@@ -12,24 +12,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
-import net.jqwik.api.lifecycle.AfterContainer;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whole rollouts through the pure step machine, simulated pass after pass (see {@link CellScenario}),
  * over random step lists, random target-group sets (1-5 per version, random names), random versions
  * and a random failing analysis. Every pass also goes through {@link CellScenario#decide()}, which
- * checks idempotence and the plan invariants.
+ * checks idempotence and the plan invariants. Each case is a seed: a failure names the seed that
+ * reproduces it.
  */
 class RolloutPropertiesTest {
   private static final AtomicInteger ROLLOUTS = new AtomicInteger();
   private static final AtomicInteger PASSES = new AtomicInteger();
+  private static final Map<String, AtomicInteger> OUTCOMES = new ConcurrentHashMap<>();
 
   /** One random world: steps, target groups by version, versions, replicas, and the step whose run fails (-1: none). */
   record World(List<Step> steps, List<String> stableNames, List<String> canaryNames, String stable, String canary, int replicas,
@@ -44,8 +44,14 @@ class RolloutPropertiesTest {
     }
   }
 
-  @Property(tries = 400)
-  void aRolloutAppliesExactlyTheStepsInOrderOrRollsBackToStable(@ForAll("worlds") World w) {
+  static LongStream seeds() {
+    return LongStream.range(0, 400);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void aRolloutAppliesExactlyTheStepsInOrderOrRollsBackToStable(long seed) {
+    World w = world(new Random(seed));
     CellScenario sc = cell().steps(w.steps()).replicas(w.replicas());
     w.stableNames().forEach(n -> sc.targetGroup(n, Map.of(CellDefinition.DEFAULT_VERSION_LABEL, w.stable())));
     w.canaryNames().forEach(n -> sc.targetGroup(n, Map.of(CellDefinition.DEFAULT_VERSION_LABEL, w.canary())));
@@ -55,8 +61,8 @@ class RolloutPropertiesTest {
         .run(400);
     ROLLOUTS.incrementAndGet();
     PASSES.addAndGet(sim.passes().size());
-    Statistics.label("outcome").collect(w.tooManyGroups() ? "too many target groups" : w.fails() ? "rolled back" : "succeeded");
-    Statistics.label("steps").collect(w.steps().size() < 3 ? "0-2" : w.steps().size() < 6 ? "3-5" : "6-8");
+    OUTCOMES.computeIfAbsent(w.tooManyGroups() ? "too many target groups" : w.fails() ? "rolled back" : "succeeded",
+        k -> new AtomicInteger()).incrementAndGet();
 
     for (Plan p : sim.plans()) {
       p.rule().ifPresent(r -> {
@@ -135,45 +141,41 @@ class RolloutPropertiesTest {
     return out;
   }
 
-  @AfterContainer
+  @AfterAll
   static void report() {
     co.mumo.okra.testsupport.Reliability.report("properties-rollouts", "rollouts", ROLLOUTS.get(), "passes", PASSES.get());
+    System.out.println("reliability: properties-rollouts outcomes " + OUTCOMES);
   }
 
-  @Provide
-  Arbitrary<World> worlds() {
-    Arbitrary<List<Step>> steps = step().list().ofMinSize(0).ofMaxSize(8);
-    Arbitrary<List<String>> names = Arbitraries.strings().withCharRange('a', 'z').numeric().withChars('-').ofMinLength(1).ofMaxLength(12)
-        .filter(s -> Character.isLetter(s.charAt(0))).list().ofMinSize(2).ofMaxSize(10).uniqueElements();
-    Arbitrary<Integer> stableCount = Arbitraries.integers().between(1, 5);
-    // Mostly worlds that fit ALB's five target groups, sometimes one that does not.
-    Arbitrary<Integer> canaryCount = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(9, Arbitraries.integers().between(1, 4)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(5)));
-    Arbitrary<int[]> versions = Arbitraries.integers().between(0, 20).array(int[].class).ofSize(3);
-    Arbitrary<Integer> bump = Arbitraries.integers().between(0, 2);
-    Arbitrary<Boolean> leadingV = Arbitraries.of(true, false);
-    return Combinators.combine(steps, names, stableCount, canaryCount, versions, bump, leadingV, Arbitraries.integers().between(-3, 7))
-        .flatAs((st, ns, sc, cc, v, b, lv, failAt) -> {
-          int c = Math.min(cc, ns.size() - 1);
-          int s = Math.min(cc == 5 ? sc : Math.min(sc, 5 - c), ns.size() - c);
-          int[] next = v.clone();
-          next[b]++;
-          for (int i = b + 1; i < 3; i++) next[i] = 0;
-          String stable = (lv ? "v" : "") + v[0] + "." + v[1] + "." + v[2];
-          String canary = next[0] + "." + next[1] + "." + next[2];
-          return Arbitraries.integers().between(1, c).map(replicas ->
-              new World(st, ns.subList(0, s), ns.subList(s, s + c), stable, canary, replicas, failAt));
-        });
+  /** One random world; mostly worlds that fit ALB's five target groups, sometimes one that does not. */
+  static World world(Random r) {
+    List<Step> steps = new ArrayList<>();
+    for (int i = r.nextInt(9); i > 0; i--) steps.add(step(r));
+    List<String> names = RandomNames.distinct(r, 2 + r.nextInt(9), 12);
+    int stableCount = 1 + r.nextInt(5);
+    int canaryCount = r.nextInt(10) == 0 ? 5 : 1 + r.nextInt(4);
+    int[] v = {r.nextInt(21), r.nextInt(21), r.nextInt(21)};
+    int bump = r.nextInt(3);
+    boolean leadingV = r.nextBoolean();
+    int failAt = -3 + r.nextInt(11);
+    int c = Math.min(canaryCount, names.size() - 1);
+    int s = Math.min(canaryCount == 5 ? stableCount : Math.min(stableCount, 5 - c), names.size() - c);
+    int[] next = v.clone();
+    next[bump]++;
+    for (int i = bump + 1; i < 3; i++) next[i] = 0;
+    String stable = (leadingV ? "v" : "") + v[0] + "." + v[1] + "." + v[2];
+    String canary = next[0] + "." + next[1] + "." + next[2];
+    int replicas = 1 + r.nextInt(c);
+    return new World(steps, names.subList(0, s), names.subList(s, s + c), stable, canary, replicas, failAt);
   }
 
-  private Arbitrary<Step> step() {
-    Arbitrary<Step> setWeight = Arbitraries.integers().between(0, 100).map(Step.SetWeight::new);
-    Arbitrary<Step> timedPause = Arbitraries.integers().between(0, 600).map(s -> new Step.Pause(Optional.of(Duration.ofSeconds(s))));
-    Arbitrary<Step> promotePause = Arbitraries.just(new Step.Pause(Optional.empty()));
-    Arbitrary<Step> analysis = Arbitraries.of("success-rate", "latency", "errors").map(t -> (Step) CellScenario.analysis(t));
-    Arbitrary<Step> experiment = Arbitraries.just(CellScenario.experiment("baseline"));
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(6, setWeight), net.jqwik.api.Tuple.of(2, timedPause), net.jqwik.api.Tuple.of(1, promotePause),
-        net.jqwik.api.Tuple.of(3, analysis), net.jqwik.api.Tuple.of(1, experiment));
+  /** setWeight 6 : timed pause 2 : pause until promoted 1 : analysis 3 : experiment 1. */
+  private static Step step(Random r) {
+    int k = r.nextInt(13);
+    if (k < 6) return new Step.SetWeight(r.nextInt(101));
+    if (k < 8) return new Step.Pause(Optional.of(Duration.ofSeconds(r.nextInt(601))));
+    if (k < 9) return new Step.Pause(Optional.empty());
+    if (k < 12) return CellScenario.analysis(List.of("success-rate", "latency", "errors").get(r.nextInt(3)));
+    return CellScenario.experiment("baseline");
   }
 }

@@ -7,20 +7,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link Weights#split} over random target-group sets and percentages. */
+/**
+ * {@link Weights#split} over random target-group sets and percentages. Each case is a seed, so a
+ * failure names the seed that reproduces it.
+ */
 class WeightsPropertiesTest {
 
-  @Property(tries = 2000)
-  void theWeightsAlwaysTotalOneHundredAndFollowThePercentage(@ForAll("groups") List<VersionedTargetGroup> stable,
-                                                            @ForAll("groups") List<VersionedTargetGroup> canary,
-                                                            @ForAll @IntRange(min = 0, max = 100) int percent) {
+  static LongStream seeds() {
+    return LongStream.range(0, 2000);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void theWeightsAlwaysTotalOneHundredAndFollowThePercentage(long seed) {
+    Random random = new Random(seed);
+    List<VersionedTargetGroup> stable = groups(random);
+    List<VersionedTargetGroup> canary = groups(random);
+    int percent = random.nextInt(101);
     if (stable.isEmpty() && canary.isEmpty()) {
       assertThatThrownBy(() -> Weights.split(stable, canary, percent)).isInstanceOf(IllegalArgumentException.class);
       return;
@@ -47,23 +55,23 @@ class WeightsPropertiesTest {
     assertThat(shares.stream().filter(s -> s.role() == Weights.Role.CANARY).map(Weights.Share::group)).containsExactlyElementsOf(canary);
   }
 
-  @Property(tries = 500)
-  void aPercentageOutsideZeroToOneHundredIsRefused(@ForAll("groups") List<VersionedTargetGroup> groups,
-                                                   @ForAll @IntRange(min = -1000, max = 1000) int percent) {
-    if (percent >= 0 && percent <= 100) return;
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void aPercentageOutsideZeroToOneHundredIsRefused(long seed) {
+    Random random = new Random(seed);
+    List<VersionedTargetGroup> groups = groups(random);
+    int percent = random.nextBoolean() ? -1 - random.nextInt(1000) : 101 + random.nextInt(1000);
     List<VersionedTargetGroup> canary = List.of(new VersionedTargetGroup("c", "arn:c", Version.parse("2.0.0")));
     assertThatThrownBy(() -> Weights.split(groups, canary, percent)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  @Provide
-  Arbitrary<List<VersionedTargetGroup>> groups() {
-    return Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(6).list().ofMinSize(0).ofMaxSize(5).uniqueElements()
-        .map(names -> {
-          List<VersionedTargetGroup> out = new ArrayList<>();
-          for (String n : names) out.add(new VersionedTargetGroup(n, "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/" + n + "/1",
-              Version.parse("1.0.0")));
-          return out;
-        });
+  /** 0-5 target groups with distinct random names. */
+  static List<VersionedTargetGroup> groups(Random random) {
+    List<VersionedTargetGroup> out = new ArrayList<>();
+    for (String n : RandomNames.distinct(random, random.nextInt(6), 6)) {
+      out.add(new VersionedTargetGroup(n, "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/" + n + "/1", Version.parse("1.0.0")));
+    }
+    return out;
   }
 
   private static int total(List<Weights.Share> shares, Weights.Role role) {

@@ -70,6 +70,42 @@ final class Clients implements AutoCloseable {
     return new ArgoAnalyses(kube());
   }
 
+  /** Okra's own evaluator (falling back to Argo Rollouts' controller per Cell annotation), with every provider Okra has. */
+  co.mumo.okra.analysis.OkraAnalyses okraAnalyses(co.mumo.okra.analysis.OkraAnalyses.Evaluator defaultEvaluator) {
+    var providers = new co.mumo.okra.analysis.eval.provider.Providers(java.util.List.of(
+        new co.mumo.okra.analysis.eval.provider.CloudWatchProvider(this::cloudWatch),
+        new co.mumo.okra.analysis.eval.provider.WebProvider(),
+        new co.mumo.okra.analysis.eval.provider.JobProvider(),
+        new co.mumo.okra.analysis.eval.provider.PrometheusProvider(),
+        new co.mumo.okra.analysis.eval.provider.DatadogProvider(name -> java.util.Optional.ofNullable(
+            kube().secrets().inNamespace(namespace()).withName(name).get()).map(Clients::decoded))));
+    return new co.mumo.okra.analysis.OkraAnalyses(kube(), providers, Clock.systemUTC(), defaultEvaluator);
+  }
+
+  private software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch;
+
+  private synchronized software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch() {
+    if (cloudWatch == null) {
+      cloudWatch = co.mumo.okra.analysis.eval.provider.CloudWatchProvider.client(options.region(), options.profile(), options.awsEndpoint());
+    }
+    return cloudWatch;
+  }
+
+  private static java.util.Map<String, String> decoded(io.fabric8.kubernetes.api.model.Secret s) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    if (s.getStringData() != null) out.putAll(s.getStringData());
+    if (s.getData() != null) {
+      s.getData().forEach((k, v) -> out.put(k, new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  /** With {@code OKRA}, analyses are judged by Okra's evaluator; with {@code ARGO}, exactly {@link #reconciler()}. */
+  CellReconciler reconciler(co.mumo.okra.analysis.OkraAnalyses.Evaluator evaluator) {
+    if (evaluator == co.mumo.okra.analysis.OkraAnalyses.Evaluator.ARGO) return reconciler();
+    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator), Clock.systemUTC());
+  }
+
   CellReconciler reconciler() {
     // The load balancer is only built when a Cell is valid and needs it: a lazy proxy keeps bad-input runs AWS-free.
     return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), analyses(), Clock.systemUTC());
@@ -79,6 +115,7 @@ final class Clients implements AutoCloseable {
   public void close() {
     if (loadBalancer == null && building != null) building.thenAccept(Elbv2LoadBalancer::close);
     if (loadBalancer != null) loadBalancer.close();
+    if (cloudWatch != null) cloudWatch.close();
     if (kube != null) kube.close();
   }
 

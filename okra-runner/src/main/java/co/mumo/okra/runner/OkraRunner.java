@@ -14,7 +14,7 @@ import software.amazon.awssdk.core.exception.SdkException;
     description = "Rolls traffic between Kubernetes clusters behind an AWS ALB, one stateless pass at a time.",
     footer = ExitCodes.HELP,
     subcommands = {ReconcileCommand.class, CellCommand.class, AlbCommand.class, CrdsCommand.class, DemoCommand.class, ReportCommand.class, VersionCommand.class,
-        DiscoverCommand.class, ClusterCommand.class, EksCommand.class,
+        DiscoverCommand.class, ClusterCommand.class, EksCommand.class, AnalysisCommand.class,
         CommandLine.HelpCommand.class})
 public final class OkraRunner implements Runnable {
   @CommandLine.Spec

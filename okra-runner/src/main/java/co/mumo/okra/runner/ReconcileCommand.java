@@ -50,6 +50,11 @@ final class ReconcileCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print the plan; write nothing to Kubernetes or AWS.")
   boolean dryRun;
 
+  @Option(names = "--analysis-evaluator", paramLabel = "EVALUATOR", description = {"Who judges analysis steps: argo (Argo Rollouts' controller, the default)",
+      "or okra (Okra's own evaluator, measuring on each pass; a Cell annotated okra.mumo.co/analysis-evaluator: argo opts out)."},
+      defaultValue = "argo")
+  String analysisEvaluator;
+
   @Option(names = "--interval", description = "With --wait: the longest sleep between passes (default: ${DEFAULT-VALUE}).",
       defaultValue = "10s", hidden = true)
   String interval;
@@ -71,7 +76,7 @@ final class ReconcileCommand implements Callable<Integer> {
     Output output = new Output(global.output, spec.commandLine().getOut());
     try (Clients clients = new Clients(global)) {
       clients.prepareLoadBalancer();
-      CellReconciler reconciler = clients.reconciler();
+      CellReconciler reconciler = clients.reconciler(co.mumo.okra.analysis.OkraAnalyses.Evaluator.parse(analysisEvaluator));
       String namespace = target.all && global.namespace == null ? null : clients.namespace();
       CellReconciler.Options options = new CellReconciler.Options(dryRun);
       if (!wait || dryRun) {

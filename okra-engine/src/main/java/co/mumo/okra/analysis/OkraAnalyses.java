@@ -1,0 +1,381 @@
+package co.mumo.okra.analysis;
+
+import co.mumo.okra.analysis.eval.AnalysisDefinition;
+import co.mumo.okra.analysis.eval.AnalysisEvaluator;
+import co.mumo.okra.analysis.eval.AnalysisSpecs;
+import co.mumo.okra.analysis.eval.ArgSource;
+import co.mumo.okra.analysis.eval.Evaluation;
+import co.mumo.okra.analysis.eval.InvalidAnalysisException;
+import co.mumo.okra.analysis.eval.RunStatus;
+import co.mumo.okra.analysis.eval.provider.Providers;
+import co.mumo.okra.api.Cell;
+import co.mumo.okra.cell.Action;
+import co.mumo.okra.cell.CellDefinition;
+import co.mumo.okra.cell.ChildRun;
+import co.mumo.okra.cell.FieldError;
+import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.cell.Step;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Okra's own evaluator behind the {@link Analyses} port. For a Cell that chooses it (the annotation
+ * {@value #EVALUATOR_ANNOTATION}{@code : okra}, or the runner's default), an analysis step creates an
+ * AnalysisRun that Okra owns (labelled {@value #INSTANCE_LABEL}{@code : okra}, which Argo Rollouts'
+ * controller, when it runs without an instance id, leaves alone), and every pass that observes the Cell
+ * takes the measurements that are due and writes the run's status in Argo's layout, guarded by the run's
+ * resourceVersion, so two runners never record the same measurement twice. Experiments, and Cells that
+ * choose Argo, go to {@link ArgoAnalyses}.
+ */
+public final class OkraAnalyses implements Analyses {
+  public static final String EVALUATOR_ANNOTATION = "okra.mumo.co/analysis-evaluator";
+  public static final String INSTANCE_LABEL = "argo-rollouts.argoproj.io/controller-instance-id";
+  public static final String INSTANCE = "okra";
+
+  /** Who judges a Cell's analyses. */
+  public enum Evaluator {
+    ARGO, OKRA;
+
+    public static Evaluator parse(String text) {
+      return switch (text == null ? "" : text.trim().toLowerCase()) {
+        case "okra" -> OKRA;
+        case "argo", "argo-rollouts" -> ARGO;
+        default -> throw new IllegalArgumentException("analysis evaluator must be okra or argo, got \"" + text + "\"");
+      };
+    }
+  }
+
+  private final KubernetesClient client;
+  private final ArgoAnalyses argo;
+  private final Providers providers;
+  private final Clock clock;
+  private final Evaluator defaultEvaluator;
+
+  public OkraAnalyses(KubernetesClient client, Providers providers, Clock clock, Evaluator defaultEvaluator) {
+    this.client = client;
+    this.argo = new ArgoAnalyses(client);
+    this.providers = providers;
+    this.clock = clock;
+    this.defaultEvaluator = defaultEvaluator;
+  }
+
+  @Override
+  public Map<String, ChildRun> runs(String namespace, String cellName) {
+    Map<String, ChildRun> runs = new LinkedHashMap<>(argo.runs(namespace, cellName));
+    Cell cell = null;
+    for (GenericKubernetesResource run : list(namespace, cellName)) {
+      String name = run.getMetadata().getName();
+      if (!RunStatus.fromMap(map(run.getAdditionalProperties().get("status"))).completed() && cell == null) {
+        cell = client.resources(Cell.class).inNamespace(namespace).withName(cellName).get();
+      }
+      RunStatus status = evaluate(run, over(cell, run));
+      runs.put(name, new ChildRun(name, "AnalysisRun", status.phase(), status.message()));
+    }
+    return runs;
+  }
+
+  /**
+   * A run of an earlier rollout, or of a rollout that has ended, measures nothing more: it is terminated
+   * (a background analysis without a count would otherwise be measured on every pass forever).
+   */
+  private static boolean over(Cell cell, GenericKubernetesResource run) {
+    if (cell == null || cell.getStatus() == null) return false;
+    String rolloutId = run.getMetadata().getLabels() == null ? null : run.getMetadata().getLabels().get(ArgoAnalyses.ROLLOUT_LABEL);
+    return rolloutId != null && cell.getStatus().rolloutId != null && !rolloutId.equals(cell.getStatus().rolloutId)
+        || "Succeeded".equals(cell.getStatus().phase) || "Failed".equals(cell.getStatus().phase);
+  }
+
+  /**
+   * One pass over one run Okra owns: the measurements that are due, then the status write. When
+   * another runner wrote the run since it was read, its status stands and nothing is measured twice.
+   */
+  public RunStatus evaluate(GenericKubernetesResource run) {
+    return evaluate(run, false);
+  }
+
+  /** As {@link #evaluate(GenericKubernetesResource)}; {@code terminate} ends the run without a new measurement. */
+  public RunStatus evaluate(GenericKubernetesResource run, boolean terminate) {
+    RunStatus status = RunStatus.fromMap(map(run.getAdditionalProperties().get("status")));
+    if (status.completed()) return status;
+    String ns = run.getMetadata().getNamespace();
+    Map<String, Object> spec = map(run.getAdditionalProperties().get("spec"));
+    boolean background = "bg".equals(run.getMetadata().getLabels() == null ? null
+        : run.getMetadata().getLabels().get(ArgoAnalyses.STEP_LABEL));
+    Instant now = clock.instant();
+    RunStatus next;
+    try {
+      AnalysisDefinition def = AnalysisDefinition.of("AnalysisRun " + ns + "/" + run.getMetadata().getName() + " spec", spec,
+          secrets(ns), background ? AnalysisDefinition.Mode.BACKGROUND : AnalysisDefinition.Mode.STEP);
+      Evaluation e = AnalysisEvaluator.pass(def, status, now, terminate || Boolean.TRUE.equals(spec.get("terminate")),
+          m -> providers.measure(m, now));
+      next = e.status();
+    } catch (InvalidAnalysisException invalid) {
+      next = new RunStatus(RunPhase.ERROR, "analysis spec invalid: " + invalid.getMessage(), Optional.of(now), status.metricResults());
+    }
+    if (next.equals(status)) return status;
+    run.setAdditionalProperty("status", next.toMap());
+    try {
+      write(run);
+      return next;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) throw e;
+      GenericKubernetesResource fresh = client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(ns)
+          .withName(run.getMetadata().getName()).get();
+      return fresh == null ? status : RunStatus.fromMap(map(fresh.getAdditionalProperties().get("status")));
+    }
+  }
+
+  /** When the run's next measurement is due (empty when it is over, or its spec is invalid). */
+  public Optional<Instant> nextMeasurementAt(GenericKubernetesResource run, RunStatus status) {
+    try {
+      Map<String, Object> spec = map(run.getAdditionalProperties().get("spec"));
+      AnalysisDefinition def = AnalysisDefinition.of("spec", spec, secrets(run.getMetadata().getNamespace()),
+          AnalysisDefinition.Mode.BACKGROUND);
+      return AnalysisEvaluator.nextDue(def, status, clock.instant(), Boolean.TRUE.equals(spec.get("terminate")));
+    } catch (InvalidAnalysisException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The run as stored now. */
+  public GenericKubernetesResource reload(GenericKubernetesResource run) {
+    return client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(run.getMetadata().getNamespace())
+        .withName(run.getMetadata().getName()).get();
+  }
+
+  @Override
+  public List<FieldError> checkReferences(CellDefinition def) {
+    List<FieldError> errors = new ArrayList<>(argo.checkReferences(def));
+    Cell cell = client.resources(Cell.class).inNamespace(def.namespace()).withName(def.name()).get();
+    if (cell == null || evaluator(cell) != Evaluator.OKRA) return errors;
+    // Okra's own validation names the metric's field for an endless metric; the rest of Argo's (templates, Secrets) stands.
+    errors.removeIf(e -> e.message().contains(ArgoAnalyses.NEVER_ENDS));
+    if (!errors.isEmpty()) return errors;
+    String stepsPath = "spec.updateStrategy.canary.steps";
+    for (int i = 0; i < def.steps().size(); i++) {
+      if (def.steps().get(i) instanceof Step.Analysis a) {
+        check(stepsPath + "[" + i + "].analysis", a, cell, AnalysisDefinition.Mode.STEP, errors);
+      }
+    }
+    def.background().ifPresent(b -> check("spec.updateStrategy.canary.analysis", b.analysis(), cell,
+        AnalysisDefinition.Mode.BACKGROUND, errors));
+    return errors;
+  }
+
+  private void check(String path, Step.Analysis analysis, Cell cell, AnalysisDefinition.Mode mode, List<FieldError> errors) {
+    try {
+      Map<String, Object> spec = runSpec(path, analysis, cell);
+      ArgSource fields = new ArgSource() {
+        @Override
+        public Optional<String> secret(String name, String key) {
+          return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> field(String fieldPath) {
+          return FieldPaths.read(cell, fieldPath);
+        }
+      };
+      List<FieldError> invalid = AnalysisDefinition.validate(path, spec, fields, mode);
+      errors.addAll(invalid);
+      if (invalid.isEmpty()) {
+        AnalysisDefinition def = AnalysisDefinition.of(path, spec, new ArgSource() {
+          @Override
+          public Optional<String> secret(String name, String key) {
+            return Optional.of("1");
+          }
+
+          @Override
+          public Optional<String> field(String fieldPath) {
+            return Optional.of(FieldPaths.read(cell, fieldPath).orElse("1"));
+          }
+        }, mode);
+        errors.addAll(providers.check(path, def));
+      }
+    } catch (InvalidAnalysisException e) {
+      errors.addAll(e.errors());
+    }
+  }
+
+  @Override
+  public void start(Action.StartAnalysis action, Cell cell) {
+    if (evaluator(cell) != Evaluator.OKRA) {
+      argo.start(action, cell);
+      return;
+    }
+    String ns = cell.getMetadata().getNamespace();
+    Map<String, Object> spec = runSpec("step", action.analysis(), cell);
+    // fieldRef arguments are read now, from the status being recorded; Secrets stay references.
+    List<Map<String, Object>> args = new ArrayList<>();
+    for (Object a : spec.get("args") instanceof List<?> l ? l : List.of()) {
+      Map<String, Object> arg = new LinkedHashMap<>(map(a));
+      Map<String, Object> from = map(arg.get("valueFrom"));
+      if (from.get("fieldRef") != null) {
+        String path = String.valueOf(map(from.get("fieldRef")).get("fieldPath"));
+        arg.remove("valueFrom");
+        arg.put("value", FieldPaths.read(cell, path).orElseThrow(() -> new IllegalStateException(
+            "argument " + arg.get("name") + ": the Cell has no value at " + path)));
+      }
+      args.add(arg);
+    }
+    spec.put("args", args);
+    GenericKubernetesResource r = new GenericKubernetesResource();
+    r.setApiVersion(ArgoResources.GROUP + "/v1alpha1");
+    r.setKind("AnalysisRun");
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(ArgoAnalyses.CELL_LABEL, cell.getMetadata().getName());
+    labels.put(ArgoAnalyses.ROLLOUT_LABEL, cell.getStatus().rolloutId);
+    labels.put(ArgoAnalyses.STEP_LABEL, action.stepIndex() < 0 ? "bg" : String.valueOf(action.stepIndex()));
+    labels.put(ArgoAnalyses.VERSION_LABEL, action.version().canonical());
+    labels.put(INSTANCE_LABEL, INSTANCE);
+    r.setMetadata(new ObjectMetaBuilder().withName(action.runName()).withNamespace(ns).withLabels(labels)
+        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(Cell.API_VERSION).withKind("Cell")
+            .withName(cell.getMetadata().getName()).withUid(cell.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(false).build())
+        .build());
+    r.setAdditionalProperty("spec", spec);
+    try {
+      client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(ns).resource(r).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) throw e; // this step's run exists already (names carry the rollout id)
+    }
+  }
+
+  /**
+   * An analysis outside any rollout ({@code okra-runner analysis run}): validates it, creates the run
+   * {@code name} if it does not exist yet, and returns it as stored, for {@link #evaluate}.
+   *
+   * @throws InvalidAnalysisException naming what is wrong, before anything is created
+   */
+  public GenericKubernetesResource standalone(String ns, String name, List<Step.TemplateRef> templates, Map<String, String> args) {
+    List<Step.Arg> stepArgs = new ArrayList<>();
+    args.forEach((k, v) -> stepArgs.add(new Step.Arg(k, Optional.of(v), Optional.empty(), Optional.empty())));
+    Map<String, Object> spec = runSpec("analysis", new Step.Analysis(templates, stepArgs), ns);
+    List<FieldError> errors = new ArrayList<>(AnalysisDefinition.validate("analysis", spec, ArgSource.NONE, AnalysisDefinition.Mode.STEP));
+    if (errors.isEmpty()) {
+      errors.addAll(providers.check("analysis", AnalysisDefinition.of("analysis", spec, new ArgSource() {
+        @Override
+        public Optional<String> secret(String secret, String key) {
+          return Optional.of("1");
+        }
+
+        @Override
+        public Optional<String> field(String fieldPath) {
+          return Optional.empty();
+        }
+      }, AnalysisDefinition.Mode.STEP)));
+    }
+    if (!errors.isEmpty()) throw new InvalidAnalysisException(errors);
+    var runs = client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(ns);
+    GenericKubernetesResource existing = runs.withName(name).get();
+    if (existing != null) return existing;
+    GenericKubernetesResource r = new GenericKubernetesResource();
+    r.setApiVersion(ArgoResources.GROUP + "/v1alpha1");
+    r.setKind("AnalysisRun");
+    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns)
+        .withLabels(Map.of(INSTANCE_LABEL, INSTANCE, ArgoAnalyses.STEP_LABEL, "standalone")).build());
+    r.setAdditionalProperty("spec", spec);
+    try {
+      return runs.resource(r).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) throw e;
+      return runs.withName(name).get();
+    }
+  }
+
+  @Override
+  public void start(Action.StartExperiment action, Cell cell) {
+    argo.start(action, cell);
+  }
+
+  Evaluator evaluator(Cell cell) {
+    Map<String, String> annotations = cell.getMetadata().getAnnotations();
+    String chosen = annotations == null ? null : annotations.get(EVALUATOR_ANNOTATION);
+    return chosen == null ? defaultEvaluator : Evaluator.parse(chosen);
+  }
+
+  /** The templates merged with the step's args, in AnalysisRun spec layout. */
+  private Map<String, Object> runSpec(String path, Step.Analysis analysis, Cell cell) {
+    return runSpec(path, analysis, cell.getMetadata().getNamespace());
+  }
+
+  private Map<String, Object> runSpec(String path, Step.Analysis analysis, String ns) {
+    List<AnalysisSpecs.Template> templates = new ArrayList<>();
+    for (Step.TemplateRef ref : analysis.templates()) {
+      var op = ref.clusterScope()
+          ? client.genericKubernetesResources(ArgoResources.CLUSTER_ANALYSIS_TEMPLATE).withName(ref.name())
+          : client.genericKubernetesResources(ArgoResources.ANALYSIS_TEMPLATE).inNamespace(ns).withName(ref.name());
+      GenericKubernetesResource t = op.get();
+      if (t == null) throw new IllegalStateException((ref.clusterScope() ? "ClusterAnalysisTemplate " : "AnalysisTemplate " + ns + "/") + ref.name() + " not found");
+      templates.add(new AnalysisSpecs.Template(ref.name(), map(t.getAdditionalProperties().get("spec"))));
+    }
+    List<Map<String, Object>> stepArgs = new ArrayList<>();
+    for (Step.Arg arg : analysis.args()) {
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("name", arg.name());
+      arg.value().ifPresent(v -> a.put("value", v));
+      arg.fieldPath().ifPresent(p -> a.put("valueFrom", Map.of("fieldRef", Map.of("fieldPath", p))));
+      arg.secret().ifPresent(s -> a.put("valueFrom", Map.of("secretKeyRef", Map.of("name", s.name(), "key", s.key()))));
+      stepArgs.add(a);
+    }
+    return AnalysisSpecs.merge(path, templates, stepArgs);
+  }
+
+  private ArgSource secrets(String ns) {
+    return new ArgSource() {
+      @Override
+      public Optional<String> secret(String name, String key) {
+        Secret s = client.secrets().inNamespace(ns).withName(name).get();
+        if (s == null) return Optional.empty();
+        if (s.getData() != null && s.getData().get(key) != null) {
+          return Optional.of(new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8));
+        }
+        return Optional.ofNullable(s.getStringData() == null ? null : s.getStringData().get(key));
+      }
+
+      @Override
+      public Optional<String> field(String fieldPath) {
+        return Optional.empty(); // fieldRef arguments were made literal when the run was created
+      }
+    };
+  }
+
+  private List<GenericKubernetesResource> list(String ns, String cellName) {
+    try {
+      return client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(ns)
+          .withLabels(Map.of(ArgoAnalyses.CELL_LABEL, cellName, INSTANCE_LABEL, INSTANCE)).list().getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) return List.of();
+      throw e;
+    }
+  }
+
+  /** The status subresource when the CRD has one (Argo's own CRDs may), else the whole object; both resourceVersion-guarded. */
+  private void write(GenericKubernetesResource run) {
+    var op = client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(run.getMetadata().getNamespace()).resource(run);
+    try {
+      op.updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) throw e;
+      op.update();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+}

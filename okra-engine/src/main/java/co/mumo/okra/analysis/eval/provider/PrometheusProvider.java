@@ -1,0 +1,128 @@
+package co.mumo.okra.analysis.eval.provider;
+
+import co.mumo.okra.analysis.eval.Metric;
+import co.mumo.okra.analysis.eval.Observation;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Argo's {@code prometheus} provider: an instant query ({@code /api/v1/query}) of {@code query} at the
+ * pass's time against {@code address}, with optional {@code headers} (key/value) and {@code timeout}
+ * (seconds, default 30). {@code result} is what Argo hands the conditions: an array of the samples'
+ * values for a vector ({@code result[0]}), the number for a scalar, an array of arrays for a matrix.
+ * NaN and ±Inf arrive as such ({@code isNaN(result[0])}).
+ */
+public final class PrometheusProvider implements MetricProvider {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  private final HttpClient http;
+
+  public PrometheusProvider() {
+    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+  }
+
+  public PrometheusProvider(HttpClient http) {
+    this.http = http;
+  }
+
+  @Override
+  public String type() {
+    return "prometheus";
+  }
+
+  @Override
+  public List<String> check(Metric metric) {
+    List<String> problems = new ArrayList<>();
+    Object address = metric.provider().get("address");
+    if (address == null || String.valueOf(address).isBlank()) {
+      problems.add("address is required (e.g. http://prometheus.monitoring:9090)");
+    } else if (!String.valueOf(address).matches("https?://.+")) {
+      problems.add("address must be an http or https URL, got " + address);
+    }
+    if (metric.provider().get("query") == null || String.valueOf(metric.provider().get("query")).isBlank()) problems.add("query is required");
+    if (metric.provider().get("authentication") != null) problems.add("authentication (SigV4, OAuth2) is not supported by Okra's evaluator yet");
+    return problems;
+  }
+
+  @Override
+  public Observation measure(Metric metric, Instant now) {
+    Map<String, Object> p = metric.provider();
+    String address = String.valueOf(p.get("address")).replaceAll("/+$", "");
+    Duration timeout = p.get("timeout") == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(Long.parseLong(String.valueOf(p.get("timeout"))));
+    String url = address + "/api/v1/query?query=" + URLEncoder.encode(String.valueOf(p.get("query")), StandardCharsets.UTF_8)
+        + "&time=" + now.getEpochSecond() + "." + String.format("%03d", now.getNano() / 1_000_000);
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header("Accept", "application/json").GET();
+    for (Object h : p.get("headers") instanceof List<?> l ? l : List.of()) {
+      if (h instanceof Map<?, ?> m && m.get("key") != null) req.header(String.valueOf(m.get("key")), String.valueOf(m.get("value")));
+    }
+    HttpResponse<String> answer;
+    try {
+      answer = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      return new Observation.Error("prometheus: no answer from " + address + " within " + timeout.toSeconds() + "s");
+    } catch (IOException e) {
+      return new Observation.Error("prometheus: " + address + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Observation.Error("prometheus: interrupted");
+    }
+    Map<?, ?> doc;
+    try {
+      doc = JSON.readValue(answer.body(), Map.class);
+    } catch (IOException e) {
+      return new Observation.Error("prometheus: answered " + answer.statusCode() + ": " + WebProvider.abbreviate(answer.body()));
+    }
+    if (!"success".equals(doc.get("status"))) {
+      return new Observation.Error("prometheus: " + doc.get("errorType") + ": " + doc.get("error"));
+    }
+    Map<?, ?> data = doc.get("data") instanceof Map<?, ?> d ? d : Map.of();
+    Object result = data.get("result");
+    String type = String.valueOf(data.get("resultType"));
+    switch (type) {
+      case "vector": {
+        List<Object> values = new ArrayList<>();
+        for (Object sample : result instanceof List<?> l ? l : List.of()) values.add(sampleValue(((Map<?, ?>) sample).get("value")));
+        return Observation.Value.of(values);
+      }
+      case "scalar":
+        return Observation.Value.of(sampleValue(result));
+      case "matrix": {
+        List<Object> series = new ArrayList<>();
+        for (Object s : result instanceof List<?> l ? l : List.of()) {
+          List<Object> values = new ArrayList<>();
+          for (Object v : ((Map<?, ?>) s).get("values") instanceof List<?> vs ? vs : List.of()) values.add(sampleValue(v));
+          series.add(values);
+        }
+        return Observation.Value.of(series);
+      }
+      case "string":
+        return Observation.Value.of(result instanceof List<?> l && l.size() > 1 ? String.valueOf(l.get(1)) : null);
+      default:
+        return new Observation.Error("prometheus: unknown result type " + type);
+    }
+  }
+
+  /** A sample {@code [timestamp, "value"]}; Prometheus writes values as strings, NaN and ±Inf included. */
+  private static Double sampleValue(Object sample) {
+    if (!(sample instanceof List<?> pair) || pair.size() < 2) return null;
+    String v = String.valueOf(pair.get(1));
+    return switch (v) {
+      case "NaN" -> Double.NaN;
+      case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(v);
+    };
+  }
+}

@@ -1,0 +1,51 @@
+package co.mumo.okra.analysis.eval.provider;
+
+import co.mumo.okra.analysis.eval.AnalysisDefinition;
+import co.mumo.okra.analysis.eval.Metric;
+import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.cell.FieldError;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The providers Okra's evaluator can measure with, by type. */
+public final class Providers {
+  private final Map<String, MetricProvider> byType = new LinkedHashMap<>();
+
+  public Providers(List<MetricProvider> providers) {
+    for (MetricProvider p : providers) byType.put(p.type(), p);
+  }
+
+  public Observation measure(Metric metric, Instant now) {
+    MetricProvider p = byType.get(metric.providerType());
+    if (p == null) return new Observation.Error(unsupported(metric));
+    try {
+      return p.measure(metric, now);
+    } catch (RuntimeException e) {
+      return new Observation.Error(metric.providerType() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    }
+  }
+
+  /** Every metric's provider is one Okra has, and its block is complete; paths are {@code path.metrics[i].provider.TYPE}. */
+  public List<FieldError> check(String path, AnalysisDefinition def) {
+    List<FieldError> errors = new ArrayList<>();
+    for (int i = 0; i < def.metrics().size(); i++) {
+      Metric m = def.metrics().get(i);
+      String at = path + ".metrics[" + i + "].provider." + m.providerType();
+      MetricProvider p = byType.get(m.providerType());
+      if (p == null) {
+        errors.add(new FieldError(at, unsupported(m)));
+      } else {
+        for (String problem : p.check(m)) errors.add(new FieldError(at, problem));
+      }
+    }
+    return errors;
+  }
+
+  private String unsupported(Metric m) {
+    return "Okra's evaluator has no " + m.providerType() + " provider (it has " + String.join(", ", byType.keySet())
+        + "); leave this analysis to Argo Rollouts' controller";
+  }
+}

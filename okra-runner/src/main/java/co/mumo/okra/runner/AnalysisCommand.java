@@ -1,0 +1,155 @@
+package co.mumo.okra.runner;
+
+import co.mumo.okra.analysis.OkraAnalyses;
+import co.mumo.okra.analysis.eval.InvalidAnalysisException;
+import co.mumo.okra.analysis.eval.Measurement;
+import co.mumo.okra.analysis.eval.MetricResult;
+import co.mumo.okra.analysis.eval.RunStatus;
+import co.mumo.okra.cell.Durations;
+import co.mumo.okra.cell.FieldError;
+import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.cell.Step;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code okra-runner analysis run}: an analysis judged by Okra's evaluator, outside any rollout. */
+@Command(name = "analysis", description = "Run AnalysisTemplates with Okra's own evaluator, outside a rollout (a CI gate).",
+    subcommands = AnalysisCommand.Run.class)
+final class AnalysisCommand implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: run");
+  }
+
+  @Command(name = "run", description = {
+      "Run an analysis made of AnalysisTemplates and print the verdict: each metric, its value, the condition and why.",
+      "The measurements are kept in an AnalysisRun (Argo's layout), so running the command again continues the same run;"
+          + " with --wait it sleeps until each measurement is due and exits with the verdict."},
+      footer = {"Exit codes:", "  0  Successful", "  1  error talking to Kubernetes or AWS",
+          "  2  bad input: unknown template, invalid metric or condition", "  3  Failed or Error",
+          "  4  not decided yet (without --wait), or --wait timed out", "  5  Inconclusive: a human decides"})
+  static final class Run implements Callable<Integer> {
+    /** Test seam: how --wait sleeps. */
+    static ReconcileCommand.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+
+    @Mixin
+    GlobalOptions global;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--template", paramLabel = "NAME", description = "An AnalysisTemplate in the namespace (repeat to merge several).")
+    List<String> templates = new ArrayList<>();
+
+    @Option(names = "--cluster-template", paramLabel = "NAME", description = "A ClusterAnalysisTemplate (repeatable).")
+    List<String> clusterTemplates = new ArrayList<>();
+
+    @Option(names = "--arg", paramLabel = "NAME=VALUE", description = "An argument of the templates, NAME=VALUE (repeatable).", mapFallbackValue = "")
+    Map<String, String> args = new LinkedHashMap<>();
+
+    @Option(names = "--name", paramLabel = "RUN", description = "The AnalysisRun to keep the measurements in (default: okra-TEMPLATE-HASH of the templates and args).")
+    String name;
+
+    @Option(names = "--wait", description = "Take measurements as they fall due until there is a verdict.")
+    boolean wait;
+
+    @Option(names = "--timeout", description = "With --wait: give up after this long (e.g. 30m, 1h). Default: ${DEFAULT-VALUE}.",
+        defaultValue = "30m")
+    String timeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      if (templates.isEmpty() && clusterTemplates.isEmpty()) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "give at least one --template or --cluster-template");
+      }
+      Duration limit = Durations.parse(timeout);
+      List<Step.TemplateRef> refs = new ArrayList<>();
+      templates.forEach(t -> refs.add(new Step.TemplateRef(t, false)));
+      clusterTemplates.forEach(t -> refs.add(new Step.TemplateRef(t, true)));
+      Output out = new Output(global.output, spec.commandLine().getOut());
+      try (Clients clients = new Clients(global)) {
+        String ns = clients.namespace();
+        String runName = name != null ? name : defaultName(refs, args);
+        OkraAnalyses okra = clients.okraAnalyses(OkraAnalyses.Evaluator.OKRA);
+        GenericKubernetesResource run;
+        try {
+          run = okra.standalone(ns, runName, refs, args);
+        } catch (InvalidAnalysisException e) {
+          for (FieldError error : e.errors()) spec.commandLine().getErr().println("okra-runner: " + error);
+          return ExitCodes.INVALID;
+        }
+        Instant deadline = Instant.now().plus(limit);
+        while (true) {
+          RunStatus status = okra.evaluate(run);
+          print(out, ns + "/" + runName, status);
+          if (status.completed()) return exitCode(status.phase());
+          if (!wait) return ExitCodes.TIMED_OUT;
+          Instant next = okra.nextMeasurementAt(run, status).orElse(Instant.now().plusSeconds(10));
+          Duration sleep = Duration.between(Instant.now(), next);
+          if (Instant.now().plus(sleep).isAfter(deadline)) {
+            spec.commandLine().getErr().println("okra-runner: no verdict within " + timeout);
+            return ExitCodes.TIMED_OUT;
+          }
+          if (!sleep.isNegative() && !sleep.isZero()) sleeper.sleep(sleep);
+          run = okra.reload(run);
+        }
+      }
+    }
+
+    static int exitCode(RunPhase phase) {
+      return switch (phase) {
+        case SUCCESSFUL -> ExitCodes.OK;
+        case INCONCLUSIVE -> ExitCodes.NEEDS_HUMAN;
+        case FAILED, ERROR -> ExitCodes.ROLLOUT_FAILED;
+        default -> ExitCodes.TIMED_OUT;
+      };
+    }
+
+    static String defaultName(List<Step.TemplateRef> refs, Map<String, String> args) {
+      String key = refs.toString() + new TreeMap<>(args);
+      try {
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        String base = refs.get(0).name().toLowerCase().replaceAll("[^a-z0-9-]", "-");
+        return ("okra-" + (base.length() > 40 ? base.substring(0, 40) : base) + "-" + hash.substring(0, 8)).replaceAll("-+", "-");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private static void print(Output out, String key, RunStatus status) {
+      if (out.json()) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("analysisRun", key);
+        line.putAll(status.toMap());
+        out.line(line);
+        return;
+      }
+      out.text("[" + key + "] " + status.phase().argoName() + (status.message() == null ? "" : ": " + status.message()));
+      for (MetricResult r : status.metricResults()) {
+        String last = r.last().map(Measurement::message).orElse(r.message());
+        out.text("    " + r.name() + (r.dryRun() ? " (dry run)" : "") + ": " + r.phase().argoName() + ", " + r.count() + " measured ("
+            + r.successful() + " successful, " + r.failed() + " failed, " + r.inconclusive() + " inconclusive, " + r.error() + " errors)"
+            + (last == null ? "" : " - " + last));
+      }
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package co.mumo.okra.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.mumo.okra.testsupport.OkraObjects;
+import co.mumo.okra.testsupport.TestKube;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code okra-runner analysis run} in-process against a real API server, with job metrics. */
+class AnalysisCommandIT {
+  private static TestKube kube;
+  private String ns;
+
+  record Run(int code, String out, String err) {
+    String all() {
+      return out + err;
+    }
+  }
+
+  @BeforeAll
+  static void servers() {
+    kube = TestKube.start();
+  }
+
+  @AfterAll
+  static void close() {
+    kube.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    ns = kube.freshNamespace("analysis-cmd");
+  }
+
+  private void template(String name, String specYaml) {
+    GenericKubernetesResource t = new GenericKubernetesResource();
+    t.setApiVersion("argoproj.io/v1alpha1");
+    t.setKind("AnalysisTemplate");
+    t.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    t.setAdditionalProperty("spec", Serialization.unmarshal(specYaml, Map.class));
+    kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_TEMPLATE).inNamespace(ns).resource(t).create();
+  }
+
+  @Test
+  void aRunContinuesAcrossInvocationsAndWaitGivesTheVerdict() {
+    template("smoke", """
+        args: [{name: limit}]
+        metrics:
+        - name: latency
+          interval: 1s
+          count: 2
+          successCondition: result < {{args.limit}}
+          provider: {job: {command: "echo 42"}}
+        """);
+    Run first = okra("analysis", "run", "--template", "smoke", "--arg", "limit=100", "--name", "gate");
+    assertThat(first.code()).as(first.all()).isEqualTo(ExitCodes.TIMED_OUT);
+    assertThat(first.out()).contains("[" + ns + "/gate] Running")
+        .contains("latency: Running, 1 measured (1 successful, 0 failed, 0 inconclusive, 0 errors) - result 42: successCondition \"result < 100\" is true");
+
+    Run waited = okra("analysis", "run", "--template", "smoke", "--arg", "limit=100", "--name", "gate", "--wait");
+    assertThat(waited.code()).as(waited.all()).isEqualTo(ExitCodes.OK);
+    assertThat(waited.out()).contains("[" + ns + "/gate] Successful: all metrics succeeded")
+        .contains("latency: Successful, 2 measured (2 successful");
+    assertThat(kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_RUN).inNamespace(ns).list().getItems()).hasSize(1);
+  }
+
+  @Test
+  void aFailingMetricExitsThreeWithTheReason() {
+    template("smoke", """
+        metrics:
+        - name: errors
+          successCondition: result.errors == 0
+          provider: {job: {command: "echo '{\\"errors\\": 3}'"}}
+        """);
+    Run failed = okra("analysis", "run", "--template", "smoke", "--wait", "-o", "json");
+    assertThat(failed.code()).as(failed.all()).isEqualTo(ExitCodes.ROLLOUT_FAILED);
+    Map<?, ?> line = Serialization.unmarshal(failed.out().strip(), Map.class);
+    assertThat(line.get("phase")).isEqualTo("Failed");
+    assertThat(String.valueOf(line.get("message"))).isEqualTo("Metric \"errors\" assessed Failed due to failed (1) > failureLimit (0): "
+        + "result {errors: 3}: successCondition \"result.errors == 0\" is false");
+  }
+
+  @Test
+  void anAnalysisThatWouldNeverEndIsBadInput() {
+    template("forever", """
+        metrics:
+        - name: up
+          interval: 1m
+          successCondition: result == "ok"
+          provider: {job: {command: "echo ok"}}
+        """);
+    Run bad = okra("analysis", "run", "--template", "forever");
+    assertThat(bad.code()).isEqualTo(ExitCodes.INVALID);
+    assertThat(bad.err()).contains("analysis.metrics[0].count: metric \"up\" has an interval but no count");
+    assertThat(kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_RUN).inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void anUnknownEvaluatorIsBadInput() {
+    Run bad = okra("reconcile", "--cell", "web", "--analysis-evaluator", "kayenta");
+    assertThat(bad.code()).isEqualTo(ExitCodes.INVALID);
+    assertThat(bad.err()).contains("analysis evaluator must be okra or argo, got \"kayenta\"");
+  }
+
+  private Run okra(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("-n", ns, "--kubeconfig", kube.kubeconfig().toString()));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = OkraRunner.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
+  }
+}
