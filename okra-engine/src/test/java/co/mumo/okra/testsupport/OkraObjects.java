@@ -4,6 +4,8 @@ import co.mumo.okra.api.AWSTargetGroup;
 import co.mumo.okra.api.Cell;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -57,6 +59,69 @@ public final class OkraObjects {
               steps:
         %s
         """, listenerArn, priority, stepsYaml.indent(8));
+  }
+
+  /**
+   * A Cell named web whose steps refer to every kind Okra reads: a namespaced and a cluster-scoped
+   * template, a Secret key, a ReplicaSet; the permissions tests run a rollout of it.
+   */
+  public void cellReferencingEverything(String ns, String listenerArn, int priority) {
+    analysisTemplate(ns, "success-rate", "version", "api-key");
+    GenericKubernetesResource clusterTemplate = new GenericKubernetesResource();
+    clusterTemplate.setApiVersion("argoproj.io/v1alpha1");
+    clusterTemplate.setKind("ClusterAnalysisTemplate");
+    clusterTemplate.setMetadata(new ObjectMetaBuilder().withName("probe-ok-" + ns).build());
+    clusterTemplate.setAdditionalProperty("spec", Map.of("metrics", List.of(Map.of("name", "ok",
+        "provider", Map.of("job", Map.of("spec", Map.of()))))));
+    client.genericKubernetesResources("argoproj.io/v1alpha1", "ClusterAnalysisTemplate").resource(clusterTemplate).create();
+    client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("metrics").endMetadata()
+        .addToStringData("api-key", "not-a-real-key").build()).create();
+    client.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder().withNewMetadata().withName("probe").endMetadata()
+        .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "probe").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "probe").endMetadata()
+        .withNewSpec().addNewContainer().withName("probe").withImage("example.invalid/probe:1").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    cell(ns, """
+        apiVersion: okra.mumo.co/v1alpha1
+        kind: Cell
+        metadata:
+          name: web
+        spec:
+          ingress:
+            type: AWSApplicationLoadBalancer
+            awsApplicationLoadBalancer:
+              listenerARN: %s
+              listener:
+                rule:
+                  priority: %d
+                  hosts: [example.com]
+              targetGroupSelector:
+                matchLabels:
+                  role: web
+          updateStrategy:
+            type: Canary
+            canary:
+              steps:
+              - setWeight: 20
+              - analysis:
+                  templates:
+                  - templateName: success-rate
+                  args:
+                  - name: version
+                    valueFrom: {fieldRef: {fieldPath: status.desiredVersion}}
+                  - name: api-key
+                    valueFrom: {secretKeyRef: {name: metrics, key: api-key}}
+              - experiment:
+                  duration: 1m
+                  templates:
+                  - name: probe
+                    specRef: probe
+                  analyses:
+                  - name: probe-ok
+                    templateName: %s
+                    clusterScope: true
+              - pause: {}
+        """, listenerArn, priority, "probe-ok-" + ns);
   }
 
   public AWSTargetGroup targetGroup(String namespace, String name, String arn, String version) {

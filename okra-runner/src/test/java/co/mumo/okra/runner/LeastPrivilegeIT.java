@@ -14,10 +14,7 @@ import co.mumo.okra.testsupport.Reliability;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -124,7 +121,7 @@ class LeastPrivilegeIT {
     String tg2 = alb.targetGroupArns().get(1);
     String tg3 = alb.targetGroupArns().get(2);
     OkraObjects objects = new OkraObjects(kube.client());
-    world(ns, alb.listenerArn());
+    new OkraObjects(kube.client()).cellReferencingEverything(ns, alb.listenerArn(), PRIORITY);
     objects.targetGroup(ns, "web-1", tg1, "1.0.0");
     expect(ns, 0, "reconcile", "--cell", "web");
     assertThat(aws.weightsOf(alb.listenerArn(), PRIORITY)).isEqualTo(Map.of(tg1, 100));
@@ -194,67 +191,6 @@ class LeastPrivilegeIT {
   private static void assertNothingForbidden() {
     assertThat(kubeProxy.exchanges()).filteredOn(e -> e.status() == 401 || e.status() == 403)
         .extracting(e -> e.status() + " " + e.method() + " " + e.path()).as("requests the role does not allow").isEmpty();
-  }
-
-  /** What a Cell with every kind of reference needs: templates, a Secret, a ReplicaSet, a cluster-scoped template. */
-  private static void world(String ns, String listenerArn) {
-    OkraObjects admin = new OkraObjects(kube.client());
-    admin.analysisTemplate(ns, "success-rate", "version", "api-key");
-    GenericKubernetesResource clusterTemplate = new GenericKubernetesResource();
-    clusterTemplate.setApiVersion("argoproj.io/v1alpha1");
-    clusterTemplate.setKind("ClusterAnalysisTemplate");
-    clusterTemplate.setMetadata(new ObjectMetaBuilder().withName("probe-ok-" + ns).build());
-    clusterTemplate.setAdditionalProperty("spec", Map.of("metrics", List.of(Map.of("name", "ok",
-        "provider", Map.of("job", Map.of("spec", Map.of()))))));
-    kube.client().genericKubernetesResources("argoproj.io/v1alpha1", "ClusterAnalysisTemplate").resource(clusterTemplate).create();
-    kube.client().secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("metrics").endMetadata()
-        .addToStringData("api-key", "not-a-real-key").build()).create();
-    kube.client().apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder().withNewMetadata().withName("probe").endMetadata()
-        .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "probe").endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "probe").endMetadata()
-        .withNewSpec().addNewContainer().withName("probe").withImage("example.invalid/probe:1").endContainer().endSpec().endTemplate()
-        .endSpec().build()).create();
-    admin.cell(ns, """
-        apiVersion: okra.mumo.co/v1alpha1
-        kind: Cell
-        metadata:
-          name: web
-        spec:
-          ingress:
-            type: AWSApplicationLoadBalancer
-            awsApplicationLoadBalancer:
-              listenerARN: %s
-              listener:
-                rule:
-                  priority: %d
-                  hosts: [example.com]
-              targetGroupSelector:
-                matchLabels:
-                  role: web
-          updateStrategy:
-            type: Canary
-            canary:
-              steps:
-              - setWeight: 20
-              - analysis:
-                  templates:
-                  - templateName: success-rate
-                  args:
-                  - name: version
-                    valueFrom: {fieldRef: {fieldPath: status.desiredVersion}}
-                  - name: api-key
-                    valueFrom: {secretKeyRef: {name: metrics, key: api-key}}
-              - experiment:
-                  duration: 1m
-                  templates:
-                  - name: probe
-                    specRef: probe
-                  analyses:
-                  - name: probe-ok
-                    templateName: %s
-                    clusterScope: true
-              - pause: {}
-        """, listenerArn, PRIORITY, "probe-ok-" + ns);
   }
 
   /** Argo Rollouts' part: every new AnalysisRun and Experiment of the namespace succeeds. */

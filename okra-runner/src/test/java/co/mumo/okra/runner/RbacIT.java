@@ -17,9 +17,6 @@ import co.mumo.okra.testsupport.OkraObjects;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -35,7 +32,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -87,7 +83,7 @@ class RbacIT {
   void theClusterRoleIsEnoughForAWholeRolloutAndEveryVerbIsUsed() {
     String ns = kube.freshNamespace("rbac");
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    setUpCell(ns);
+    new OkraObjects(kube.client()).cellReferencingEverything(ns, LISTENER, 10);
     SimulatedLoadBalancer alb = new SimulatedLoadBalancer();
     alb.addListener(LISTENER);
     Fabric8ClusterStore store = new Fabric8ClusterStore(okra);
@@ -121,66 +117,6 @@ class RbacIT {
     reconciler.reconcile(ns, "web", WRITE);
 
     assertThat(new TreeSet<>(requests)).isEqualTo(granted(kube.client().rbac().clusterRoles().withName(ROLE).get()));
-  }
-
-  private static void setUpCell(String ns) {
-    OkraObjects admin = new OkraObjects(kube.client());
-    admin.analysisTemplate(ns, "success-rate", "version", "api-key");
-    GenericKubernetesResource clusterTemplate = new GenericKubernetesResource();
-    clusterTemplate.setApiVersion("argoproj.io/v1alpha1");
-    clusterTemplate.setKind("ClusterAnalysisTemplate");
-    clusterTemplate.setMetadata(new ObjectMetaBuilder().withName("probe-ok-" + ns).build());
-    clusterTemplate.setAdditionalProperty("spec", Map.of("metrics", List.of(Map.of("name", "ok",
-        "provider", Map.of("job", Map.of("spec", Map.of())))))); 
-    kube.client().genericKubernetesResources("argoproj.io/v1alpha1", "ClusterAnalysisTemplate").resource(clusterTemplate).create();
-    kube.client().secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("metrics").endMetadata()
-        .addToStringData("api-key", "not-a-real-key").build()).create();
-    kube.client().apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder().withNewMetadata().withName("probe").endMetadata()
-        .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "probe").endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "probe").endMetadata()
-        .withNewSpec().addNewContainer().withName("probe").withImage("busybox").endContainer().endSpec().endTemplate()
-        .endSpec().build()).create();
-    admin.cell(ns, """
-        apiVersion: okra.mumo.co/v1alpha1
-        kind: Cell
-        metadata:
-          name: web
-        spec:
-          ingress:
-            type: AWSApplicationLoadBalancer
-            awsApplicationLoadBalancer:
-              listenerARN: %s
-              listener:
-                rule:
-                  priority: 10
-                  hosts: [example.com]
-              targetGroupSelector:
-                matchLabels:
-                  role: web
-          updateStrategy:
-            type: Canary
-            canary:
-              steps:
-              - setWeight: 20
-              - analysis:
-                  templates:
-                  - templateName: success-rate
-                  args:
-                  - name: version
-                    valueFrom: {fieldRef: {fieldPath: status.desiredVersion}}
-                  - name: api-key
-                    valueFrom: {secretKeyRef: {name: metrics, key: api-key}}
-              - experiment:
-                  duration: 1m
-                  templates:
-                  - name: probe
-                    specRef: probe
-                  analyses:
-                  - name: probe-ok
-                    templateName: %s
-                    clusterScope: true
-              - pause: {}
-        """, LISTENER, "probe-ok-" + ns);
   }
 
   private static void addVersion(OkraObjects admin, SimulatedLoadBalancer alb, String ns, String version) {
