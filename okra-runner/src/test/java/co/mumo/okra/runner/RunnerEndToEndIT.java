@@ -7,13 +7,12 @@ import co.mumo.okra.api.VersionBlocklist;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;
+import co.mumo.okra.testsupport.Pollers;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,8 +47,7 @@ class RunnerEndToEndIT {
   private static MotoServer moto;
   private static AwsFixture aws;
 
-  private final List<Thread> helpers = new ArrayList<>();
-  private final AtomicBoolean stop = new AtomicBoolean();
+  private final Pollers pollers = new Pollers();
   private OkraObjects objects;
   private AwsFixture.Alb alb;
   private String ns;
@@ -77,9 +75,7 @@ class RunnerEndToEndIT {
 
   @AfterEach
   void stopHelpers() throws InterruptedException {
-    stop.set(true);
-    for (Thread t : helpers) t.join(5_000);
-    helpers.clear();
+    pollers.stopAll();
   }
 
   @Test
@@ -109,7 +105,6 @@ class RunnerEndToEndIT {
 
     // 3.0.0 fails its analysis: straight back to 2.0.0, the version blocked, exit code 3.
     stopHelpers();
-    stop.set(false);
     objects.targetGroup(ns, "web-3", tg3, "3.0.0");
     seen = watchWeights();
     playArgo("Failed");
@@ -167,39 +162,21 @@ class RunnerEndToEndIT {
   /** Records every distinct weight set the rule goes through, by polling moto. */
   private List<Map<String, Integer>> watchWeights() {
     List<Map<String, Integer>> seen = new CopyOnWriteArrayList<>();
-    background(() -> {
+    pollers.every(50, () -> {
       Map<String, Integer> now = weights();
       if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now)) seen.add(now);
-    }, 50);
+    });
     return seen;
   }
 
   /** Plays Argo Rollouts' controller: every new AnalysisRun of the namespace gets {@code verdict}. */
   private void playArgo(String verdict) {
-    background(() -> {
+    pollers.every(300, () -> {
       for (GenericKubernetesResource run : objects.analysisRuns(ns)) {
         if (run.getAdditionalProperties().get("status") == null) {
           objects.setPhase(OkraObjects.ANALYSIS_RUN, ns, run.getMetadata().getName(), verdict);
         }
       }
-    }, 300);
-  }
-
-  private void background(Runnable poll, long everyMillis) {
-    Thread t = new Thread(() -> {
-      while (!stop.get()) {
-        try {
-          poll.run();
-          Thread.sleep(everyMillis);
-        } catch (InterruptedException e) {
-          return;
-        } catch (RuntimeException e) {
-          // The next poll tries again; a failing poll must not end the test's watch.
-        }
-      }
     });
-    t.setDaemon(true);
-    t.start();
-    helpers.add(t);
   }
 }

@@ -8,6 +8,7 @@ import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.FaultProxy;
 import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;
+import co.mumo.okra.testsupport.Pollers;
 import co.mumo.okra.testsupport.Reliability;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,8 +63,7 @@ class RunnerRaceIT {
   private static MotoServer moto;
   private static AwsFixture aws;
 
-  private final List<Thread> helpers = new ArrayList<>();
-  private final AtomicBoolean stop = new AtomicBoolean();
+  private final Pollers pollers = new Pollers();
   private FaultProxy awsProxy;
   private FaultProxy kubeProxy;
   private OkraObjects objects;
@@ -86,9 +85,7 @@ class RunnerRaceIT {
 
   @AfterEach
   void stopHelpers() throws InterruptedException {
-    stop.set(true);
-    for (Thread t : helpers) t.join(5_000);
-    helpers.clear();
+    pollers.stopAll();
   }
 
   @AfterEach
@@ -182,7 +179,6 @@ class RunnerRaceIT {
       throws InterruptedException {
     awsProxy.resetLog();
     kubeProxy.resetLog();
-    stop.set(false);
     List<Map<String, Integer>> polled = watchWeights();
     playArgo(verdict);
     objects.targetGroup(ns, tgName, tgArn, version);
@@ -228,17 +224,17 @@ class RunnerRaceIT {
 
   private List<Map<String, Integer>> watchWeights() {
     List<Map<String, Integer>> seen = new CopyOnWriteArrayList<>();
-    background(() -> {
+    pollers.every(20, () -> {
       Map<String, Integer> now = aws.weightsOf(alb.listenerArn(), PRIORITY);
       if (!now.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now))) seen.add(now);
-    }, 20);
+    });
     return seen;
   }
 
   /** Argo's part: a new AnalysisRun runs for a second, then gets {@code verdict}. */
   private void playArgo(String verdict) {
     Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
-    background(() -> {
+    pollers.every(200, () -> {
       for (GenericKubernetesResource run : objects.analysisRuns(ns)) {
         if (run.getAdditionalProperties().get("status") != null) continue;
         Instant seen = firstSeen.computeIfAbsent(run.getMetadata().getName(), k -> Instant.now());
@@ -246,24 +242,6 @@ class RunnerRaceIT {
           objects.setPhase(OkraObjects.ANALYSIS_RUN, ns, run.getMetadata().getName(), verdict);
         }
       }
-    }, 200);
-  }
-
-  private void background(Runnable poll, long everyMillis) {
-    Thread t = new Thread(() -> {
-      while (!stop.get()) {
-        try {
-          poll.run();
-          Thread.sleep(everyMillis);
-        } catch (InterruptedException e) {
-          return;
-        } catch (RuntimeException e) {
-          // The next poll tries again.
-        }
-      }
     });
-    t.setDaemon(true);
-    t.start();
-    helpers.add(t);
   }
 }
