@@ -17,6 +17,16 @@ public interface Analyses {
   /** What is wrong with the templates, arguments and ReplicaSets the Cell's steps refer to; empty when all is well. */
   List<FieldError> checkReferences(CellDefinition cell);
 
+  /** As {@link #runs(String, String)}, for a Cell already read (an evaluator that needs its status need not read it again). */
+  default Map<String, ChildRun> runs(CellDefinition def, Cell cell) {
+    return runs(def.namespace(), def.name());
+  }
+
+  /** As {@link #checkReferences(CellDefinition)}, for a Cell already read. */
+  default List<FieldError> checkReferences(CellDefinition def, Cell cell) {
+    return checkReferences(def);
+  }
+
   /** Creates the AnalysisRun; {@code cell} carries the status being recorded, for fieldRef arguments. */
   void start(Action.StartAnalysis action, Cell cell);
 

@@ -61,18 +61,29 @@ public final class ArgoAnalyses implements Analyses {
   @Override
   public Map<String, ChildRun> runs(String namespace, String cellName) {
     Map<String, ChildRun> out = new LinkedHashMap<>();
-    for (var ctx : List.of(ArgoResources.ANALYSIS_RUN, ArgoResources.EXPERIMENT)) {
-      List<GenericKubernetesResource> found = cache == null ? list(ctx, namespace, Map.of(CELL_LABEL, cellName))
-          : cache.runs.computeIfAbsent(ctx.getKind() + "/" + namespace, k -> listAllOfCells(ctx, namespace)).stream()
-              .filter(r -> r.getMetadata().getLabels() != null && cellName.equals(r.getMetadata().getLabels().get(CELL_LABEL)))
-              .toList();
-      for (GenericKubernetesResource r : found) {
-        Map<String, Object> status = map(r.getAdditionalProperties().get("status"));
-        out.put(r.getMetadata().getName(), new ChildRun(r.getMetadata().getName(), ctx.getKind(),
-            RunPhase.parse(str(status.get("phase"))), str(status.get("message"))));
-      }
+    for (var ctx : RUN_KINDS) {
+      for (GenericKubernetesResource r : ofCell(ctx, namespace, cellName)) out.put(r.getMetadata().getName(), childRun(ctx, r));
     }
     return out;
+  }
+
+  static final List<ResourceDefinitionContext> RUN_KINDS = List.of(ArgoResources.ANALYSIS_RUN, ArgoResources.EXPERIMENT);
+
+  /** A run as its status tells; Argo's controller and Okra's evaluator write the same layout, so the metrics read alike. */
+  static ChildRun childRun(ResourceDefinitionContext ctx, GenericKubernetesResource r) {
+    Map<String, Object> status = map(r.getAdditionalProperties().get("status"));
+    List<co.mumo.okra.cell.MetricSummary> metrics = ctx == ArgoResources.ANALYSIS_RUN
+        ? co.mumo.okra.analysis.eval.RunStatus.fromMap(status).summaries() : List.of();
+    return new ChildRun(r.getMetadata().getName(), ctx.getKind(), RunPhase.parse(str(status.get("phase"))),
+        str(status.get("message")), metrics, Optional.empty());
+  }
+
+  /** The AnalysisRuns (or Experiments) labelled with the Cell's name; from the pass's one LIST per namespace when there is one. */
+  List<GenericKubernetesResource> ofCell(ResourceDefinitionContext ctx, String namespace, String cellName) {
+    return cache == null ? list(ctx, namespace, Map.of(CELL_LABEL, cellName))
+        : cache.runs.computeIfAbsent(ctx.getKind() + "/" + namespace, k -> listAllOfCells(ctx, namespace)).stream()
+            .filter(r -> r.getMetadata().getLabels() != null && cellName.equals(r.getMetadata().getLabels().get(CELL_LABEL)))
+            .toList();
   }
 
   @Override
@@ -271,7 +282,8 @@ public final class ArgoAnalyses implements Analyses {
     }
   }
 
-  private Optional<GenericKubernetesResource> template(String ns, Step.TemplateRef ref) {
+  /** The template a step refers to; from the pass's one LIST per namespace when there is one. */
+  Optional<GenericKubernetesResource> template(String ns, Step.TemplateRef ref) {
     if (cache != null) {
       String scope = ref.clusterScope() ? "" : ns;
       Map<String, GenericKubernetesResource> all = cache.templates.computeIfAbsent(scope, k -> listTemplates(ref.clusterScope(), ns));

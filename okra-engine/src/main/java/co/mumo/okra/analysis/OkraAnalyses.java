@@ -12,6 +12,7 @@ import co.mumo.okra.api.Cell;
 import co.mumo.okra.cell.Action;
 import co.mumo.okra.cell.CellDefinition;
 import co.mumo.okra.cell.ChildRun;
+import co.mumo.okra.cell.Evaluator;
 import co.mumo.okra.cell.FieldError;
 import co.mumo.okra.cell.RunPhase;
 import co.mumo.okra.cell.Step;
@@ -32,8 +33,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Okra's own evaluator behind the {@link Analyses} port. For a Cell that chooses it (the annotation
- * {@value #EVALUATOR_ANNOTATION}{@code : okra}, or the runner's default), an analysis step creates an
+ * Okra's own evaluator behind the {@link Analyses} port. For an analysis that chooses it (the step's
+ * {@code evaluator: okra}, else the Cell's annotation {@value #EVALUATOR_ANNOTATION}{@code : okra}, else
+ * the runner's default), the step creates an
  * AnalysisRun that Okra owns (labelled {@value #INSTANCE_LABEL}{@code : okra}, which Argo Rollouts'
  * controller, when it runs without an instance id, leaves alone), and every pass that observes the Cell
  * takes the measurements that are due and writes the run's status in Argo's layout, guarded by the run's
@@ -41,22 +43,9 @@ import java.util.Optional;
  * choose Argo, go to {@link ArgoAnalyses}.
  */
 public final class OkraAnalyses implements Analyses {
-  public static final String EVALUATOR_ANNOTATION = "okra.mumo.co/analysis-evaluator";
+  public static final String EVALUATOR_ANNOTATION = co.mumo.okra.cell.CellValidator.EVALUATOR_ANNOTATION;
   public static final String INSTANCE_LABEL = "argo-rollouts.argoproj.io/controller-instance-id";
   public static final String INSTANCE = "okra";
-
-  /** Who judges a Cell's analyses. */
-  public enum Evaluator {
-    ARGO, OKRA;
-
-    public static Evaluator parse(String text) {
-      return switch (text == null ? "" : text.trim().toLowerCase()) {
-        case "okra" -> OKRA;
-        case "argo", "argo-rollouts" -> ARGO;
-        default -> throw new IllegalArgumentException("analysis evaluator must be okra or argo, got \"" + text + "\"");
-      };
-    }
-  }
 
   private final KubernetesClient client;
   private final ArgoAnalyses argo;
@@ -65,24 +54,48 @@ public final class OkraAnalyses implements Analyses {
   private final Evaluator defaultEvaluator;
 
   public OkraAnalyses(KubernetesClient client, Providers providers, Clock clock, Evaluator defaultEvaluator) {
+    this(client, new ArgoAnalyses(client), providers, clock, defaultEvaluator);
+  }
+
+  private OkraAnalyses(KubernetesClient client, ArgoAnalyses argo, Providers providers, Clock clock, Evaluator defaultEvaluator) {
     this.client = client;
-    this.argo = new ArgoAnalyses(client);
+    this.argo = argo;
     this.providers = providers;
     this.clock = clock;
     this.defaultEvaluator = defaultEvaluator;
   }
 
+  /** Runs and templates read once per namespace for the pass (Argo's pass view), as with Argo's evaluator. */
+  @Override
+  public Analyses forPass() {
+    return new OkraAnalyses(client, (ArgoAnalyses) argo.forPass(), providers, clock, defaultEvaluator);
+  }
+
   @Override
   public Map<String, ChildRun> runs(String namespace, String cellName) {
-    Map<String, ChildRun> runs = new LinkedHashMap<>(argo.runs(namespace, cellName));
-    Cell cell = null;
-    for (GenericKubernetesResource run : list(namespace, cellName)) {
-      String name = run.getMetadata().getName();
-      if (!RunStatus.fromMap(map(run.getAdditionalProperties().get("status"))).completed() && cell == null) {
-        cell = client.resources(Cell.class).inNamespace(namespace).withName(cellName).get();
+    return runs(namespace, cellName, client.resources(Cell.class).inNamespace(namespace).withName(cellName).get());
+  }
+
+  @Override
+  public Map<String, ChildRun> runs(CellDefinition def, Cell cell) {
+    return runs(def.namespace(), def.name(), cell);
+  }
+
+  /** Argo's view of the Cell's runs, with the runs Okra owns measured (when due) and reported with their next due time. */
+  private Map<String, ChildRun> runs(String namespace, String cellName, Cell cell) {
+    Map<String, ChildRun> runs = new LinkedHashMap<>();
+    for (var ctx : ArgoAnalyses.RUN_KINDS) {
+      for (GenericKubernetesResource run : argo.ofCell(ctx, namespace, cellName)) {
+        String name = run.getMetadata().getName();
+        Map<String, String> labels = run.getMetadata().getLabels();
+        if (ctx != ArgoResources.ANALYSIS_RUN || labels == null || !INSTANCE.equals(labels.get(INSTANCE_LABEL))) {
+          runs.put(name, ArgoAnalyses.childRun(ctx, run));
+          continue;
+        }
+        Evaluation e = evaluation(run, over(cell, run));
+        runs.put(name, new ChildRun(name, "AnalysisRun", e.status().phase(), e.status().message(), e.status().summaries(),
+            e.nextMeasurementAt()));
       }
-      RunStatus status = evaluate(run, over(cell, run));
-      runs.put(name, new ChildRun(name, "AnalysisRun", status.phase(), status.message()));
     }
     return runs;
   }
@@ -108,33 +121,42 @@ public final class OkraAnalyses implements Analyses {
 
   /** As {@link #evaluate(GenericKubernetesResource)}; {@code terminate} ends the run without a new measurement. */
   public RunStatus evaluate(GenericKubernetesResource run, boolean terminate) {
+    return evaluation(run, terminate).status();
+  }
+
+  /** The run's status after this pass, and when its next measurement is due (empty when over or unknown). */
+  private Evaluation evaluation(GenericKubernetesResource run, boolean terminate) {
     RunStatus status = RunStatus.fromMap(map(run.getAdditionalProperties().get("status")));
-    if (status.completed()) return status;
+    if (status.completed()) return new Evaluation(status, Optional.empty());
     String ns = run.getMetadata().getNamespace();
     Map<String, Object> spec = map(run.getAdditionalProperties().get("spec"));
     boolean background = "bg".equals(run.getMetadata().getLabels() == null ? null
         : run.getMetadata().getLabels().get(ArgoAnalyses.STEP_LABEL));
     Instant now = clock.instant();
     RunStatus next;
+    Optional<Instant> due = Optional.empty();
     try {
       AnalysisDefinition def = AnalysisDefinition.of("AnalysisRun " + ns + "/" + run.getMetadata().getName() + " spec", spec,
           secrets(ns), background ? AnalysisDefinition.Mode.BACKGROUND : AnalysisDefinition.Mode.STEP);
       Evaluation e = AnalysisEvaluator.pass(def, status, now, terminate || Boolean.TRUE.equals(spec.get("terminate")),
-          m -> providers.measure(m, now));
+          m -> providers.measure(m, now, ns));
       next = e.status();
+      due = e.nextMeasurementAt();
     } catch (InvalidAnalysisException invalid) {
       next = new RunStatus(RunPhase.ERROR, "analysis spec invalid: " + invalid.getMessage(), Optional.of(now), status.metricResults());
     }
-    if (next.equals(status)) return status;
+    if (next.equals(status)) return new Evaluation(status, due);
     run.setAdditionalProperty("status", next.toMap());
     try {
       write(run);
-      return next;
+      return new Evaluation(next, due);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) throw e;
+      // Another runner measured first: its status stands; when it measures next is for it to say.
       GenericKubernetesResource fresh = client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(ns)
           .withName(run.getMetadata().getName()).get();
-      return fresh == null ? status : RunStatus.fromMap(map(fresh.getAdditionalProperties().get("status")));
+      return new Evaluation(fresh == null ? status : RunStatus.fromMap(map(fresh.getAdditionalProperties().get("status"))),
+          Optional.empty());
     }
   }
 
@@ -158,20 +180,29 @@ public final class OkraAnalyses implements Analyses {
 
   @Override
   public List<FieldError> checkReferences(CellDefinition def) {
+    return checkReferences(def, client.resources(Cell.class).inNamespace(def.namespace()).withName(def.name()).get());
+  }
+
+  @Override
+  public List<FieldError> checkReferences(CellDefinition def, Cell cell) {
     List<FieldError> errors = new ArrayList<>(argo.checkReferences(def));
-    Cell cell = client.resources(Cell.class).inNamespace(def.namespace()).withName(def.name()).get();
-    if (cell == null || evaluator(cell) != Evaluator.OKRA) return errors;
-    // Okra's own validation names the metric's field for an endless metric; the rest of Argo's (templates, Secrets) stands.
-    errors.removeIf(e -> e.message().contains(ArgoAnalyses.NEVER_ENDS));
-    if (!errors.isEmpty()) return errors;
+    Map<String, Step.Analysis> judged = new LinkedHashMap<>(); // path -> analysis, for the ones Okra judges
     String stepsPath = "spec.updateStrategy.canary.steps";
     for (int i = 0; i < def.steps().size(); i++) {
-      if (def.steps().get(i) instanceof Step.Analysis a) {
-        check(stepsPath + "[" + i + "].analysis", a, cell, AnalysisDefinition.Mode.STEP, errors);
-      }
+      if (def.steps().get(i) instanceof Step.Analysis a) judged.put(stepsPath + "[" + i + "].analysis", a);
     }
-    def.background().ifPresent(b -> check("spec.updateStrategy.canary.analysis", b.analysis(), cell,
-        AnalysisDefinition.Mode.BACKGROUND, errors));
+    def.background().ifPresent(b -> judged.put("spec.updateStrategy.canary.analysis", b.analysis()));
+    judged.values().removeIf(a -> a.evaluator().orElse(null) == Evaluator.ARGO);
+    if (judged.isEmpty() || cell == null) return errors;
+    judged.values().removeIf(a -> evaluator(cell, a) != Evaluator.OKRA);
+    if (judged.isEmpty()) return errors;
+    // Okra's own validation names the metric's field for an endless metric; the rest of Argo's (templates, Secrets) stands.
+    errors.removeIf(e -> e.message().contains(ArgoAnalyses.NEVER_ENDS) && judged.keySet().stream().anyMatch(e.path()::startsWith));
+    if (!errors.isEmpty()) return errors;
+    for (Map.Entry<String, Step.Analysis> e : judged.entrySet()) {
+      check(e.getKey(), e.getValue(), cell, e.getKey().endsWith("canary.analysis") ? AnalysisDefinition.Mode.BACKGROUND
+          : AnalysisDefinition.Mode.STEP, errors);
+    }
     return errors;
   }
 
@@ -212,7 +243,7 @@ public final class OkraAnalyses implements Analyses {
 
   @Override
   public void start(Action.StartAnalysis action, Cell cell) {
-    if (evaluator(cell) != Evaluator.OKRA) {
+    if (evaluator(cell, action.analysis()) != Evaluator.OKRA) {
       argo.start(action, cell);
       return;
     }
@@ -301,7 +332,9 @@ public final class OkraAnalyses implements Analyses {
     argo.start(action, cell);
   }
 
-  Evaluator evaluator(Cell cell) {
+  /** The step's own setting, else the Cell's annotation, else the runner's default. */
+  Evaluator evaluator(Cell cell, Step.Analysis analysis) {
+    if (analysis.evaluator().isPresent()) return analysis.evaluator().get();
     Map<String, String> annotations = cell.getMetadata().getAnnotations();
     String chosen = annotations == null ? null : annotations.get(EVALUATOR_ANNOTATION);
     return chosen == null ? defaultEvaluator : Evaluator.parse(chosen);
@@ -315,10 +348,7 @@ public final class OkraAnalyses implements Analyses {
   private Map<String, Object> runSpec(String path, Step.Analysis analysis, String ns) {
     List<AnalysisSpecs.Template> templates = new ArrayList<>();
     for (Step.TemplateRef ref : analysis.templates()) {
-      var op = ref.clusterScope()
-          ? client.genericKubernetesResources(ArgoResources.CLUSTER_ANALYSIS_TEMPLATE).withName(ref.name())
-          : client.genericKubernetesResources(ArgoResources.ANALYSIS_TEMPLATE).inNamespace(ns).withName(ref.name());
-      GenericKubernetesResource t = op.get();
+      GenericKubernetesResource t = argo.template(ns, ref).orElse(null);
       if (t == null) throw new IllegalStateException((ref.clusterScope() ? "ClusterAnalysisTemplate " : "AnalysisTemplate " + ns + "/") + ref.name() + " not found");
       templates.add(new AnalysisSpecs.Template(ref.name(), map(t.getAdditionalProperties().get("spec"))));
     }
@@ -351,16 +381,6 @@ public final class OkraAnalyses implements Analyses {
         return Optional.empty(); // fieldRef arguments were made literal when the run was created
       }
     };
-  }
-
-  private List<GenericKubernetesResource> list(String ns, String cellName) {
-    try {
-      return client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(ns)
-          .withLabels(Map.of(ArgoAnalyses.CELL_LABEL, cellName, INSTANCE_LABEL, INSTANCE)).list().getItems();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) return List.of();
-      throw e;
-    }
   }
 
   /** The status subresource when the CRD has one (Argo's own CRDs may), else the whole object; both resourceVersion-guarded. */

@@ -8,6 +8,12 @@ import java.util.List;
 public class AnalysisSpec {
   public List<TemplateRef> templates;
   public List<Arg> args;
+  /**
+   * Who judges this analysis: {@code okra} (Okra measures on each pass) or {@code argo} (Argo Rollouts'
+   * controller). Unset: the Cell's annotation okra.mumo.co/analysis-evaluator, else the runner's
+   * --analysis-evaluator (default argo).
+   */
+  public String evaluator;
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class TemplateRef {

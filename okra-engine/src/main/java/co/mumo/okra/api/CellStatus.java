@@ -37,7 +37,40 @@ public class CellStatus {
   /** Matching target groups that were ignored, with the reason. */
   public List<InvalidTargetGroup> invalidTargetGroups;
   public List<Condition> conditions;
+  /** The analysis runs and experiments this rollout waits on, with each metric's verdict so far. */
+  public List<AnalysisRunSummary> analysisRuns;
   public String lastSyncTime;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class AnalysisRunSummary {
+    public String name;
+    /** AnalysisRun or Experiment. */
+    public String kind;
+    /** Argo's phase: Pending, Running, Successful, Failed, Error or Inconclusive. */
+    public String phase;
+    public String message;
+    /** When Okra's evaluator takes the next measurement (absent when Argo Rollouts' controller judges the run). */
+    public String nextMeasurementAt;
+    public List<MetricSummary> metrics;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class MetricSummary {
+    public String name;
+    public String phase;
+    /** Measurements counted (errors are not), and how they came out. */
+    public Integer count;
+    public Integer successful;
+    public Integer failed;
+    public Integer inconclusive;
+    public Integer error;
+    /** The latest measurement's value. */
+    public String lastValue;
+    /** Why the latest measurement came out as it did: the value, the condition, its result. */
+    public String lastReason;
+    /** The metric's assessment, e.g. why it failed. */
+    public String message;
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class TargetGroupWeight {

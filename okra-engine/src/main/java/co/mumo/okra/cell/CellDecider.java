@@ -45,6 +45,8 @@ public final class CellDecider {
     private final Instant now;
     private final TargetGroupInventory inventory;
     private final List<Action> actions = new ArrayList<>();
+    /** The runs this pass waited on (the step's and the background one), reported in the status. */
+    private final Map<String, ChildRun> watched = new java.util.LinkedHashMap<>();
     private final Map<Version, String> blocked;
 
     Pass(Observed o, Instant now) {
@@ -249,6 +251,7 @@ public final class CellDecider {
       if (cell.background().isEmpty() || i < cell.background().get().startingStep()) return Optional.empty();
       String name = runName(cell.name(), s.rolloutId().orElseThrow(), -1);
       ChildRun run = o.runs().get(name);
+      if (run != null) watched.put(name, run);
       if (run == null) {
         if (actions.stream().noneMatch(a -> a instanceof Action.StartAnalysis sa && sa.runName().equals(name))) {
           actions.add(new Action.StartAnalysis(name, -1, s.desired().orElseThrow(), cell.background().get().analysis()));
@@ -271,6 +274,7 @@ public final class CellDecider {
                                     List<VersionedTargetGroup> stableGroups, List<VersionedTargetGroup> canaryGroups,
                                     String where, Runnable start) {
       ChildRun run = o.runs().get(name);
+      if (run != null) watched.put(name, run);
       if (run == null) {
         start.run();
         return Optional.of(progressing(s, shares, Reasons.STEP_IN_PROGRESS, where + ": starting " + kind + " " + name,
@@ -284,8 +288,22 @@ public final class CellDecider {
             where + ": " + kind + " " + name + " is Inconclusive: `okra-runner cell promote` to go on, `cell abort` to roll back",
             Optional.empty(), Optional.empty()));
         default -> Optional.of(progressing(s, shares, Reasons.STEP_IN_PROGRESS,
-            where + ": waiting for " + kind + " " + name + " (" + run.phase().argoName() + ")", Optional.of(POLL_RUN_EVERY), Optional.empty()));
+            where + ": waiting for " + kind + " " + name + " (" + run.phase().argoName() + ")", Optional.of(pollAfter()), Optional.empty()));
       };
+    }
+
+    /**
+     * When to look again while a run is going: when the next measurement of a watched run Okra evaluates
+     * is due (so --wait sleeps until then), at most {@link #POLL_RUN_EVERY} (runs judged elsewhere end
+     * when they end).
+     */
+    private Duration pollAfter() {
+      Duration after = POLL_RUN_EVERY;
+      for (ChildRun r : watched.values()) {
+        Optional<Duration> due = r.nextMeasurementAt().map(t -> t.isAfter(now) ? Duration.between(now, t) : Duration.ZERO);
+        if (due.isPresent() && due.get().compareTo(after) < 0) after = due.get();
+      }
+      return after;
     }
 
     /** The canary's share while at step {@code i}: the last setWeight at or before it, else 0. */
@@ -358,7 +376,8 @@ public final class CellDecider {
         if (requeue.isEmpty() || requeue.get().compareTo(VERIFY_AFTER) > 0) requeue = Optional.of(VERIFY_AFTER);
       }
       List<CellCondition> conditions = conditions(s.phase(), reason, message, Optional.of(trafficCondition(rule, synced)));
-      return new Plan(s, Optional.of(rule), shares, actions, requeue, message, conditions, inventory.rejected(), pauseEnds, List.of());
+      return new Plan(s, Optional.of(rule), shares, actions, requeue, message, conditions, inventory.rejected(), pauseEnds, List.of(),
+          List.copyOf(watched.values()));
     }
 
     private CellCondition trafficCondition(DesiredRule rule, boolean synced) {

@@ -161,13 +161,13 @@ public final class CellReconciler {
     });
     boolean hasRuns = def.background().isPresent()
         || def.steps().stream().anyMatch(s -> s instanceof Step.Analysis || s instanceof Step.Experiment);
-    List<FieldError> referenceErrors = hasRuns ? analyses.checkReferences(def) : List.of();
+    List<FieldError> referenceErrors = hasRuns ? analyses.checkReferences(def, cell) : List.of();
     // A Cell that refers to something missing is Invalid whatever the rule says: it costs no AWS call.
     Optional<ObservedRule> rule = referenceErrors.isEmpty()
         ? rulesByListener.computeIfAbsent(def.listenerArn(), loadBalancer::rules).stream()
             .filter(r -> !r.isDefault() && r.priority() == def.priority()).findFirst()
         : Optional.empty();
-    Map<String, ChildRun> runs = hasRuns ? analyses.runs(def.namespace(), def.name()) : Map.of();
+    Map<String, ChildRun> runs = hasRuns ? analyses.runs(def, cell) : Map.of();
     return new Observed(def, CellStatusMapping.toState(cell.getStatus()), groups, blocked, rule, runs, referenceErrors,
         CellStatusMapping.previousWeights(cell.getStatus()));
   }

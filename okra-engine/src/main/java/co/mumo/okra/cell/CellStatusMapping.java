@@ -98,8 +98,35 @@ public final class CellStatusMapping {
       return i;
     }).toList();
     s.conditions = conditions(plan.conditions(), old == null ? null : old.conditions, generation, now);
+    s.analysisRuns = plan.runs().isEmpty() ? null : plan.runs().stream().map(CellStatusMapping::summary).toList();
+    // A failed rollout keeps the verdicts that failed it, for people to read, until the next rollout starts.
+    if (s.analysisRuns == null && r.phase() == Phase.Failed && old != null) s.analysisRuns = old.analysisRuns;
     s.lastSyncTime = now.toString();
     return s;
+  }
+
+  private static CellStatus.AnalysisRunSummary summary(ChildRun run) {
+    CellStatus.AnalysisRunSummary out = new CellStatus.AnalysisRunSummary();
+    out.name = run.name();
+    out.kind = run.kind();
+    out.phase = run.phase().argoName();
+    out.message = run.message() == null || run.message().isEmpty() ? null : run.message();
+    out.nextMeasurementAt = run.nextMeasurementAt().map(Instant::toString).orElse(null);
+    out.metrics = run.metrics().isEmpty() ? null : run.metrics().stream().map(m -> {
+      CellStatus.MetricSummary ms = new CellStatus.MetricSummary();
+      ms.name = m.name();
+      ms.phase = m.phase().argoName();
+      ms.count = m.count();
+      ms.successful = m.successful();
+      ms.failed = m.failed();
+      ms.inconclusive = m.inconclusive();
+      ms.error = m.error();
+      ms.lastValue = m.lastValue().orElse(null);
+      ms.lastReason = m.lastReason().orElse(null);
+      ms.message = m.message().orElse(null);
+      return ms;
+    }).toList();
+    return out;
   }
 
   private static List<Condition> conditions(List<CellCondition> computed, List<Condition> old, long generation, Instant now) {

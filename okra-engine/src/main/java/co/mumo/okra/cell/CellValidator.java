@@ -21,6 +21,8 @@ import java.util.Optional;
  */
 public final class CellValidator {
   public static final String ADOPT_ANNOTATION = "okra.mumo.co/adopt-rule";
+  /** The Cell's choice of analysis evaluator (okra or argo) for steps that do not name one. */
+  public static final String EVALUATOR_ANNOTATION = "okra.mumo.co/analysis-evaluator";
   private static final String ALB = "spec.ingress.awsApplicationLoadBalancer";
   /** ALB's quota of condition values per rule. */
   static final int MAX_CONDITION_VALUES = 5;
@@ -139,9 +141,16 @@ public final class CellValidator {
           + replicas + " exceeds ALB's limit of " + DesiredRule.MAX_TARGET_GROUPS);
     }
 
-    if (!errors.isEmpty()) throw new InvalidSpecException("Cell " + ns + "/" + name, errors);
     Map<String, String> annotations = cell.getMetadata().getAnnotations();
     boolean adopt = annotations != null && "true".equalsIgnoreCase(annotations.get(ADOPT_ANNOTATION));
+    if (annotations != null && annotations.get(EVALUATOR_ANNOTATION) != null) {
+      try {
+        Evaluator.parse(annotations.get(EVALUATOR_ANNOTATION));
+      } catch (IllegalArgumentException e) {
+        error("metadata.annotations[" + EVALUATOR_ANNOTATION + "]", e.getMessage());
+      }
+    }
+    if (!errors.isEmpty()) throw new InvalidSpecException("Cell " + ns + "/" + name, errors);
     long generation = cell.getMetadata().getGeneration() == null ? 0 : cell.getMetadata().getGeneration();
     return new CellDefinition(ns, name, generation, listenerArn, priority, conditions, matchLabels, versionLabels,
         replicas, pinned, steps, background, adopt);
@@ -193,7 +202,15 @@ public final class CellValidator {
     int before = errors.size();
     List<Step.TemplateRef> templates = templates(path + ".templates", a.templates);
     List<Step.Arg> args = args(path + ".args", a.args);
-    return errors.size() == before ? Optional.of(new Step.Analysis(templates, args)) : Optional.empty();
+    Optional<Evaluator> evaluator = Optional.empty();
+    if (a.evaluator != null) {
+      try {
+        evaluator = Optional.of(Evaluator.parse(a.evaluator));
+      } catch (IllegalArgumentException e) {
+        error(path + ".evaluator", e.getMessage());
+      }
+    }
+    return errors.size() == before ? Optional.of(new Step.Analysis(templates, args, evaluator)) : Optional.empty();
   }
 
   private List<Step.TemplateRef> templates(String path, List<AnalysisSpec.TemplateRef> refs) {

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * What one pass decided: the new state to record first, then the actions to carry out, and when to
  * look again. {@code rule} is the rule the Cell wants now (empty when it must not be touched);
- * {@code weights} is the same as shares, for status and progress output.
+ * {@code weights} is the same as shares, for status and progress output; {@code runs} are the analysis
+ * runs and experiments the rollout is waiting on, as observed, for status and progress output.
  */
 public record Plan(
     RolloutState state,
@@ -21,9 +22,18 @@ public record Plan(
     List<CellCondition> conditions,
     List<TargetGroupInventory.Rejected> rejected,
     Optional<Instant> pauseEndsAt,
-    List<FieldError> errors) {
+    List<FieldError> errors,
+    List<ChildRun> runs) {
+
+  /** A plan that watches no analysis run or experiment. */
+  public Plan(RolloutState state, Optional<DesiredRule> rule, List<Weights.Share> weights, List<Action> actions,
+              Optional<Duration> requeueAfter, String message, List<CellCondition> conditions,
+              List<TargetGroupInventory.Rejected> rejected, Optional<Instant> pauseEndsAt, List<FieldError> errors) {
+    this(state, rule, weights, actions, requeueAfter, message, conditions, rejected, pauseEndsAt, errors, List.of());
+  }
 
   public Plan {
+    runs = List.copyOf(runs);
     weights = List.copyOf(weights);
     actions = List.copyOf(actions);
     conditions = List.copyOf(conditions);

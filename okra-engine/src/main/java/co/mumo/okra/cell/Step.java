@@ -30,11 +30,18 @@ public sealed interface Step {
     }
   }
 
-  /** Runs an Argo Rollouts AnalysisRun made from the templates and waits for its verdict. */
-  record Analysis(List<TemplateRef> templates, List<Arg> args) implements Step {
+  /**
+   * Runs an AnalysisRun made from the templates and waits for its verdict; {@code evaluator}, when set,
+   * says who judges it (else the Cell's annotation, else the runner's default).
+   */
+  record Analysis(List<TemplateRef> templates, List<Arg> args, Optional<Evaluator> evaluator) implements Step {
     public Analysis {
       templates = List.copyOf(templates);
       args = List.copyOf(args);
+    }
+
+    public Analysis(List<TemplateRef> templates, List<Arg> args) {
+      this(templates, args, Optional.empty());
     }
 
     @Override

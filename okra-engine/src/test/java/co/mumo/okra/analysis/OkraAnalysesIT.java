@@ -57,7 +57,7 @@ class OkraAnalysesIT {
   }
 
   private OkraAnalyses runner(MutableClock clock) {
-    return new OkraAnalyses(kube.client(), new Providers(List.of(new JobProvider())), clock, OkraAnalyses.Evaluator.ARGO);
+    return new OkraAnalyses(kube.client(), new Providers(List.of(new JobProvider())), clock, co.mumo.okra.cell.Evaluator.ARGO);
   }
 
   private void template(KubernetesClient client, String ns, String name, String specYaml) {
@@ -188,6 +188,91 @@ class OkraAnalysesIT {
     assertThat(new ArgoAnalyses(kube.client()).checkReferences(def)).containsExactly(new FieldError(
         "spec.updateStrategy.canary.steps[0].analysis.templates[0].templateName", "AnalysisTemplate " + ns + "/smoke: metric \"smoke\""
             + " has an interval but no count: in a step it would never end (add count, or run it as background analysis: canary.analysis)"));
+  }
+
+  @Test
+  void theStepsChoiceWinsOverTheCellsAndTheRunnersDefault() {
+    String ns = kube.freshNamespace("okra-eval");
+    template(kube.client(), ns, "smoke", """
+        metrics:
+        - name: smoke
+          provider: {job: {command: "echo 1"}}
+        """);
+    Cell cell = cell(ns); // annotated okra
+    Step.TemplateRef smoke = new Step.TemplateRef("smoke", false);
+    MutableClock clock = new MutableClock(T0);
+    OkraAnalyses okraByDefault = new OkraAnalyses(kube.client(), new Providers(List.of(new JobProvider())), clock, co.mumo.okra.cell.Evaluator.OKRA);
+    // The step says argo: Argo's run (no Okra instance label), though the Cell and the runner say okra.
+    okraByDefault.start(new Action.StartAnalysis("web-r1-step0", 0, Version.parse("2.0.0"),
+        new Step.Analysis(List.of(smoke), List.of(), Optional.of(co.mumo.okra.cell.Evaluator.ARGO))), cell);
+    // The step says okra: Okra's run, though the Cell says argo and the runner's default is argo.
+    cell.getMetadata().setAnnotations(Map.of(OkraAnalyses.EVALUATOR_ANNOTATION, "argo"));
+    runner(clock).start(new Action.StartAnalysis("web-r1-step1", 1, Version.parse("2.0.0"),
+        new Step.Analysis(List.of(smoke), List.of(), Optional.of(co.mumo.okra.cell.Evaluator.OKRA))), cell);
+    // No choice on the step: the Cell's annotation (argo) wins over the runner's default (okra).
+    okraByDefault.start(new Action.StartAnalysis("web-r1-step2", 2, Version.parse("2.0.0"), new Step.Analysis(List.of(smoke), List.of())), cell);
+
+    Map<String, String> judges = new java.util.TreeMap<>();
+    for (GenericKubernetesResource r : new OkraObjects(kube.client()).analysisRuns(ns)) {
+      judges.put(r.getMetadata().getName(), String.valueOf(r.getMetadata().getLabels().get(OkraAnalyses.INSTANCE_LABEL)));
+    }
+    assertThat(judges).containsExactly(Map.entry("web-r1-step0", "null"), Map.entry("web-r1-step1", "okra"), Map.entry("web-r1-step2", "null"));
+    // Okra measures only its own run, and reports each metric with the reason of the latest measurement.
+    ChildRun okraRun = runner(clock).runs(ns, "web").get("web-r1-step1");
+    assertThat(okraRun.phase()).isEqualTo(RunPhase.SUCCESSFUL);
+    assertThat(okraRun.metrics()).singleElement().satisfies(m -> {
+      assertThat(m.name()).isEqualTo("smoke");
+      assertThat(m.count()).isEqualTo(1);
+      assertThat(m.lastValue()).contains("1");
+      assertThat(m.lastReason()).contains("job: exit code 0");
+    });
+    assertThat(new OkraObjects(kube.client()).analysisRuns(ns)).filteredOn(r -> !r.getMetadata().getName().equals("web-r1-step1"))
+        .allSatisfy(r -> assertThat(r.getAdditionalProperties().get("status")).isNull());
+  }
+
+  @Test
+  void aPassViewReadsRunsAndTemplatesOncePerNamespaceAndReportsWhenTheNextMeasurementIsDue() throws IOException {
+    String ns = kube.freshNamespace("okra-eval");
+    template(kube.client(), ns, "smoke", """
+        args: [{name: version}]
+        metrics:
+        - name: smoke
+          interval: 30s
+          count: 3
+          provider: {job: {command: "echo 1"}}
+        """);
+    Cell cell = cell(ns);
+    Step.Analysis step = new Step.Analysis(List.of(new Step.TemplateRef("smoke", false)),
+        List.of(new Step.Arg("version", Optional.empty(), Optional.of("status.desiredVersion"), Optional.empty())));
+    MutableClock clock = new MutableClock(T0);
+    runner(clock).start(new Action.StartAnalysis("web-r1-step0", 0, Version.parse("2.0.0"), step), cell);
+    CellDefinition def = new CellDefinition(ns, "web", 1, "arn", 10, null, Map.of(), List.of(), 1, Optional.empty(),
+        List.of(step), Optional.empty(), false);
+
+    List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (KubernetesClient counted = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(kube.kubeconfig())))
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", new io.fabric8.kubernetes.client.http.Interceptor() {
+          @Override
+          public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder, io.fabric8.kubernetes.client.http.HttpRequest request,
+                             RequestTags tags) {
+            requests.add(request.method() + " " + request.uri().getPath());
+          }
+        })).build()) {
+      Analyses pass = new OkraAnalyses(counted, new Providers(List.of(new JobProvider())), clock, co.mumo.okra.cell.Evaluator.OKRA).forPass();
+      for (int i = 0; i < 3; i++) { // as for three Cells of one namespace
+        assertThat(pass.checkReferences(def, cell)).isEmpty();
+        ChildRun run = pass.runs(def, cell).get("web-r1-step0");
+        assertThat(run.phase()).isEqualTo(RunPhase.RUNNING);
+        assertThat(run.nextMeasurementAt()).contains(T0.plusSeconds(30));
+      }
+    }
+    String runs = "/apis/argoproj.io/v1alpha1/namespaces/" + ns + "/analysisruns";
+    assertThat(requests).filteredOn(r -> r.startsWith("GET")).containsExactlyInAnyOrder(
+        "GET " + runs, "GET /apis/argoproj.io/v1alpha1/namespaces/" + ns + "/experiments",
+        "GET /apis/argoproj.io/v1alpha1/namespaces/" + ns + "/analysistemplates");
+    // The first measurement, recorded once (the test CRD has no status subresource: Okra then writes the object).
+    assertThat(requests).filteredOn(r -> r.equals("PUT " + runs + "/web-r1-step0")).hasSize(1);
   }
 
   private GenericKubernetesResource run(String ns) {

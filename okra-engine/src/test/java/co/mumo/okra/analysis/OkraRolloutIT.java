@@ -63,7 +63,7 @@ class OkraRolloutIT {
     OkraObjects objects = new OkraObjects(kube.client());
     AwsFixture.Alb alb = aws.createAlb(2);
     CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(kube.client()), new Elbv2LoadBalancer(aws.elbv2()),
-        new OkraAnalyses(kube.client(), new Providers(List.of(new CloudWatchProvider(cloudWatch))), clock, OkraAnalyses.Evaluator.OKRA),
+        new OkraAnalyses(kube.client(), new Providers(List.of(new CloudWatchProvider(cloudWatch))), clock, co.mumo.okra.cell.Evaluator.OKRA),
         clock);
 
     GenericKubernetesResource template = new GenericKubernetesResource();

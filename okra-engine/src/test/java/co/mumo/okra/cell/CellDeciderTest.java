@@ -14,6 +14,7 @@ import static co.mumo.okra.testsupport.CellScenario.weightOf;
 import static co.mumo.okra.testsupport.CellScenario.weightsByName;
 import static co.mumo.okra.testsupport.CellScenario.weightsByVersion;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import co.mumo.okra.testsupport.CellScenario;
 import java.time.Duration;
@@ -574,6 +575,31 @@ class CellDeciderTest {
       assertThat(p.state().phase()).isEqualTo(Phase.Progressing);
       assertThat(p.requeueAfter()).contains(CellDecider.POLL_RUN_EVERY);
       assertThat(p.message()).contains(phase.argoName());
+    }
+
+    @Test
+    void aRunOkraMeasuresIsLookedAtAgainWhenItsNextMeasurementIsDue() {
+      MetricSummary latency = new MetricSummary("latency", RunPhase.RUNNING, 1, 1, 0, 0, 0, Optional.of("42"),
+          Optional.of("result 42: successCondition \"result < 100\" is true"), Optional.empty());
+      Plan soon = atAnalysis().stepRun(1, RunPhase.RUNNING, List.of(latency), T0.plusSeconds(3)).at(T0).decide();
+      assertThat(soon.requeueAfter()).contains(Duration.ofSeconds(3));
+      assertThat(soon.runs()).singleElement().satisfies(r -> {
+        assertThat(r.name()).isEqualTo(runName(1));
+        assertThat(r.metrics()).containsExactly(latency);
+        assertThat(r.nextMeasurementAt()).contains(T0.plusSeconds(3));
+      });
+      // Overdue: look again at once. Far off: no longer than the usual poll.
+      assertThat(atAnalysis().stepRun(1, RunPhase.RUNNING, List.of(), T0.minusSeconds(5)).at(T0).decide().requeueAfter())
+          .contains(Duration.ZERO);
+      assertThat(atAnalysis().stepRun(1, RunPhase.RUNNING, List.of(), T0.plusSeconds(600)).at(T0).decide().requeueAfter())
+          .contains(CellDecider.POLL_RUN_EVERY);
+    }
+
+    @Test
+    void thePlanReportsTheRunsItWaitedOnAndThoseThatPassed() {
+      Plan p = atAnalysis().stepRun(1, RunPhase.SUCCESSFUL).at(T0.plusSeconds(20)).decide();
+      assertThat(p.runs()).extracting(ChildRun::name, ChildRun::phase).containsExactly(tuple(runName(1), RunPhase.SUCCESSFUL));
+      assertThat(readmeRollout().rollingOut(S, C, 0, T0).decide().runs()).isEmpty();
     }
 
     @Test

@@ -117,6 +117,7 @@ class CellValidatorTest {
     assertThat(d.background()).hasValueSatisfying(bg -> {
       assertThat(bg.startingStep()).isEqualTo(1);
       assertThat(bg.analysis().templates()).containsExactly(new Step.TemplateRef("error-rate", true));
+      assertThat(bg.analysis().evaluator()).contains(Evaluator.ARGO);
       assertThat(bg.analysis().args()).containsExactly(
           new Step.Arg("version", Optional.empty(), Optional.of("status.desiredVersion"), Optional.empty()));
     });
@@ -126,7 +127,8 @@ class CellValidatorTest {
     assertThat(d.steps().get(2)).isEqualTo(new Step.SetWeight(100));
     assertThat(d.steps().get(3)).isEqualTo(new Step.Pause(Optional.empty()));
     assertThat(d.steps().get(4)).isEqualTo(new Step.Analysis(List.of(new Step.TemplateRef("success-rate", false)),
-        List.of(new Step.Arg("api-token", Optional.empty(), Optional.empty(), Optional.of(new Step.SecretRef("datadog", "token"))))));
+        List.of(new Step.Arg("api-token", Optional.empty(), Optional.empty(), Optional.of(new Step.SecretRef("datadog", "token")))),
+        Optional.of(Evaluator.OKRA)));
     assertThat(d.steps().get(5)).isEqualTo(new Step.Experiment(Optional.of("10m"),
         List.of(new Step.ExperimentTemplate("baseline", "web-baseline", 2, Optional.empty())),
         List.of(new Step.ExperimentAnalysis("compare", new Step.TemplateRef("compare-latency", false), List.of(), true))));

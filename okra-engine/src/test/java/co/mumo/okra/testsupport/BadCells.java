@@ -98,6 +98,7 @@ public final class BadCells {
   private BadCells() {}
 
   /** Every case; at least 40 of them are {@link Kind#INVALID}. */
+  @SuppressWarnings("unchecked")
   public static List<Case> all() {
     List<Case> c = new ArrayList<>();
     // ---- steps
@@ -144,6 +145,15 @@ public final class BadCells {
             templates: [{templateName: success-rate}]
             args: [{name: version, valueFrom: {}}]
         """), STEPS + "[0].analysis.args[0].valueFrom: set exactly one of fieldRef or secretKeyRef"));
+    c.add(invalid("analysis evaluator other than okra or argo", steps("""
+        - analysis:
+            evaluator: kayenta
+            templates: [{templateName: success-rate}]
+            args: [{name: version, value: "1"}]
+        """), STEPS + "[0].analysis.evaluator: analysis evaluator must be okra or argo, got \"kayenta\""));
+    c.add(invalid("evaluator annotation other than okra or argo", w -> w.cell(m -> ((Map<String, Object>) m.computeIfAbsent("metadata",
+            k -> new LinkedHashMap<>())).put("annotations", Map.of("okra.mumo.co/analysis-evaluator", "sometimes"))),
+        "metadata.annotations[okra.mumo.co/analysis-evaluator]: analysis evaluator must be okra or argo, got \"sometimes\""));
     c.add(invalid("experiment without templates", steps("- experiment: {duration: 1m}"),
         STEPS + "[0].experiment.templates: at least one template is required"));
     c.add(invalid("experiment template without specRef", steps("- experiment: {templates: [{name: canary}]}"),

@@ -368,6 +368,16 @@ public final class CellScenario {
     return this;
   }
 
+  /** As {@link #stepRun(int, RunPhase)}, for a run Okra evaluates: its metrics and when it next measures. */
+  public CellScenario stepRun(int stepIndex, RunPhase phase, List<co.mumo.okra.cell.MetricSummary> metrics, Instant nextMeasurementAt) {
+    runs.add(d -> {
+      String id = buildState(d).rolloutId().orElseThrow(() -> new AssertionError("no rollout id recorded"));
+      return new ChildRun(CellDecider.runName(d.name(), id, stepIndex), "AnalysisRun", phase, "", metrics,
+          Optional.ofNullable(nextMeasurementAt));
+    });
+    return this;
+  }
+
   public CellScenario blocked(String version, String cause) {
     blocked.put(Version.parse(version), cause);
     return this;

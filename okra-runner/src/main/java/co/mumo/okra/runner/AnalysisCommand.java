@@ -69,6 +69,10 @@ final class AnalysisCommand implements Runnable {
     @Option(names = "--name", paramLabel = "RUN", description = "The AnalysisRun to keep the measurements in (default: okra-TEMPLATE-HASH of the templates and args).")
     String name;
 
+    @Option(names = "--allow-job-provider", description = {"Let job metrics run their command on this machine, with the",
+        "runner's credentials (off by default: a template's author should not get them)."})
+    boolean allowJobs;
+
     @Option(names = "--wait", description = "Take measurements as they fall due until there is a verdict.")
     boolean wait;
 
@@ -89,7 +93,7 @@ final class AnalysisCommand implements Runnable {
       try (Clients clients = new Clients(global)) {
         String ns = clients.namespace();
         String runName = name != null ? name : defaultName(refs, args);
-        OkraAnalyses okra = clients.okraAnalyses(OkraAnalyses.Evaluator.OKRA);
+        OkraAnalyses okra = clients.okraAnalyses(co.mumo.okra.cell.Evaluator.OKRA, allowJobs);
         GenericKubernetesResource run;
         try {
           run = okra.standalone(ns, runName, refs, args);

@@ -66,19 +66,20 @@ final class Clients implements AutoCloseable {
     }
   }
 
-  Analyses analyses() {
-    return new ArgoAnalyses(kube());
-  }
-
-  /** Okra's own evaluator (falling back to Argo Rollouts' controller per Cell annotation), with every provider Okra has. */
-  co.mumo.okra.analysis.OkraAnalyses okraAnalyses(co.mumo.okra.analysis.OkraAnalyses.Evaluator defaultEvaluator) {
+  /**
+   * Okra's own evaluator (each analysis step, else the Cell's annotation, may choose Argo Rollouts'
+   * controller instead), with every provider Okra has; the job provider only when {@code allowJobs}.
+   */
+  co.mumo.okra.analysis.OkraAnalyses okraAnalyses(co.mumo.okra.cell.Evaluator defaultEvaluator, boolean allowJobs) {
     var providers = new co.mumo.okra.analysis.eval.provider.Providers(java.util.List.of(
         new co.mumo.okra.analysis.eval.provider.CloudWatchProvider(this::cloudWatch),
         new co.mumo.okra.analysis.eval.provider.WebProvider(),
-        new co.mumo.okra.analysis.eval.provider.JobProvider(),
+        allowJobs ? new co.mumo.okra.analysis.eval.provider.JobProvider()
+            : co.mumo.okra.analysis.eval.provider.JobProvider.disabled("the runner is started with --allow-job-provider"),
         new co.mumo.okra.analysis.eval.provider.PrometheusProvider(),
-        new co.mumo.okra.analysis.eval.provider.DatadogProvider(name -> java.util.Optional.ofNullable(
-            kube().secrets().inNamespace(namespace()).withName(name).get()).map(Clients::decoded))));
+        // Keys live beside the run (the Cell's namespace), as Argo reads them beside the Rollout.
+        new co.mumo.okra.analysis.eval.provider.DatadogProvider((ns, name) -> java.util.Optional.ofNullable(
+            kube().secrets().inNamespace(ns == null ? namespace() : ns).withName(name).get()).map(Clients::decoded))));
     return new co.mumo.okra.analysis.OkraAnalyses(kube(), providers, Clock.systemUTC(), defaultEvaluator);
   }
 
@@ -100,15 +101,13 @@ final class Clients implements AutoCloseable {
     return out;
   }
 
-  /** With {@code OKRA}, analyses are judged by Okra's evaluator; with {@code ARGO}, exactly {@link #reconciler()}. */
-  CellReconciler reconciler(co.mumo.okra.analysis.OkraAnalyses.Evaluator evaluator) {
-    if (evaluator == co.mumo.okra.analysis.OkraAnalyses.Evaluator.ARGO) return reconciler();
-    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator), Clock.systemUTC());
-  }
-
-  CellReconciler reconciler() {
+  /**
+   * {@code evaluator} judges the analyses that choose none (neither the step nor the Cell's annotation);
+   * with {@code ARGO} and no choice anywhere, this is exactly Argo Rollouts' path.
+   */
+  CellReconciler reconciler(co.mumo.okra.cell.Evaluator evaluator, boolean allowJobs) {
     // The load balancer is only built when a Cell is valid and needs it: a lazy proxy keeps bad-input runs AWS-free.
-    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), analyses(), Clock.systemUTC());
+    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), Clock.systemUTC());
   }
 
   @Override

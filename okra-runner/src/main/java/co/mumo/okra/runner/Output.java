@@ -44,6 +44,7 @@ final class Output {
       // Not fatal, but the user should see it without reading the status.
       for (CellStatus.InvalidTargetGroup t : s.invalidTargetGroups) b.append("\n    ignored target group ").append(t.name).append(": ").append(t.reason);
     }
+    for (String line : analysisLines(s, java.time.Instant.now())) b.append("\n    ").append(line);
     for (String done : r.done()) b.append("\n    ").append(done);
     if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.DRY_RUN) {
       List<String> planned = r.done();
@@ -54,6 +55,47 @@ final class Output {
     });
     out.println(b);
     out.flush();
+  }
+
+  /**
+   * One line per analysis run the rollout waits on, then one per metric: its verdict so far, counts, and
+   * why the latest measurement came out as it did; and when the next measurement is due.
+   */
+  static List<String> analysisLines(CellStatus s, java.time.Instant now) {
+    List<String> lines = new java.util.ArrayList<>();
+    if (s == null || s.analysisRuns == null) return lines;
+    for (CellStatus.AnalysisRunSummary run : s.analysisRuns) {
+      StringBuilder b = new StringBuilder(run.kind).append(' ').append(run.name).append(": ").append(run.phase);
+      if (run.message != null) b.append(" (").append(run.message).append(')');
+      if (run.nextMeasurementAt != null) {
+        java.time.Duration in = java.time.Duration.between(now, java.time.Instant.parse(run.nextMeasurementAt));
+        b.append(in.isNegative() || in.isZero() ? "; next measurement due now" : "; next measurement in " + co.mumo.okra.cell.Durations.format(in.plusMillis(999)));
+      }
+      lines.add(b.toString());
+      if (run.metrics == null) continue;
+      for (CellStatus.MetricSummary m : run.metrics) {
+        StringBuilder mb = new StringBuilder("  metric ").append(m.name).append(": ").append(m.phase)
+            .append(", ").append(m.successful).append(" of ").append(m.count).append(" successful");
+        if (m.failed != null && m.failed > 0) mb.append(", ").append(m.failed).append(" failed");
+        if (m.inconclusive != null && m.inconclusive > 0) mb.append(", ").append(m.inconclusive).append(" inconclusive");
+        if (m.error != null && m.error > 0) mb.append(", ").append(m.error).append(" errors");
+        String why = m.message != null ? m.message : m.lastReason;
+        if (why != null) mb.append(": ").append(why);
+        lines.add(mb.toString());
+      }
+    }
+    return lines;
+  }
+
+  /** What a --wait loop compares to decide whether a pass is worth printing: each run's phase and counts. */
+  static String analysisKey(CellStatus s) {
+    if (s == null || s.analysisRuns == null) return "";
+    StringBuilder b = new StringBuilder();
+    for (CellStatus.AnalysisRunSummary run : s.analysisRuns) {
+      b.append(run.name).append(run.phase);
+      if (run.metrics != null) for (CellStatus.MetricSummary m : run.metrics) b.append(m.name).append(m.phase).append(m.count).append(m.error);
+    }
+    return b.toString();
   }
 
   /** Traffic per version, e.g. {@code 1.0.0 80% (web-a 40, web-b 40) | 2.0.0 20% (web-c 20)}. */
@@ -80,6 +122,7 @@ final class Output {
     m.put("targetGroups", s.targetGroups);
     m.put("invalidTargetGroups", s.invalidTargetGroups);
     m.put("failure", s.failure);
+    m.put("analysisRuns", s.analysisRuns);
     m.put("actions", r.done());
     r.plan().ifPresent(p -> {
       m.put("errors", p.errors().stream().map(e -> Map.of("field", e.path(), "message", e.message())).toList());

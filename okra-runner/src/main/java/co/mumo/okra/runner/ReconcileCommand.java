@@ -50,10 +50,15 @@ final class ReconcileCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print the plan; write nothing to Kubernetes or AWS.")
   boolean dryRun;
 
-  @Option(names = "--analysis-evaluator", paramLabel = "EVALUATOR", description = {"Who judges analysis steps: argo (Argo Rollouts' controller, the default)",
-      "or okra (Okra's own evaluator, measuring on each pass; a Cell annotated okra.mumo.co/analysis-evaluator: argo opts out)."},
+  @Option(names = "--analysis-evaluator", paramLabel = "EVALUATOR", description = {"Who judges analyses that do not choose: argo (Argo Rollouts'",
+      "controller, the default) or okra (Okra's own evaluator, measuring on each pass). A step's analysis.evaluator,",
+      "else the Cell's annotation okra.mumo.co/analysis-evaluator, comes first."},
       defaultValue = "argo")
   String analysisEvaluator;
+
+  @Option(names = "--allow-job-provider", description = {"Let Okra's evaluator run job metrics' commands on this machine, with",
+      "the runner's credentials (off by default: a template's author should not get them)."})
+  boolean allowJobs;
 
   @Option(names = "--interval", description = "With --wait: the longest sleep between passes (default: ${DEFAULT-VALUE}).",
       defaultValue = "10s", hidden = true)
@@ -76,7 +81,7 @@ final class ReconcileCommand implements Callable<Integer> {
     Output output = new Output(global.output, spec.commandLine().getOut());
     try (Clients clients = new Clients(global)) {
       clients.prepareLoadBalancer();
-      CellReconciler reconciler = clients.reconciler(co.mumo.okra.analysis.OkraAnalyses.Evaluator.parse(analysisEvaluator));
+      CellReconciler reconciler = clients.reconciler(parseEvaluator(), allowJobs);
       String namespace = target.all && global.namespace == null ? null : clients.namespace();
       CellReconciler.Options options = new CellReconciler.Options(dryRun);
       if (!wait || dryRun) {
@@ -107,7 +112,7 @@ final class ReconcileCommand implements Callable<Integer> {
         continue;
       }
       for (PassResult r : results) {
-        String shown = r.phase() + "|" + r.status().message + "|" + Output.weights(r.status());
+        String shown = r.phase() + "|" + r.status().message + "|" + Output.weights(r.status()) + "|" + Output.analysisKey(r.status());
         if (!shown.equals(lastShown.put(r.cell(), shown)) || !r.done().isEmpty()) output.pass(r);
       }
       if (results.stream().allMatch(ReconcileCommand::settled)) {
@@ -152,6 +157,14 @@ final class ReconcileCommand implements Callable<Integer> {
     if (results.stream().anyMatch(r -> r.phase() == Phase.Failed)) return ExitCodes.ROLLOUT_FAILED;
     if (waited && results.stream().anyMatch(r -> r.phase() == Phase.Paused)) return ExitCodes.NEEDS_HUMAN;
     return ExitCodes.OK;
+  }
+
+  private co.mumo.okra.cell.Evaluator parseEvaluator() {
+    try {
+      return co.mumo.okra.cell.Evaluator.parse(analysisEvaluator);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--analysis-evaluator: " + e.getMessage());
+    }
   }
 
   private Duration parseDuration(String option, String text) {

@@ -63,12 +63,12 @@ class AnalysisCommandIT {
           successCondition: result < {{args.limit}}
           provider: {job: {command: "echo 42"}}
         """);
-    Run first = okra("analysis", "run", "--template", "smoke", "--arg", "limit=100", "--name", "gate");
+    Run first = okra("analysis", "run", "--allow-job-provider", "--template", "smoke", "--arg", "limit=100", "--name", "gate");
     assertThat(first.code()).as(first.all()).isEqualTo(ExitCodes.TIMED_OUT);
     assertThat(first.out()).contains("[" + ns + "/gate] Running")
         .contains("latency: Running, 1 measured (1 successful, 0 failed, 0 inconclusive, 0 errors) - result 42: successCondition \"result < 100\" is true");
 
-    Run waited = okra("analysis", "run", "--template", "smoke", "--arg", "limit=100", "--name", "gate", "--wait");
+    Run waited = okra("analysis", "run", "--allow-job-provider", "--template", "smoke", "--arg", "limit=100", "--name", "gate", "--wait");
     assertThat(waited.code()).as(waited.all()).isEqualTo(ExitCodes.OK);
     assertThat(waited.out()).contains("[" + ns + "/gate] Successful: all metrics succeeded")
         .contains("latency: Successful, 2 measured (2 successful");
@@ -83,7 +83,7 @@ class AnalysisCommandIT {
           successCondition: result.errors == 0
           provider: {job: {command: "echo '{\\"errors\\": 3}'"}}
         """);
-    Run failed = okra("analysis", "run", "--template", "smoke", "--wait", "-o", "json");
+    Run failed = okra("analysis", "run", "--allow-job-provider", "--template", "smoke", "--wait", "-o", "json");
     assertThat(failed.code()).as(failed.all()).isEqualTo(ExitCodes.ROLLOUT_FAILED);
     Map<?, ?> line = Serialization.unmarshal(failed.out().strip(), Map.class);
     assertThat(line.get("phase")).isEqualTo("Failed");
@@ -100,10 +100,29 @@ class AnalysisCommandIT {
           successCondition: result == "ok"
           provider: {job: {command: "echo ok"}}
         """);
-    Run bad = okra("analysis", "run", "--template", "forever");
+    Run bad = okra("analysis", "run", "--allow-job-provider", "--template", "forever");
     assertThat(bad.code()).isEqualTo(ExitCodes.INVALID);
     assertThat(bad.err()).contains("analysis.metrics[0].count: metric \"up\" has an interval but no count");
     assertThat(kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_RUN).inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void jobMetricsRunOnlyWhenTheRunnerAllowsThem() {
+    template("smoke", """
+        metrics:
+        - name: probe
+          provider: {job: {command: "touch %s"}}
+        """.formatted(kube.kubeconfig().getParent().resolve("job-ran-" + ns)));
+    Run refused = okra("analysis", "run", "--template", "smoke", "--wait");
+    assertThat(refused.code()).as(refused.all()).isEqualTo(ExitCodes.INVALID);
+    assertThat(refused.err()).contains("analysis.metrics[0].provider.job: the job provider runs the template's command on the runner,"
+        + " with the runner's credentials; it is off unless the runner is started with --allow-job-provider");
+    assertThat(kube.kubeconfig().getParent().resolve("job-ran-" + ns)).doesNotExist();
+    assertThat(kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_RUN).inNamespace(ns).list().getItems()).isEmpty();
+
+    Run allowed = okra("analysis", "run", "--allow-job-provider", "--template", "smoke", "--wait");
+    assertThat(allowed.code()).as(allowed.all()).isEqualTo(ExitCodes.OK);
+    assertThat(kube.kubeconfig().getParent().resolve("job-ran-" + ns)).exists();
   }
 
   @Test

@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import co.mumo.okra.analysis.ArgoAnalyses;
+import co.mumo.okra.analysis.OkraAnalyses;
+import co.mumo.okra.analysis.eval.Metric;
+import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.provider.MetricProvider;
+import co.mumo.okra.analysis.eval.provider.Providers;
+import co.mumo.okra.cell.Evaluator;
+import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.cell.Step;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.cell.CellControl;
 import co.mumo.okra.cell.CellReconciler;
@@ -49,33 +57,55 @@ import org.junit.jupiter.api.Test;
 class RbacIT {
   private static final String USER = "okra-rbac-it";
   private static final String ROLE = "okra-runner-rbac-it";
+  /** Bound to both okra-runner and okra-analysis-evaluator, as a runner using Okra's evaluator is. */
+  private static final String EVALUATOR_USER = "okra-rbac-it-evaluator";
+  private static final String EVALUATOR_ROLE = "okra-analysis-evaluator-rbac-it";
   private static final CellReconciler.Options WRITE = new CellReconciler.Options(false);
   private static final String LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/rbac/0123456789abcdef/fedcba9876543210";
 
   private static TestKube kube;
   private static KubernetesClient okra;
+  private static KubernetesClient evaluator;
   private static final Set<String> requests = new ConcurrentSkipListSet<>();
 
   @BeforeAll
   static void start() throws Exception {
     kube = TestKube.start();
-    ClusterRole role = rbacYaml().stream().filter(o -> o instanceof ClusterRole && o.getMetadata().getName().equals("okra-runner"))
-        .map(ClusterRole.class::cast).findFirst().orElseThrow();
-    role.getMetadata().setName(ROLE);
+    install("okra-runner", ROLE);
+    install("okra-analysis-evaluator", EVALUATOR_ROLE);
+    bind(ROLE, USER);
+    bind(ROLE, EVALUATOR_USER);
+    bind(EVALUATOR_ROLE, EVALUATOR_USER);
+    okra = client(USER);
+    evaluator = client(EVALUATOR_USER);
+  }
+
+  /** docs/rbac.yaml's ClusterRole {@code name}, created as {@code as}. */
+  private static void install(String name, String as) throws Exception {
+    ClusterRole role = rbacYaml().stream().filter(o -> o instanceof ClusterRole && o.getMetadata().getName().equals(name))
+        .map(ClusterRole.class::cast).findFirst().orElseThrow(() -> new AssertionError("docs/rbac.yaml has no ClusterRole " + name));
+    role.getMetadata().setName(as);
     kube.client().rbac().clusterRoles().resource(role).createOr(r -> r.update());
-    kube.client().rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(ROLE).endMetadata()
-        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", ROLE)
-        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(USER).endSubject().build())
+  }
+
+  private static void bind(String role, String user) {
+    kube.client().rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(role + "-" + user)
+        .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
+        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(user).endSubject().build())
         .createOr(r -> r.update());
+  }
+
+  private static KubernetesClient client(String user) throws Exception {
     Config config = Config.fromKubeconfig(Files.readString(kube.kubeconfig()));
-    config.setImpersonateUsername(USER);
-    okra = new KubernetesClientBuilder().withConfig(config)
+    config.setImpersonateUsername(user);
+    return new KubernetesClientBuilder().withConfig(config)
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("rbac-it", new Recorder())).build();
   }
 
   @AfterAll
   static void stop() {
     if (okra != null) okra.close();
+    if (evaluator != null) evaluator.close();
     if (kube != null) kube.close();
   }
 
@@ -117,6 +147,71 @@ class RbacIT {
     reconciler.reconcile(ns, "web", WRITE);
 
     assertThat(new TreeSet<>(requests)).isEqualTo(granted(kube.client().rbac().clusterRoles().withName(ROLE).get()));
+  }
+
+  /**
+   * okra-analysis-evaluator, bound beside okra-runner: Okra's evaluator judges the analysis step (its
+   * provider is scripted here; the providers are tested against their servers elsewhere) and
+   * {@code analysis run}'s path records a run of its own. Nothing is forbidden, and every verb the
+   * evaluator role adds is used.
+   */
+  @Test
+  void theEvaluatorRoleIsEnoughForOkrasEvaluatorAndEveryVerbIsUsed() {
+    String ns = kube.freshNamespace("rbac-okra");
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    new OkraObjects(kube.client()).cellReferencingEverything(ns, LISTENER, 11);
+    SimulatedLoadBalancer alb = new SimulatedLoadBalancer();
+    alb.addListener(LISTENER);
+    Providers providers = new Providers(List.of(new MetricProvider() {
+      @Override
+      public String type() {
+        return "prometheus";
+      }
+
+      @Override
+      public Observation measure(Metric metric, Instant now) {
+        return Observation.Value.of(List.of(0.99));
+      }
+    }));
+    OkraAnalyses analyses = new OkraAnalyses(evaluator, providers, clock, Evaluator.OKRA);
+    CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(evaluator), alb, analyses, clock);
+    OkraObjects admin = new OkraObjects(kube.client());
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> evaluator.resources(Cell.class).inNamespace(ns).list() != null
+        && evaluator.genericKubernetesResources(OkraObjects.ANALYSIS_RUN).inNamespace(ns).withName("none").get() == null);
+    requests.clear();
+
+    addVersion(admin, alb, ns, "1.0.0");
+    assertThat(reconciler.reconcile(ns, "web", WRITE).phase()).isEqualTo(Phase.Succeeded);
+    addVersion(admin, alb, ns, "2.0.0");
+    Phase phase = null;
+    for (int i = 0; i < 30 && phase != Phase.Paused; i++) {
+      phase = reconciler.reconcile(ns, "web", WRITE).phase();
+      assertThat(phase).isNotIn(Phase.Failed, Phase.Invalid);
+      succeedExperiments(ns);
+      clock.advance(Duration.ofSeconds(30));
+    }
+    assertThat(phase).as("the rollout passes Okra's analysis and reaches the pause").isEqualTo(Phase.Paused);
+    assertThat(admin.analysisRuns(ns)).anySatisfy(r -> assertThat(r.getMetadata().getLabels())
+        .containsEntry(OkraAnalyses.INSTANCE_LABEL, OkraAnalyses.INSTANCE));
+    // `okra-runner analysis run`: create the run, measure, read it back.
+    GenericKubernetesResource gate = analyses.standalone(ns, "gate", List.of(new Step.TemplateRef("success-rate", false)),
+        java.util.Map.of("version", "2.0.0", "api-key", "k"));
+    assertThat(analyses.evaluate(gate).phase()).isEqualTo(RunPhase.SUCCESSFUL);
+    assertThat(analyses.reload(gate)).isNotNull();
+
+    Set<String> granted = granted(kube.client().rbac().clusterRoles().withName(ROLE).get());
+    Set<String> added = granted(kube.client().rbac().clusterRoles().withName(EVALUATOR_ROLE).get());
+    granted.addAll(added);
+    assertThat(granted).as("every request is granted").containsAll(requests);
+    assertThat(requests).as("every verb okra-analysis-evaluator grants is used").containsAll(added);
+  }
+
+  private static void succeedExperiments(String ns) {
+    for (GenericKubernetesResource r : kube.client().genericKubernetesResources(OkraObjects.EXPERIMENT).inNamespace(ns).list().getItems()) {
+      if (r.getAdditionalProperties().get("status") == null) {
+        new OkraObjects(kube.client()).setPhase(OkraObjects.EXPERIMENT, ns, r.getMetadata().getName(), "Successful");
+      }
+    }
   }
 
   private static void addVersion(OkraObjects admin, SimulatedLoadBalancer alb, String ns, String version) {

@@ -121,6 +121,90 @@ class RunnerEndToEndIT {
     assertThat(weights()).isEqualTo(Map.of(tg2, 100));
   }
 
+  /**
+   * Okra's own evaluator in the shaded jar: the analysis step measures a CloudWatch metric in moto on
+   * each pass, 2.0.0's error count is low and it rolls out; 3.0.0's is high and it rolls back. The
+   * output and {@code -o json} show each metric's verdict with its value and condition.
+   */
+  @Test
+  void okrasEvaluatorJudgesACloudWatchMetricInMoto() throws InterruptedException {
+    String metricNamespace = "okra-e2e/" + java.util.UUID.randomUUID();
+    GenericKubernetesResource template = new GenericKubernetesResource();
+    template.setApiVersion("argoproj.io/v1alpha1");
+    template.setKind("AnalysisTemplate");
+    template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("errors").withNamespace(ns).build());
+    template.setAdditionalProperty("spec", io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+        args: [{name: version}]
+        metrics:
+        - name: errors
+          interval: 2s
+          count: 2
+          successCondition: "all(result[0].Values, {# <= 5})"
+          provider:
+            cloudWatch:
+              interval: 5m
+              metricDataQueries:
+              - id: errors
+                metricStat:
+                  metric:
+                    namespace: %s
+                    metricName: Errors
+                    dimensions: [{name: Version, value: "{{args.version}}"}]
+                  period: 60
+                  stat: Sum
+        """.formatted(metricNamespace), Map.class));
+    kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_TEMPLATE).inNamespace(ns).resource(template).create();
+    objects.webCell(ns, alb.listenerArn(), PRIORITY, """
+        - setWeight: 20
+        - analysis:
+            templates: [{templateName: errors}]
+            args: [{name: version, valueFrom: {fieldRef: {fieldPath: status.desiredVersion}}}]
+        - setWeight: 50
+        """);
+    String tg1 = alb.targetGroupArns().get(0);
+    String tg2 = alb.targetGroupArns().get(1);
+    String tg3 = alb.targetGroupArns().get(2);
+    objects.targetGroup(ns, "web-1", tg1, "1.0.0");
+    assertThat(runner("reconcile", "--cell", "web", "-n", ns).waitFor(60)).isEqualTo(ExitCodes.OK);
+
+    try (var cloudWatch = aws.against(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder()).build()) {
+      java.time.Instant now = java.time.Instant.now();
+      for (var at : List.of(java.util.Map.entry("2.0.0", 1.0), java.util.Map.entry("3.0.0", 40.0))) {
+        cloudWatch.putMetricData(r -> r.namespace(metricNamespace).metricData(d -> d.metricName("Errors").timestamp(now.minusSeconds(60))
+            .value(at.getValue()).dimensions(x -> x.name("Version").value(at.getKey()))));
+      }
+    }
+    objects.targetGroup(ns, "web-2", tg2, "2.0.0");
+    List<Map<String, Integer>> seen = watchWeights();
+    RunnerProcess good = runner("reconcile", "--cell", "web", "-n", ns, "--wait", "--timeout", "2m", "--interval", "1s",
+        "--analysis-evaluator", "okra");
+    assertThat(good.waitFor(120)).as(good.output()).isEqualTo(ExitCodes.OK);
+    assertThat(seen).containsExactly(Map.of(tg1, 100), Map.of(tg1, 80, tg2, 20), Map.of(tg1, 50, tg2, 50), Map.of(tg2, 100));
+    assertThat(good.output()).contains("metric errors: Running, 1 of 1 successful: result ")
+        .contains("successCondition \"all(result[0].Values, {# <= 5})\" is true")
+        .contains("next measurement in")
+        .contains("metric errors: Successful, 2 of 2 successful: 2 of 2 measurements successful")
+        .contains("all 3 steps passed: 2.0.0 is stable");
+    GenericKubernetesResource run = objects.analysisRuns(ns).get(0);
+    assertThat(run.getMetadata().getLabels()).containsEntry("argo-rollouts.argoproj.io/controller-instance-id", "okra");
+
+    stopHelpers();
+    objects.targetGroup(ns, "web-3", tg3, "3.0.0");
+    seen = watchWeights();
+    RunnerProcess bad = runner("reconcile", "--cell", "web", "-n", ns, "--wait", "--timeout", "2m", "--interval", "1s",
+        "--analysis-evaluator", "okra", "-o", "json");
+    assertThat(bad.waitFor(120)).as(bad.output()).isEqualTo(ExitCodes.ROLLOUT_FAILED);
+    assertThat(seen).containsExactly(Map.of(tg2, 100), Map.of(tg2, 80, tg3, 20), Map.of(tg2, 100));
+    // The last line is the settled state: the verdict that failed the rollout stays in the status.
+    Map<?, ?> last = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(bad.output().lines().filter(l -> l.startsWith("{"))
+        .reduce((a, b) -> b).orElseThrow(), Map.class);
+    assertThat(last.get("phase")).isEqualTo("Failed");
+    assertThat(String.valueOf(last.get("message"))).contains("Metric \"errors\" assessed Failed due to failed (1) > failureLimit (0)");
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(last.get("analysisRuns")))
+        .contains("\"phase\":\"Failed\"").contains("\"lastValue\"").contains("40")
+        .contains("successCondition \\\"all(result[0].Values, {# <= 5})\\\" is false");
+  }
+
   @Test
   void invalidCellExitsWithTwoNamesTheFieldAndCreatesNoRule() {
     objects.webCell(ns, alb.listenerArn(), PRIORITY, """

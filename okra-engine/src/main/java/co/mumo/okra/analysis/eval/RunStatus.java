@@ -31,6 +31,18 @@ public record RunStatus(RunPhase phase, String message, Optional<Instant> starte
     return p == RunPhase.SUCCESSFUL || p == RunPhase.FAILED || p == RunPhase.ERROR || p == RunPhase.INCONCLUSIVE;
   }
 
+  /** Each metric's verdict so far and its latest measurement, as the Cell reports them. */
+  public List<co.mumo.okra.cell.MetricSummary> summaries() {
+    List<co.mumo.okra.cell.MetricSummary> out = new ArrayList<>();
+    for (MetricResult r : metricResults) {
+      Optional<Measurement> last = r.last();
+      out.add(new co.mumo.okra.cell.MetricSummary(r.name(), r.phase(), r.count(), r.successful(), r.failed(), r.inconclusive(),
+          r.error(), last.map(Measurement::value).filter(v -> !v.isEmpty()), last.map(Measurement::message).filter(m -> !m.isEmpty()),
+          Optional.ofNullable(r.message()).filter(m -> !m.isEmpty())));
+    }
+    return out;
+  }
+
   public Optional<MetricResult> result(String metric) {
     return metricResults.stream().filter(r -> r.name().equals(metric)).findFirst();
   }

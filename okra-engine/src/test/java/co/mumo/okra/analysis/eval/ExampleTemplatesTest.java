@@ -30,7 +30,7 @@ class ExampleTemplatesTest {
     }
     assertThat(docs).hasSizeGreaterThanOrEqualTo(2);
     Providers providers = new Providers(List.of(new CloudWatchProvider(() -> null), new WebProvider(), new JobProvider(),
-        new PrometheusProvider(), new DatadogProvider(name -> Optional.empty())));
+        new PrometheusProvider(), new DatadogProvider((ns, name) -> Optional.empty())));
     for (Map<String, Object> doc : docs) {
       String name = String.valueOf(cast(doc.get("metadata")).get("name"));
       Map<String, Object> spec = AnalysisSpecs.merge("step", List.of(new AnalysisSpecs.Template(name, cast(doc.get("spec")))),

@@ -37,9 +37,9 @@ public final class DatadogProvider implements MetricProvider {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DEFAULT_RESET = Duration.ofSeconds(60);
 
-  /** Reads a Secret's data (decoded) by name, in the namespace of the run. */
+  /** Reads a Secret's data (decoded) by name, in the namespace of the run (null: the reader's default namespace). */
   public interface Secrets {
-    Optional<Map<String, String>> read(String name);
+    Optional<Map<String, String>> read(String namespace, String name);
   }
 
   private final HttpClient http;
@@ -81,9 +81,15 @@ public final class DatadogProvider implements MetricProvider {
 
   @Override
   public Observation measure(Metric metric, Instant now) {
+    return measure(metric, now, null);
+  }
+
+  /** The keys come from the run's namespace, as Argo reads them from the Rollout's. */
+  @Override
+  public Observation measure(Metric metric, Instant now, String namespace) {
     Map<String, Object> p = metric.provider();
     String secretName = p.get("secretRef") instanceof Map<?, ?> ref && ref.get("name") != null ? String.valueOf(ref.get("name")) : "datadog";
-    Optional<Map<String, String>> keys = secrets.read(secretName);
+    Optional<Map<String, String>> keys = secrets.read(namespace, secretName);
     if (keys.isEmpty() || keys.get().get("api-key") == null || keys.get().get("app-key") == null) {
       return new Observation.Error("datadog: Secret " + secretName + " with api-key and app-key not found");
     }

@@ -35,6 +35,31 @@ public final class JobProvider implements MetricProvider {
     return "job";
   }
 
+  /**
+   * The job provider when it is not allowed: every job metric is invalid (so validation stops the
+   * rollout before traffic moves) with {@code how} saying how to allow it. Running commands from a
+   * template with the runner's credentials is for the runner's owner to permit, not the template's author.
+   */
+  public static MetricProvider disabled(String how) {
+    String why = "the job provider runs the template's command on the runner, with the runner's credentials; it is off unless " + how;
+    return new MetricProvider() {
+      @Override
+      public String type() {
+        return "job";
+      }
+
+      @Override
+      public List<String> check(Metric metric) {
+        return List.of(why);
+      }
+
+      @Override
+      public Observation measure(Metric metric, Instant now) {
+        return new Observation.Error("job: " + why);
+      }
+    };
+  }
+
   @Override
   public List<String> check(Metric metric) {
     Object command = metric.provider().get("command");

@@ -21,4 +21,9 @@ public interface MetricProvider {
    * towards consecutiveErrorLimit). Messages must not contain credentials.
    */
   Observation measure(Metric metric, Instant now);
+
+  /** As {@link #measure(Metric, Instant)} for a run in {@code namespace}, where the Secrets it may read live. */
+  default Observation measure(Metric metric, Instant now, String namespace) {
+    return measure(metric, now);
+  }
 }

@@ -19,10 +19,15 @@ public final class Providers {
   }
 
   public Observation measure(Metric metric, Instant now) {
+    return measure(metric, now, null);
+  }
+
+  /** One measurement for a run in {@code namespace} (null: the provider's default). */
+  public Observation measure(Metric metric, Instant now, String namespace) {
     MetricProvider p = byType.get(metric.providerType());
     if (p == null) return new Observation.Error(unsupported(metric));
     try {
-      return p.measure(metric, now);
+      return namespace == null ? p.measure(metric, now) : p.measure(metric, now, namespace);
     } catch (RuntimeException e) {
       return new Observation.Error(metric.providerType() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
     }

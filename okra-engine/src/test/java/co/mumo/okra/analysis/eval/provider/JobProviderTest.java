@@ -2,6 +2,7 @@ package co.mumo.okra.analysis.eval.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
 import co.mumo.okra.cell.RunPhase;
 import java.time.Instant;
@@ -68,5 +69,20 @@ class JobProviderTest {
         name: x
         provider: {job: {spec: {template: {spec: {containers: [{name: c, image: busybox}]}}}}}
         """))).isEqualTo(List.of("job.spec (a Kubernetes Job) needs Argo Rollouts' controller; Okra's evaluator runs job.command"));
+  }
+
+  @Test
+  void whenNotAllowedEveryJobMetricIsInvalidAndNothingRuns() throws Exception {
+    java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("job").resolve("ran");
+    Metric m = Metrics.of("""
+        name: probe
+        provider: {job: {command: "touch %s"}}
+        """.formatted(marker));
+    MetricProvider off = JobProvider.disabled("the runner is started with --allow-job-provider");
+    assertThat(off.type()).isEqualTo("job");
+    assertThat(off.check(m)).containsExactly("the job provider runs the template's command on the runner, with the runner's"
+        + " credentials; it is off unless the runner is started with --allow-job-provider");
+    assertThat(off.measure(m, java.time.Instant.now())).isInstanceOf(co.mumo.okra.analysis.eval.Observation.Error.class);
+    assertThat(marker).doesNotExist();
   }
 }
