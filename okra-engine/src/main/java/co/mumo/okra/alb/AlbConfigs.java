@@ -39,6 +39,18 @@ public final class AlbConfigs {
     return config;
   }
 
+  /**
+   * {@code stored} (as read) with {@code desired}'s spec: a copy that carries the stored metadata and
+   * resourceVersion, so it can replace the stored one without reading it again.
+   */
+  public static AWSApplicationLoadBalancerConfig withSpecOf(AWSApplicationLoadBalancerConfig stored, AWSApplicationLoadBalancerConfig desired) {
+    AWSApplicationLoadBalancerConfig copy = new AWSApplicationLoadBalancerConfig();
+    copy.setMetadata(new ObjectMetaBuilder(stored.getMetadata()).build());
+    copy.setSpec(desired.getSpec());
+    copy.setStatus(stored.getStatus());
+    return copy;
+  }
+
   /** The rule a config asks for; owned by the Cell of the same namespace and name. */
   public static DesiredRule toRule(AWSApplicationLoadBalancerConfig config) {
     var spec = config.getSpec();

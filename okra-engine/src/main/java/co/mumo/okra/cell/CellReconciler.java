@@ -233,8 +233,9 @@ public final class CellReconciler {
     List<String> names = plan.weights().stream().map(s -> s.group().name()).toList();
     AWSApplicationLoadBalancerConfig desired = AlbConfigs.of(def.namespace(), def.name(), rule, names);
     Optional<AWSApplicationLoadBalancerConfig> existing = store.albConfig(def.namespace(), def.name());
-    AWSApplicationLoadBalancerConfig config = existing.isPresent() && AlbConfigs.sameSpec(existing.get(), desired)
-        ? existing.get() : store.putAlbConfig(desired, Optional.of(cell));
+    // Replacing the copy this pass read saves reading it again; the store falls back to a read when it is stale.
+    AWSApplicationLoadBalancerConfig config = existing.isPresent() && AlbConfigs.sameSpec(existing.get(), desired) ? existing.get()
+        : store.putAlbConfig(existing.map(e -> AlbConfigs.withSpecOf(e, desired)).orElse(desired), Optional.of(cell));
     return albApplier.apply(config, rule, current);
   }
 

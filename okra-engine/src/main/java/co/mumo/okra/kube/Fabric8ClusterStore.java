@@ -106,9 +106,19 @@ public final class Fabric8ClusterStore implements ClusterStore {
   @Override
   public AWSApplicationLoadBalancerConfig putAlbConfig(AWSApplicationLoadBalancerConfig config, Optional<Cell> owner) {
     String ns = config.getMetadata().getNamespace();
-    AWSApplicationLoadBalancerConfig existing = albConfigs().inNamespace(ns).withName(config.getMetadata().getName()).get();
     owner.ifPresent(c -> config.getMetadata().setOwnerReferences(List.of(ownerOf(c))));
+    if (config.getMetadata().getResourceVersion() != null) {
+      // A stored copy with a new spec: replace it without reading it first, unless someone wrote it since.
+      try {
+        return albConfigs().inNamespace(ns).resource(config).update();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT && e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) throw e;
+      }
+    }
+    AWSApplicationLoadBalancerConfig existing = albConfigs().inNamespace(ns).withName(config.getMetadata().getName()).get();
     if (existing == null) {
+      config.getMetadata().setResourceVersion(null);
+      config.getMetadata().setUid(null);
       return albConfigs().inNamespace(ns).resource(config).create();
     }
     existing.setSpec(config.getSpec());
@@ -119,8 +129,15 @@ public final class Fabric8ClusterStore implements ClusterStore {
   @Override
   public AWSApplicationLoadBalancerConfig updateAlbConfigStatus(AWSApplicationLoadBalancerConfig config) {
     // The Cell's status write already serialised this pass; the ALB config status only reports what
-    // was applied, so it is written over the latest copy rather than guarded.
+    // was applied, so a copy that went stale is written over the latest one rather than given up.
     var op = albConfigs().inNamespace(config.getMetadata().getNamespace());
+    if (config.getMetadata().getResourceVersion() != null) {
+      try {
+        return op.resource(config).updateStatus();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT && e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) throw e;
+      }
+    }
     AWSApplicationLoadBalancerConfig latest = op.withName(config.getMetadata().getName()).get();
     if (latest == null) return config;
     latest.setStatus(config.getStatus());

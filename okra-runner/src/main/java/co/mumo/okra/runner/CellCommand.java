@@ -74,7 +74,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "describe", description = "Show one Cell's status in full: steps, weights, conditions.")
+  @Command(name = "describe", description = "Show one Cell's status in full: steps, weights, analysis verdicts, conditions.")
   static final class Describe extends Base {
     @Parameters(index = "0", description = "The Cell.")
     String name;
@@ -110,6 +110,8 @@ final class CellCommand implements Runnable {
           s.invalidTargetGroups.forEach(t -> out.text("Ignored:    " + t.name + ": " + t.reason));
         }
         if (s.failure != null) out.text("Failure:    " + s.failure.version + ": " + s.failure.cause + " (at " + s.failure.at + ")");
+        List<String> analysis = Output.analysisLines(s, java.time.Instant.now());
+        for (int i = 0; i < analysis.size(); i++) out.text((i == 0 ? "Analysis:   " : "            ") + analysis.get(i));
         if (s.conditions != null) {
           out.text("Conditions:");
           for (Condition k : s.conditions) {
