@@ -57,7 +57,12 @@ public final class CellReconciler {
     /** The Cell is invalid: its status says why, nothing else was touched. */
     INVALID,
     /** Decided but, as asked, wrote nothing. */
-    DRY_RUN
+    DRY_RUN,
+    /**
+     * Talking to Kubernetes or AWS failed for this Cell (in a pass over many, the others went on);
+     * whatever this pass had not written yet stays unwritten, and the next pass starts again from the status.
+     */
+    ERROR
   }
 
   public record PassResult(String cell, Outcome outcome, Phase phase, CellStatus status, Optional<Plan> plan, List<String> done) {}
@@ -78,9 +83,23 @@ public final class CellReconciler {
     Map<String, List<ObservedRule>> rulesByListener = new HashMap<>();
     List<PassResult> out = new ArrayList<>();
     for (Cell cell : store.cells(namespace)) {
-      out.add(pass.reconcile(cell, options, rulesByListener));
+      try {
+        out.add(pass.reconcile(cell, options, rulesByListener));
+      } catch (RuntimeException e) {
+        // One Cell's listener gone, or one call refused, must not stop the rollouts of the others.
+        out.add(failed(cell, e));
+      }
     }
     return out;
+  }
+
+  private static PassResult failed(Cell cell, RuntimeException e) {
+    String key = cell.getMetadata().getNamespace() + "/" + cell.getMetadata().getName();
+    String why = PassFailures.describe(e);
+    LOG.warn("cell={} pass failed: {}", key, why, e);
+    CellStatus shown = cell.getStatus() == null ? new CellStatus() : CellStatusMapping.Json.copy(cell.getStatus());
+    shown.message = "this pass failed, nothing more was written: " + why;
+    return new PassResult(key, Outcome.ERROR, Phase.parse(shown.phase), shown, Optional.empty(), List.of());
   }
 
   private PassResult reconcile(Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {

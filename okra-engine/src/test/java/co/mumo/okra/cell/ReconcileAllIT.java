@@ -113,6 +113,92 @@ class ReconcileAllIT {
     counted.close();
   }
 
+  private static String cellYaml(String name, String listenerArn, int priority) {
+    return """
+        apiVersion: okra.mumo.co/v1alpha1
+        kind: Cell
+        metadata:
+          name: %s
+        spec:
+          ingress:
+            awsApplicationLoadBalancer:
+              listenerARN: %s
+              listener:
+                rule: {priority: %d, hosts: [%s.example.com]}
+              targetGroupSelector:
+                matchLabels: {cell: %s}
+          updateStrategy:
+            canary:
+              steps:
+              - setWeight: 20
+              - setWeight: 50
+        """.formatted(name, listenerArn, priority, name, name);
+  }
+
+  private void targetGroup(OkraObjects objects, String ns, String name, String arn, String version, String cell) {
+    objects.targetGroup(ns, name, arn, version);
+    kube.client().resources(co.mumo.okra.api.AWSTargetGroup.class).inNamespace(ns).withName(name).edit(tg -> {
+      tg.getMetadata().getLabels().put("cell", cell);
+      return tg;
+    });
+  }
+
+  @Test
+  void aCellWhoseListenerIsGoneFailsAloneAndTheOthersGoOn() {
+    String ns = kube.freshNamespace("all-err");
+    AwsFixture.Alb alb = aws.createAlb(2);
+    OkraObjects objects = new OkraObjects(kube.client());
+    String gone = alb.listenerArn().replaceAll("/[0-9a-f]+$", "/0000000000000000");
+    objects.cell(ns, cellYaml("a-gone", gone, 300));
+    objects.cell(ns, cellYaml("b-ok", alb.listenerArn(), 301));
+    targetGroup(objects, ns, "tg-a", alb.targetGroupArns().get(0), "1.0.0", "a-gone");
+    targetGroup(objects, ns, "tg-b", alb.targetGroupArns().get(1), "1.0.0", "b-ok");
+    CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(kube.client()), new Elbv2LoadBalancer(aws.elbv2()),
+        new ArgoAnalyses(kube.client()), Clock.systemUTC());
+
+    List<PassResult> results = reconciler.reconcileAll(ns, new Options(false));
+
+    assertThat(results).extracting(PassResult::cell, PassResult::outcome).containsExactly(
+        org.assertj.core.api.Assertions.tuple(ns + "/a-gone", Outcome.ERROR), org.assertj.core.api.Assertions.tuple(ns + "/b-ok", Outcome.CHANGED));
+    assertThat(results.get(0).status().message).startsWith("this pass failed, nothing more was written: AWS: ")
+        .contains("ElasticLoadBalancingV2");
+    assertThat(results.get(1).phase()).isEqualTo(Phase.Succeeded);
+    assertThat(aws.weightsOf(alb.listenerArn(), 301)).isEqualTo(Map.of(alb.targetGroupArns().get(1), 100));
+  }
+
+  @Test
+  void aMovingCellCostsFourKubernetesCallsBesidesThePassesLists() throws Exception {
+    String ns = kube.freshNamespace("all-move");
+    AwsFixture.Alb alb = aws.createAlb(2);
+    OkraObjects objects = new OkraObjects(kube.client());
+    objects.cell(ns, cellYaml("web", alb.listenerArn(), 310));
+    targetGroup(objects, ns, "tg-1", alb.targetGroupArns().get(0), "1.0.0", "web");
+    List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    KubernetesClient counted = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(kube.kubeconfig())))
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", new Interceptor() {
+          @Override
+          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            String path = request.uri().getPath();
+            calls.add(request.method() + " " + path.substring(path.indexOf("/namespaces/" + ns + "/") + ns.length() + 13));
+          }
+        })).build();
+    CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(counted), new Elbv2LoadBalancer(aws.elbv2()),
+        new ArgoAnalyses(counted), Clock.systemUTC());
+    reconciler.reconcileAll(ns, new Options(false)); // 1.0.0 at 100%
+    targetGroup(objects, ns, "tg-2", alb.targetGroupArns().get(1), "2.0.0", "web");
+    calls.clear();
+
+    List<PassResult> moved = reconciler.reconcileAll(ns, new Options(false)); // to setWeight 20
+
+    assertThat(moved).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo(Outcome.CHANGED));
+    assertThat(aws.weightsOf(alb.listenerArn(), 310)).containsEntry(alb.targetGroupArns().get(1), 20);
+    assertThat(calls).filteredOn(c -> !c.matches("GET [a-z]+")).as("besides one LIST per kind").containsExactly(
+        "PUT cells/web/status", "GET cells/web", "PUT awsapplicationloadbalancerconfigs/web",
+        "PUT awsapplicationloadbalancerconfigs/web/status");
+    counted.close();
+  }
+
   /** The plural of the request's path: LIST and GET of one kind count as one kind. */
   private static String resource(HttpRequest request) {
     String[] parts = request.uri().getPath().split("/");

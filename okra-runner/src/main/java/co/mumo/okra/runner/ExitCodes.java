@@ -23,7 +23,7 @@ public final class ExitCodes {
   static final String HELP = """
       Exit codes:
         0  done (with --wait: Succeeded, or Idle with nothing to roll out)
-        1  error talking to Kubernetes or AWS
+        1  error talking to Kubernetes or AWS (with --all: for some Cells; the others were reconciled)
         2  bad input: unknown option, malformed argument, invalid Cell
         3  rollout failed: traffic rolled back, version blocked
         4  --wait timed out

@@ -33,7 +33,9 @@ final class Output {
     }
     CellStatus s = r.status();
     StringBuilder b = new StringBuilder("[").append(r.cell()).append("] ").append(r.phase());
-    if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.CONFLICT) {
+    if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.ERROR) {
+      b.append(" (ERROR): ").append(s.message);
+    } else if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.CONFLICT) {
       b.append(": another runner updated the Cell first; this pass changed nothing");
     } else {
       b.append(": ").append(s.message);

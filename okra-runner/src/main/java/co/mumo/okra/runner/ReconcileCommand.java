@@ -102,7 +102,6 @@ final class ReconcileCommand implements Callable<Integer> {
       List<PassResult> results;
       try {
         results = pass(reconciler, namespace, options);
-        errors = 0;
       } catch (KubernetesClientException | SdkException e) {
         if (++errors >= MAX_CONSECUTIVE_ERRORS) throw e;
         Duration backoff = Duration.ofSeconds(Math.min(30, 1L << errors));
@@ -110,6 +109,13 @@ final class ReconcileCommand implements Callable<Integer> {
             + "; retrying in " + Durations.format(backoff));
         sleeper.sleep(backoff);
         continue;
+      }
+      // A pass over many Cells reports a Cell whose calls failed and goes on; the same limit applies to it.
+      List<PassResult> failed = results.stream().filter(r -> r.outcome() == CellReconciler.Outcome.ERROR).toList();
+      errors = failed.isEmpty() ? 0 : errors + 1;
+      if (errors >= MAX_CONSECUTIVE_ERRORS) {
+        results.forEach(output::pass);
+        return ExitCodes.ERROR;
       }
       for (PassResult r : results) {
         String shown = r.phase() + "|" + r.status().message + "|" + Output.weights(r.status()) + "|" + Output.analysisKey(r.status());
@@ -142,7 +148,7 @@ final class ReconcileCommand implements Callable<Integer> {
 
   /** Settled: nothing more will happen without a new version or a human. */
   static boolean settled(PassResult r) {
-    if (r.outcome() == CellReconciler.Outcome.CONFLICT) return false;
+    if (r.outcome() == CellReconciler.Outcome.CONFLICT || r.outcome() == CellReconciler.Outcome.ERROR) return false;
     return switch (r.phase()) {
       case Succeeded, Idle -> r.outcome() == CellReconciler.Outcome.UNCHANGED;
       case Failed -> r.plan().map(p -> p.actions().isEmpty()).orElse(true);
@@ -151,10 +157,11 @@ final class ReconcileCommand implements Callable<Integer> {
     };
   }
 
-  /** The worst outcome wins: invalid, then failed, then needs-a-human. */
+  /** The worst outcome wins: invalid, then failed, then a Cell whose calls failed, then needs-a-human. */
   static int exitCode(List<PassResult> results, boolean waited) {
     if (results.stream().anyMatch(r -> r.phase() == Phase.Invalid)) return ExitCodes.INVALID;
     if (results.stream().anyMatch(r -> r.phase() == Phase.Failed)) return ExitCodes.ROLLOUT_FAILED;
+    if (results.stream().anyMatch(r -> r.outcome() == CellReconciler.Outcome.ERROR)) return ExitCodes.ERROR;
     if (waited && results.stream().anyMatch(r -> r.phase() == Phase.Paused)) return ExitCodes.NEEDS_HUMAN;
     return ExitCodes.OK;
   }

@@ -39,6 +39,26 @@ class OutputTest {
     assertThat(Output.analysisKey(before)).isEqualTo(Output.analysisKey(before));
   }
 
+  @Test
+  void aCellWhosePassFailedIsShownAsAnErrorAndMakesTheExitCodeOne() {
+    CellStatus failed = new CellStatus();
+    failed.phase = "Progressing";
+    failed.message = "this pass failed, nothing more was written: AWS: One or more listeners not found";
+    CellStatus fine = new CellStatus();
+    fine.phase = "Succeeded";
+    fine.message = "2.0.0 is stable";
+    var error = new co.mumo.okra.cell.CellReconciler.PassResult("shop/a", co.mumo.okra.cell.CellReconciler.Outcome.ERROR,
+        co.mumo.okra.cell.Phase.Progressing, failed, java.util.Optional.empty(), List.of());
+    var ok = new co.mumo.okra.cell.CellReconciler.PassResult("shop/b", co.mumo.okra.cell.CellReconciler.Outcome.UNCHANGED,
+        co.mumo.okra.cell.Phase.Succeeded, fine, java.util.Optional.empty(), List.of());
+    java.io.StringWriter text = new java.io.StringWriter();
+    new Output(Output.Format.text, new java.io.PrintWriter(text)).pass(error);
+    assertThat(text.toString()).startsWith("[shop/a] Progressing (ERROR): this pass failed, nothing more was written: AWS: One or more");
+    assertThat(ReconcileCommand.exitCode(List.of(error, ok), false)).isEqualTo(ExitCodes.ERROR);
+    assertThat(ReconcileCommand.settled(error)).isFalse();
+    assertThat(Output.passJson(error)).containsEntry("outcome", "ERROR");
+  }
+
   private static CellStatus.AnalysisRunSummary run(String name, String phase, String message, Instant next, CellStatus.MetricSummary... metrics) {
     CellStatus.AnalysisRunSummary r = new CellStatus.AnalysisRunSummary();
     r.name = name;
