@@ -51,11 +51,11 @@ public final class ArgoAnalyses implements Analyses {
     return new ArgoAnalyses(client, new PassCache());
   }
 
-  /** What one pass has read; a new pass starts empty, so nothing goes stale between passes. */
+  /** What one pass has read (shared by the listeners a pass works on at once); a new pass starts empty. */
   private static final class PassCache {
-    final Map<String, List<GenericKubernetesResource>> runs = new java.util.HashMap<>();
-    final Map<String, Map<String, GenericKubernetesResource>> templates = new java.util.HashMap<>();
-    final Map<String, Optional<Object>> objects = new java.util.HashMap<>();
+    final Map<String, List<GenericKubernetesResource>> runs = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Map<String, GenericKubernetesResource>> templates = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Optional<Object>> objects = new java.util.concurrent.ConcurrentHashMap<>();
   }
 
   @Override

@@ -67,8 +67,20 @@ public final class CellReconciler {
 
   public record PassResult(String cell, Outcome outcome, Phase phase, CellStatus status, Optional<Plan> plan, List<String> done) {}
 
-  /** Options for a pass. {@code dryRun} decides and reports but writes nothing. */
-  public record Options(boolean dryRun) {}
+  /**
+   * Options for a pass. {@code dryRun} decides and reports but writes nothing. {@code parallelism}: how
+   * many listeners a pass over many Cells works on at once (the Cells of one listener always one
+   * after another, so that they see each other's rules); 1 is one Cell after another.
+   */
+  public record Options(boolean dryRun, int parallelism) {
+    public Options {
+      if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+    }
+
+    public Options(boolean dryRun) {
+      this(dryRun, 1);
+    }
+  }
 
   public PassResult reconcile(String namespace, String name, Options options) {
     Cell cell = store.cell(namespace, name).orElseThrow(() -> new CellNotFoundException(namespace, name));
@@ -81,16 +93,63 @@ public final class CellReconciler {
     // so its cost grows with namespaces and listeners, not with Cells.
     CellReconciler pass = new CellReconciler(new PassCachingClusterStore(store), loadBalancer, analyses.forPass(), clock);
     Map<String, List<ObservedRule>> rulesByListener = new HashMap<>();
-    List<PassResult> out = new ArrayList<>();
-    for (Cell cell : store.cells(namespace)) {
-      try {
-        out.add(pass.reconcile(cell, options, rulesByListener));
-      } catch (RuntimeException e) {
-        // One Cell's listener gone, or one call refused, must not stop the rollouts of the others.
-        out.add(failed(cell, e));
-      }
+    List<Cell> cells = store.cells(namespace);
+    if (options.parallelism() == 1 || cells.size() < 2) {
+      List<PassResult> out = new ArrayList<>();
+      for (Cell cell : cells) out.add(pass.reconcileOrReport(cell, options, rulesByListener));
+      return out;
     }
-    return out;
+    return pass.reconcileByListener(cells, options);
+  }
+
+  /** One Cell; one Cell's listener gone, or one call refused, must not stop the rollouts of the others. */
+  private PassResult reconcileOrReport(Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {
+    try {
+      return reconcile(cell, options, rulesByListener);
+    } catch (RuntimeException e) {
+      return failed(cell, e);
+    }
+  }
+
+  /**
+   * The Cells grouped by listener, up to {@code parallelism} listeners at once, each listener's Cells
+   * in order; the results in the order of {@code cells}. The pass's caches are safe to share: each
+   * kind is still listed once per namespace.
+   */
+  private List<PassResult> reconcileByListener(List<Cell> cells, Options options) {
+    Map<String, List<Integer>> byListener = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < cells.size(); i++) byListener.computeIfAbsent(listenerOf(cells.get(i)), k -> new ArrayList<>()).add(i);
+    PassResult[] results = new PassResult[cells.size()];
+    Map<String, List<ObservedRule>> rulesByListener = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.min(options.parallelism(), byListener.size()), r -> {
+          Thread t = new Thread(r, "okra-pass");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (List<Integer> group : byListener.values()) {
+        running.add(pool.submit(() -> {
+          for (int i : group) results[i] = reconcileOrReport(cells.get(i), options, rulesByListener);
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : running) f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during a pass", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    return List.of(results);
+  }
+
+  private static String listenerOf(Cell cell) {
+    var spec = cell.getSpec();
+    var alb = spec == null || spec.ingress == null ? null : spec.ingress.awsApplicationLoadBalancer;
+    return alb == null || alb.listenerARN == null ? "" : alb.listenerARN;
   }
 
   private static PassResult failed(Cell cell, RuntimeException e) {

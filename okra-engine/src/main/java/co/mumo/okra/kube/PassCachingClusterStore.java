@@ -4,7 +4,7 @@ import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.AWSTargetGroup;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.VersionBlocklist;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +17,10 @@ import java.util.Optional;
  */
 public final class PassCachingClusterStore implements ClusterStore {
   private final ClusterStore store;
-  private final Map<String, List<AWSTargetGroup>> targetGroups = new HashMap<>();
-  private final Map<String, Map<String, VersionBlocklist>> blocklists = new HashMap<>();
-  private final Map<String, Map<String, AWSApplicationLoadBalancerConfig>> albConfigs = new HashMap<>();
+  // Concurrent: a pass may work on several listeners at once; computeIfAbsent still lists each kind once.
+  private final Map<String, List<AWSTargetGroup>> targetGroups = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, VersionBlocklist>> blocklists = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, AWSApplicationLoadBalancerConfig>> albConfigs = new ConcurrentHashMap<>();
 
   public PassCachingClusterStore(ClusterStore store) {
     this.store = store;
@@ -92,7 +93,7 @@ public final class PassCachingClusterStore implements ClusterStore {
   }
 
   private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> Map<String, T> byName(List<T> items) {
-    Map<String, T> out = new HashMap<>();
+    Map<String, T> out = new ConcurrentHashMap<>();
     for (T item : items) out.put(item.getMetadata().getName(), item);
     return out;
   }

@@ -199,6 +199,54 @@ class ReconcileAllIT {
     counted.close();
   }
 
+  @Test
+  void aParallelPassWorksOnSeveralListenersAtOnceAndStillListsEachKindOnce() throws Exception {
+    String ns = kube.freshNamespace("all-par");
+    List<AwsFixture.Alb> albs = List.of(aws.createAlb(4), aws.createAlb(4), aws.createAlb(4));
+    OkraObjects objects = new OkraObjects(kube.client());
+    for (int i = 0; i < 6; i++) {
+      AwsFixture.Alb alb = albs.get(i % 3);
+      objects.cell(ns, cellYaml("cell-" + i, alb.listenerArn(), 320 + i));
+      targetGroup(objects, ns, "tg-" + i + "-v1", alb.targetGroupArns().get(i / 3 * 2), "1.0.0", "cell-" + i);
+    }
+    Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    KubernetesClient counted = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(kube.kubeconfig())))
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", new Interceptor() {
+          @Override
+          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            calls.computeIfAbsent(request.method() + " " + resource(request), k -> new AtomicInteger()).incrementAndGet();
+          }
+        })).build();
+    CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(counted), new Elbv2LoadBalancer(aws.elbv2()),
+        new ArgoAnalyses(counted), Clock.systemUTC());
+    Options parallel = new Options(false, 3);
+    assertThat(reconciler.reconcileAll(ns, parallel)).allSatisfy(r -> assertThat(r.phase()).isEqualTo(Phase.Succeeded));
+    for (int i = 0; i < 6; i++) {
+      AwsFixture.Alb alb = albs.get(i % 3);
+      targetGroup(objects, ns, "tg-" + i + "-v2", alb.targetGroupArns().get(i / 3 * 2 + 1), "2.0.0", "cell-" + i);
+    }
+    calls.clear();
+    aws.calls().reset();
+
+    List<PassResult> moved = reconciler.reconcileAll(ns, parallel);
+
+    assertThat(moved).extracting(PassResult::cell).containsExactly(
+        java.util.stream.IntStream.range(0, 6).mapToObj(i -> ns + "/cell-" + i).toArray(String[]::new));
+    assertThat(moved).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(Outcome.CHANGED));
+    assertThat(aws.calls().count("DescribeRules")).as("once per listener").isEqualTo(3);
+    for (int i = 0; i < 6; i++) {
+      AwsFixture.Alb alb = albs.get(i % 3);
+      assertThat(aws.weightsOf(alb.listenerArn(), 320 + i)).as("cell-" + i).isEqualTo(Map.of(
+          alb.targetGroupArns().get(i / 3 * 2), 80, alb.targetGroupArns().get(i / 3 * 2 + 1), 20));
+    }
+    for (String kind : List.of("GET cells", "GET awstargetgroups", "GET versionblocklists", "GET awsapplicationloadbalancerconfigs")) {
+      assertThat(calls.get(kind).get()).as(kind + ": one LIST, and one GET per moving Cell for cells")
+          .isEqualTo(kind.equals("GET cells") ? 1 + 6 : 1);
+    }
+    counted.close();
+  }
+
   /** The plural of the request's path: LIST and GET of one kind count as one kind. */
   private static String resource(HttpRequest request) {
     String[] parts = request.uri().getPath().split("/");

@@ -47,6 +47,10 @@ final class ReconcileCommand implements Callable<Integer> {
       defaultValue = "30m")
   String timeout;
 
+  @Option(names = "--parallel", paramLabel = "N", description = {"With --all: work on up to N listeners at once (a listener's Cells",
+      "one after another). Default: ${DEFAULT-VALUE}."}, defaultValue = "4")
+  int parallel;
+
   @Option(names = "--dry-run", description = "Print the plan; write nothing to Kubernetes or AWS.")
   boolean dryRun;
 
@@ -83,7 +87,8 @@ final class ReconcileCommand implements Callable<Integer> {
       clients.prepareLoadBalancer();
       CellReconciler reconciler = clients.reconciler(parseEvaluator(), allowJobs);
       String namespace = target.all && global.namespace == null ? null : clients.namespace();
-      CellReconciler.Options options = new CellReconciler.Options(dryRun);
+      if (parallel < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--parallel: must be at least 1, got " + parallel);
+      CellReconciler.Options options = new CellReconciler.Options(dryRun, parallel);
       if (!wait || dryRun) {
         List<PassResult> results = pass(reconciler, namespace, options);
         results.forEach(output::pass);
