@@ -54,6 +54,8 @@ final class DiscoveryBench {
   private final int bindings;
   private final long latencyMs;
   private final long slowLatencyMs;
+  private final long awsLatencyMs;
+  private LatencyForwarder awsForwarder;
   private final List<LatencyForwarder> forwarders = new ArrayList<>();
   private final Map<String, LatencyForwarder> routes = new ConcurrentHashMap<>();
   private final List<long[]> listings = Collections.synchronizedList(new ArrayList<>());
@@ -67,7 +69,14 @@ final class DiscoveryBench {
     this.bindings = args.bindings();
     this.latencyMs = args.clusterLatencyMs();
     this.slowLatencyMs = args.slowClusterLatencyMs();
-    this.eks = aws.against(EksClient.builder()).overrideConfiguration(o -> o.addExecutionInterceptor(meter.awsInterceptor())).build();
+    this.awsLatencyMs = args.awsLatencyMs();
+    URI moto = aws.endpoint();
+    if (awsLatencyMs > 0) {
+      awsForwarder = LatencyForwarder.to(moto.getHost(), moto.getPort(), awsLatencyMs);
+      moto = URI.create("http://127.0.0.1:" + awsForwarder.port());
+    }
+    this.eks = aws.against(EksClient.builder()).endpointOverride(moto)
+        .overrideConfiguration(o -> o.addExecutionInterceptor(meter.awsInterceptor())).build();
     this.setupEks = aws.against(EksClient.builder()).build();
     this.workload = WorkloadKube.shared(1).get(0);
     this.standInConfig = ClusterConfig.parse(workload.bearerConfig(), "the workload server");
@@ -119,6 +128,7 @@ final class DiscoveryBench {
     out.put("bindingsPerCluster", bindings);
     out.put("latencyMs", latencyMs);
     out.put("slowClusterLatencyMs", slowLatencyMs);
+    out.put("awsLatencyMs", awsLatencyMs);
     out.put("parallelism", TargetGroupSetReconciler.DEFAULT_PARALLELISM);
     out.put("first", summary(first));
     out.put("converged", summary(converged));

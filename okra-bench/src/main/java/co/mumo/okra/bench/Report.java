@@ -25,8 +25,9 @@ final class Report {
     for (Map<String, Object> r : results) {
       if (!"discovery".equals(r.get("scenario"))) continue;
       if (!header) {
-        out.printf("%ndiscovery (each cluster behind a loopback forwarder: %s ms per round trip, the last cluster %s ms; %s bindings each;"
-            + " listing pool %s):%n", r.get("latencyMs"), r.get("slowClusterLatencyMs"), r.get("bindingsPerCluster"), r.get("parallelism"));
+        out.printf("%ndiscovery (each cluster behind a loopback forwarder: %s ms per round trip, the last cluster %s ms; EKS API %s ms;"
+            + " %s bindings each; listing pool %s):%n", r.get("latencyMs"), r.get("slowClusterLatencyMs"), r.get("awsLatencyMs"),
+            r.get("bindingsPerCluster"), r.get("parallelism"));
         out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s  %-32s %-60s %-22s %8s%n", "clusters", "pass", "median ms", "min ms", "max ms",
             "before", "listing", "slowest", "after", "AWS calls", "management Kubernetes calls", "workload calls", "heap MB");
         header = true;
