@@ -28,8 +28,9 @@ final class Report {
         out.printf("%ndiscovery (each cluster behind a loopback forwarder: %s ms per round trip, the last cluster %s ms; EKS API %s ms;"
             + " %s bindings each; listing pool %s):%n", r.get("latencyMs"), r.get("slowClusterLatencyMs"), r.get("awsLatencyMs"),
             r.get("bindingsPerCluster"), r.get("parallelism"));
-        out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s  %-32s %-60s %-22s %8s%n", "clusters", "pass", "median ms", "min ms", "max ms",
-            "before", "listing", "slowest", "after", "AWS calls", "management Kubernetes calls", "workload calls", "heap MB");
+        out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s %8s  %-32s %-60s %-22s %8s%n", "clusters", "pass", "median ms", "min ms",
+            "max ms", "CPU ms", "before", "listing", "slowest", "after", "AWS calls", "management Kubernetes calls", "workload calls",
+            "heap MB");
         header = true;
       }
       discoveryRow(out, r, "first", (Map<String, Object>) r.get("first"));
@@ -37,7 +38,7 @@ final class Report {
     }
     if (header) {
       out.printf("  before: pass start to the first listing (ClusterSets, Secret LISTs); listing: first listing start to last end;"
-          + " slowest: the longest single listing; after: AWSTargetGroup writes and status (medians)%n");
+          + " slowest: the longest single listing; after: AWSTargetGroup writes and status; CPU: this JVM's (medians)%n");
     }
     for (Map<String, Object> r : results) {
       if ("runner".equals(r.get("scenario"))) {
@@ -56,8 +57,8 @@ final class Report {
   }
 
   private static void discoveryRow(PrintStream out, Map<String, Object> r, String pass, Map<String, Object> m) {
-    out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s  %-32s %-60s %-22s %8s%n", r.get("clusters"), pass, m.get("medianMs"),
-        m.get("minMs"), m.get("maxMs"), m.get("beforeListingMs"), m.get("listingSpanMs"), m.get("slowestListingMs"),
+    out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s %8s  %-32s %-60s %-22s %8s%n", r.get("clusters"), pass, m.get("medianMs"),
+        m.get("minMs"), m.get("maxMs"), m.get("cpuMs"), m.get("beforeListingMs"), m.get("listingSpanMs"), m.get("slowestListingMs"),
         m.get("afterListingMs"), compact(m.get("awsCalls")), compact(m.get("kubeCalls")), compact(m.get("workloadCalls")),
         m.get("peakHeapMb"));
   }
