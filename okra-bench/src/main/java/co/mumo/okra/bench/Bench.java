@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetTypeEn
 
 /**
  * {@code scripts/bench.sh}: reconcile passes over many Cells against moto and a real API server,
- * and the runner jar's start-up, printed as a table and written as JSON to compare between commits.
+ * discovery passes over many EKS clusters ({@link DiscoveryBench}) and the runner jar's start-up, printed as a table and written as JSON to compare between commits.
  * Figures, not assertions: nothing here fails because the machine is slow.
  */
 public final class Bench {
@@ -60,14 +60,31 @@ public final class Bench {
         .build();
   }
 
-  public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parse(args);
+  public static void main(String[] args) {
+    try {
+      run(BenchArgs.parse(args));
+    } catch (Throwable t) {
+      // exec:java reports a failure only once every non-daemon thread has ended, and the API servers' output pumps never do.
+      t.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  private static void run(BenchArgs a) throws Exception {
     Bench bench = new Bench(a.repeat());
     List<Map<String, Object>> results = new ArrayList<>();
-    for (int[] scenario : a.scenarios()) {
-      results.add(bench.passes(scenario[0], scenario[1]));
+    if (a.runs("cells")) {
+      for (int[] scenario : a.cellScenarios()) {
+        results.add(bench.passes(scenario[0], scenario[1]));
+      }
     }
-    if (a.runnerJar() != null) results.add(new RunnerStartup(bench.kube, MotoServer.shared(), a.runnerJar(), a.repeat()).measure());
+    if (a.runs("discovery") && a.clusters().length > 0) {
+      DiscoveryBench discovery = new DiscoveryBench(bench.kube, bench.client, bench.meter, bench.aws, a);
+      discovery.warmUp(a.clusters()[0]);
+      for (int clusters : a.clusters()) results.add(discovery.measure(clusters));
+    }
+    if (a.runs("runner") && a.runnerJar() != null) results.add(new RunnerStartup(bench.kube, MotoServer.shared(), a.runnerJar(), a.repeat()).measure());
     Report.print(results, System.out);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("machine", Report.machine());
@@ -75,7 +92,6 @@ public final class Bench {
     Files.createDirectories(a.json().toAbsolutePath().getParent());
     Files.writeString(a.json(), Serialization.asJson(doc));
     System.out.println("wrote " + a.json());
-    System.exit(0);
   }
 
   /** One scenario: set up, converge, then time converged passes and the first progressing passes. */
@@ -219,12 +235,12 @@ public final class Bench {
     client.resources(AWSTargetGroup.class).inNamespace(ns).resource(tg).create();
   }
 
-  private static void resetPeakHeap() {
+  static void resetPeakHeap() {
     System.gc();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) pool.resetPeakUsage();
   }
 
-  private static long peakHeapBytes() {
+  static long peakHeapBytes() {
     return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
         .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
   }

@@ -11,13 +11,34 @@ final class Report {
 
   @SuppressWarnings("unchecked")
   static void print(List<Map<String, Object>> results, PrintStream out) {
-    out.printf("%n%-6s %-9s %-11s %10s %10s %10s  %-44s %-44s %8s%n", "cells", "listeners", "pass", "median ms", "min ms",
-        "max ms", "AWS calls", "Kubernetes calls", "heap MB");
+    if (results.stream().anyMatch(r -> "passes".equals(r.get("scenario")))) {
+      out.printf("%n%-6s %-9s %-11s %10s %10s %10s  %-44s %-44s %8s%n", "cells", "listeners", "pass", "median ms", "min ms",
+          "max ms", "AWS calls", "Kubernetes calls", "heap MB");
+    }
     for (Map<String, Object> r : results) {
       if (!"passes".equals(r.get("scenario"))) continue;
       row(out, r, "converged", (Map<String, Object>) r.get("converged"));
       List<Map<String, Object>> progressing = (List<Map<String, Object>>) r.get("progressing");
       for (int i = 0; i < progressing.size(); i++) row(out, r, "progress " + (i + 1), progressing.get(i));
+    }
+    boolean header = false;
+    for (Map<String, Object> r : results) {
+      if (!"discovery".equals(r.get("scenario"))) continue;
+      if (!header) {
+        out.printf("%ndiscovery (each cluster behind a loopback forwarder: %s ms per round trip, the last cluster %s ms; EKS API %s ms;"
+            + " %s bindings each; listing pool %s):%n", r.get("latencyMs"), r.get("slowClusterLatencyMs"), r.get("awsLatencyMs"),
+            r.get("bindingsPerCluster"), r.get("parallelism"));
+        out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s %8s  %-32s %-60s %-22s %8s%n", "clusters", "pass", "median ms", "min ms",
+            "max ms", "CPU ms", "before", "listing", "slowest", "after", "AWS calls", "management Kubernetes calls", "workload calls",
+            "heap MB");
+        header = true;
+      }
+      discoveryRow(out, r, "first", (Map<String, Object>) r.get("first"));
+      discoveryRow(out, r, "converged", (Map<String, Object>) r.get("converged"));
+    }
+    if (header) {
+      out.printf("  before: pass start to the first listing (ClusterSets, Secret LISTs); listing: first listing start to last end;"
+          + " slowest: the longest single listing; after: AWSTargetGroup writes and status; CPU: this JVM's (medians)%n");
     }
     for (Map<String, Object> r : results) {
       if ("runner".equals(r.get("scenario"))) {
@@ -35,6 +56,13 @@ final class Report {
         m.get("minMs"), m.get("maxMs"), compact(m.get("awsCalls")), compact(m.get("kubeCalls")), m.get("peakHeapMb"));
   }
 
+  private static void discoveryRow(PrintStream out, Map<String, Object> r, String pass, Map<String, Object> m) {
+    out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s %8s  %-32s %-60s %-22s %8s%n", r.get("clusters"), pass, m.get("medianMs"),
+        m.get("minMs"), m.get("maxMs"), m.get("cpuMs"), m.get("beforeListingMs"), m.get("listingSpanMs"), m.get("slowestListingMs"),
+        m.get("afterListingMs"), compact(m.get("awsCalls")), compact(m.get("kubeCalls")), compact(m.get("workloadCalls")),
+        m.get("peakHeapMb"));
+  }
+
   private static String compact(Object calls) {
     StringBuilder b = new StringBuilder();
     ((Map<?, ?>) calls).forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(abbreviate(String.valueOf(k))).append('=').append(v));
@@ -43,7 +71,7 @@ final class Report {
 
   private static String abbreviate(String op) {
     return op.replace("awsapplicationloadbalancerconfigs", "albcfg").replace("versionblocklists", "blocklists")
-        .replace("awstargetgroups", "tgs").replace("analysistemplates", "templates").replace("DescribeRules", "DRules")
+        .replace("awstargetgroupsets", "tgsets").replace("awstargetgroups", "tgs").replace("targetgroupbindings", "tgbs").replace("analysistemplates", "templates").replace("DescribeRules", "DRules")
         .replace("DescribeTags", "DTags").replace("ModifyRule", "Modify").replace("CreateRule", "Create");
   }
 

@@ -6,6 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -17,14 +21,22 @@ import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 
 /**
  * {@link EksClusters} over the EKS API: every page of ListClusters, then DescribeCluster for each
- * (ListClusters returns names only, and the tags are in the description). A cluster deleted between
- * the two calls is left out. Errors propagate unwrapped.
+ * (ListClusters returns names only, and the tags are in the description), several at a time and
+ * returned in ListClusters' order. A cluster deleted between the two calls is left out. Errors
+ * propagate unwrapped: the first failed DescribeCluster (in that order) is thrown, the rest are
+ * cancelled.
  */
 public final class AwsEksClusters implements EksClusters, AutoCloseable {
   /** The API's maximum page size. */
   static final int DEFAULT_PAGE_SIZE = 100;
   static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(60);
   static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * DescribeCluster calls in flight at once: one at a time, 50 clusters cost 50 round trips to the
+   * EKS API on every pass. Modest, as the calls count against the account's EKS API rate (the
+   * client's adaptive retries slow down when throttled).
+   */
+  static final int DESCRIBE_PARALLELISM = 8;
 
   private final EksClient client;
   private final boolean ownsClient;
@@ -67,11 +79,38 @@ public final class AwsEksClusters implements EksClusters, AutoCloseable {
 
   @Override
   public List<EksCluster> clusters() {
+    List<String> names = new ArrayList<>();
+    client.listClustersPaginator(b -> b.maxResults(pageSize)).clusters().forEach(names::add);
     List<EksCluster> out = new ArrayList<>();
-    for (String name : client.listClustersPaginator(b -> b.maxResults(pageSize)).clusters()) {
-      cluster(name).ifPresent(out::add);
+    if (names.size() <= 1) {
+      for (String name : names) cluster(name).ifPresent(out::add);
+      return out;
     }
-    return out;
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(DESCRIBE_PARALLELISM, names.size()), r -> {
+      Thread t = new Thread(r, "okra-eks-describe");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Optional<EksCluster>>> described = new ArrayList<>();
+      for (String name : names) described.add(pool.submit(() -> cluster(name)));
+      for (Future<Optional<EksCluster>> f : described) {
+        try {
+          f.get().ifPresent(out::add);
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException r) throw r;
+          if (cause instanceof Error err) throw err;
+          throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while describing EKS clusters", e);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Override

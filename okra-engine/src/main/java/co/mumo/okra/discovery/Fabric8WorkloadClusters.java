@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@link WorkloadClusters} over fabric8: one short-lived client per cluster and call, configured
@@ -32,24 +33,37 @@ public final class Fabric8WorkloadClusters implements WorkloadClusters {
   public static final ResourceDefinitionContext TARGET_GROUP_BINDING = new ResourceDefinitionContext.Builder()
       .withGroup("elbv2.k8s.aws").withVersion("v1beta1").withKind("TargetGroupBinding").withPlural("targetgroupbindings")
       .withNamespaced(true).build();
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   private final EksTokens tokens;
   private final Duration connectTimeout;
   private final Duration requestTimeout;
+  private final Consumer<KubernetesClientBuilder> customizer;
 
   public Fabric8WorkloadClusters(EksTokens tokens) {
-    this(tokens, Duration.ofSeconds(10), Duration.ofSeconds(30));
+    this(tokens, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
   }
 
   public Fabric8WorkloadClusters(EksTokens tokens, Duration connectTimeout, Duration requestTimeout) {
+    this(tokens, connectTimeout, requestTimeout, b -> { });
+  }
+
+  /**
+   * {@code customizer} sees each client's builder after its config is set, before it is built: the
+   * benchmark adds an HTTP interceptor there to count the calls. The runner passes nothing.
+   */
+  public Fabric8WorkloadClusters(EksTokens tokens, Duration connectTimeout, Duration requestTimeout,
+                                 Consumer<KubernetesClientBuilder> customizer) {
     this.tokens = tokens;
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
+    this.customizer = customizer;
   }
 
   @Override
   public List<ObservedBinding> bindings(ArgoCluster cluster, List<Map<String, String>> selectors) {
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config(cluster)).build()) {
+    try (KubernetesClient client = client(cluster)) {
       Map<String, ObservedBinding> out = new LinkedHashMap<>();
       for (Map<String, String> selector : selectors.isEmpty() ? List.of(Map.<String, String>of()) : selectors) {
         var op = client.genericKubernetesResources(TARGET_GROUP_BINDING).inAnyNamespace();
@@ -65,6 +79,12 @@ public final class Fabric8WorkloadClusters implements WorkloadClusters {
           ? "the TargetGroupBinding CRD (elbv2.k8s.aws/v1beta1) is not installed"
           : e.getCode() > 0 ? "HTTP " + e.getCode() + ": " + statusMessage(e) : statusMessage(e), e);
     }
+  }
+
+  private KubernetesClient client(ArgoCluster cluster) {
+    KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config(cluster));
+    customizer.accept(builder);
+    return builder.build();
   }
 
   private static String statusMessage(KubernetesClientException e) {

@@ -34,7 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class TargetGroupSetReconciler {
   private static final Logger LOG = LoggerFactory.getLogger(TargetGroupSetReconciler.class);
   public static final String KIND = "AWSTargetGroupSet";
-  public static final int DEFAULT_PARALLELISM = 8;
+  /**
+   * Clusters listed at once. Each listing mostly waits on the network (a TLS handshake and one LIST
+   * per selector), so the pool is sized for the fleets discovery is meant for: up to 64 clusters
+   * take about as long as the slowest one. Beyond that, listings queue (and the deadline, counted
+   * from the start, includes the wait).
+   */
+  public static final int DEFAULT_PARALLELISM = 64;
   public static final Duration DEFAULT_CLUSTER_TIMEOUT = Duration.ofSeconds(60);
 
   private final DiscoveryStore store;
