@@ -49,9 +49,12 @@ public final class Bench {
   private final ElasticLoadBalancingV2Client elbv2;
   private final KubernetesClient client;
   private final int repeat;
+  /** Listeners a pass works on at once (reconcile --all --parallel). */
+  private final int parallel;
 
-  private Bench(int repeat) throws IOException {
+  private Bench(int repeat, int parallel) throws IOException {
     this.repeat = repeat;
+    this.parallel = parallel;
     this.elbv2 = aws.against(ElasticLoadBalancingV2Client.builder())
         .overrideConfiguration(o -> o.addExecutionInterceptor(meter.awsInterceptor())).build();
     this.client = new KubernetesClientBuilder()
@@ -72,7 +75,7 @@ public final class Bench {
   }
 
   private static void run(BenchArgs a) throws Exception {
-    Bench bench = new Bench(a.repeat());
+    Bench bench = new Bench(a.repeat(), a.parallel());
     List<Map<String, Object>> results = new ArrayList<>();
     if (a.runs("cells")) {
       for (int[] scenario : a.cellScenarios()) {
@@ -110,7 +113,7 @@ public final class Bench {
     }
     CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(client), new Elbv2LoadBalancer(elbv2),
         new ArgoAnalyses(client), Clock.systemUTC());
-    Options options = new Options(false);
+    Options options = new Options(false, parallel);
     int convergePasses = 0;
     while (convergePasses < 10 && !converged(reconciler.reconcileAll(ns, options))) convergePasses++;
     double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
@@ -119,6 +122,7 @@ public final class Bench {
     out.put("scenario", "passes");
     out.put("cells", cells);
     out.put("listeners", listeners);
+    out.put("parallel", parallel);
     out.put("targetGroupsPerCell", STABLE_GROUPS + "+" + CANARY_GROUPS);
     out.put("setupSeconds", round(setupSeconds));
     out.put("converged", measure(() -> reconciler.reconcileAll(ns, options), repeat));

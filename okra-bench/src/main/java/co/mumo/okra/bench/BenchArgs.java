@@ -9,11 +9,11 @@ import java.util.Set;
 
 /**
  * {@code --scenarios cells,discovery,runner --cells 1,10,100,1000 --listeners 1,10,50 --clusters 1,10,50
- * --bindings 3 --cluster-latency 100 --slow-cluster-latency 500 --aws-latency 0 --repeat 5 --json FILE --runner-jar JAR}.
+ * --bindings 3 --cluster-latency 100 --slow-cluster-latency 500 --aws-latency 0 --repeat 5 --parallel 4 --json FILE --runner-jar JAR}.
  * Latencies are in milliseconds; {@code --aws-latency} puts one in front of moto for discovery's EKS calls. The runner scenario needs {@code --runner-jar}.
  */
 record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clusters, int bindings, long clusterLatencyMs,
-                 long slowClusterLatencyMs, long awsLatencyMs, int repeat, Path json, Path runnerJar) {
+                 long slowClusterLatencyMs, long awsLatencyMs, int repeat, int parallel, Path json, Path runnerJar) {
   static final Set<String> ALL_SCENARIOS = Set.of("cells", "discovery", "runner");
 
   static BenchArgs parse(String[] args) {
@@ -26,6 +26,7 @@ record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clus
     long slowLatency = 500;
     long awsLatency = 0;
     int repeat = 5;
+    int parallel = 4; // the runner's default for reconcile --all
     Path json = Path.of("target", "bench.json");
     Path jar = null;
     for (int i = 0; i < args.length; i++) {
@@ -40,14 +41,15 @@ record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clus
         case "--slow-cluster-latency" -> { slowLatency = Long.parseLong(value); i++; }
         case "--aws-latency" -> { awsLatency = Long.parseLong(value); i++; }
         case "--repeat" -> { repeat = Integer.parseInt(value); i++; }
+        case "--parallel" -> { parallel = Integer.parseInt(value); i++; }
         case "--json" -> { json = Path.of(value); i++; }
         case "--runner-jar" -> { jar = Path.of(value); i++; }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
             + " (use --scenarios cells,discovery,runner --cells 1,10 --listeners 1,10 --clusters 1,10,50 --bindings N"
-            + " --cluster-latency MS --slow-cluster-latency MS --aws-latency MS --repeat N --json FILE --runner-jar JAR)");
+            + " --cluster-latency MS --slow-cluster-latency MS --aws-latency MS --repeat N --parallel N --json FILE --runner-jar JAR)");
       }
     }
-    return new BenchArgs(scenarios, cells, listeners, clusters, bindings, latency, slowLatency, awsLatency, repeat, json, jar);
+    return new BenchArgs(scenarios, cells, listeners, clusters, bindings, latency, slowLatency, awsLatency, repeat, parallel, json, jar);
   }
 
   boolean runs(String scenario) {
