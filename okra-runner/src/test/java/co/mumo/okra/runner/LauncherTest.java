@@ -35,9 +35,14 @@ class LauncherTest {
     Path java = dir.resolve("java");
     Files.writeString(java, """
         #!/bin/sh
+        # -version with an archive: the launcher checking it maps ("archive" does, anything else does not).
+        for a in "$@"; do
+          case "$a" in -XX:SharedArchiveFile=*) archive=${a#-XX:SharedArchiveFile=} ;; esac
+          if [ "$a" = -version ]; then [ "$(cat "$archive")" = archive ]; exit $?; fi
+        done
         printf '%s\\n' "$@" > "$FAKE_ARGS"
         for a in "$@"; do
-          case "$a" in -XX:ArchiveClassesAtExit=*) printf 'archive' > "${a#-XX:ArchiveClassesAtExit=}" ;; esac
+          case "$a" in -XX:ArchiveClassesAtExit=*) printf '%s' "${FAKE_ARCHIVE:-archive}" > "${a#-XX:ArchiveClassesAtExit=}" ;; esac
         done
         exit "$FAKE_EXIT"
         """);
@@ -100,6 +105,14 @@ class LauncherTest {
 
     assertThat(cached()).hasSize(1);
     assertThat(launch(3, Map.of(), "reconcile", "--cell", "web").exitCode()).isEqualTo(3);
+  }
+
+  @Test
+  void anArchiveTheJvmCannotMapIsNotKept() throws Exception {
+    Run run = launch(0, Map.of("FAKE_ARCHIVE", "cut short"), "reconcile", "--cell", "web");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(cached()).isEmpty();
   }
 
   @Test
