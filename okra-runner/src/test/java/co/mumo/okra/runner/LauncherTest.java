@@ -150,6 +150,20 @@ class LauncherTest {
   }
 
   @Test
+  void theCiFrontEndsWithoutTheLauncherStartTheRunnerWithItsFlags() throws IOException {
+    Path root = DocsFiles.repoRoot();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^flags=\"([^\"]+)\"$").matcher(Files.readString(launcher));
+    assertThat(m.find()).as("the launcher's flags line").isTrue();
+    List<String> flags = List.of(m.group(1).split(" "));
+
+    String gitlab = Files.readString(root.resolve("examples/gitlab/okra.gitlab-ci.yml"));
+    String jenkins = Files.readString(root.resolve("okra-jenkins-plugin/src/co/mumo/okra/jenkins/RunnerProcess.groovy"));
+
+    assertThat(gitlab).contains("jvm=\"" + String.join(" ", flags) + "\"");
+    for (String flag : flags) assertThat(jenkins).contains("'" + flag + "'");
+  }
+
+  @Test
   void aMissingJarIsNamed() throws Exception {
     Run run = launch(0, Map.of("OKRA_RUNNER_JAR", dir.resolve("nope.jar").toString()), "version");
 
