@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.exception.SdkException;
     description = "Rolls traffic between Kubernetes clusters behind an AWS ALB, one stateless pass at a time.",
     footer = ExitCodes.HELP)
 public final class OkraRunner implements Runnable {
+  static final String PKCS12_KEY_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
   /** The subcommands, in help order (added by {@link #commandLine()}, not by the annotation: see {@link #commandLine(String...)}). */
   private static final List<Class<?>> SUBCOMMANDS = List.of(ReconcileCommand.class, CellCommand.class, AlbCommand.class, CrdsCommand.class,
       DemoCommand.class, ReportCommand.class, VersionCommand.class, DiscoverCommand.class, ClusterCommand.class, EksCommand.class,
@@ -36,6 +37,13 @@ public final class OkraRunner implements Runnable {
     if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"))) {
       // Read by slf4j-simple when the first logger is made, which has not happened yet.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+    }
+    if (System.getProperty(PKCS12_KEY_ROUNDS) == null) {
+      // fabric8 hands a kubeconfig's client key to TLS through an in-memory PKCS12 key store with a fixed
+      // password: the 10,000 key-derivation rounds the JDK spends sealing and unsealing it there protect
+      // nothing, and cost 40-90 ms of a cold start. The runner writes no key store; the rounds of a key
+      // store that is read are the ones stored in it.
+      System.setProperty(PKCS12_KEY_ROUNDS, "1");
     }
     CommandLine cli = commandLine(args);
     cli.setOut(out).setErr(err);
