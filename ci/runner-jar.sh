@@ -2,10 +2,12 @@
 # The GitHub Action's "get the runner" step: writes jar=PATH to $GITHUB_OUTPUT. First match wins:
 # the runner-jar input, $OKRA_RUNNER_JAR, runner-version 'source' (built from the action's checkout),
 # else the release co.mumo.okra:okra-runner:VERSION from Maven Central, cached in the tool cache and
-# checked against the repository's SHA-1.
+# checked against the repository's SHA-1. For a release it also writes cds-cache=DIR, beside the jar,
+# where the launcher keeps its AppCDS archive (action.yml caches the directory with actions/cache).
 set -euo pipefail
 
 version="${OKRA_RUNNER_VERSION:-}"
+cds=
 if [ -n "${OKRA_RUNNER_JAR_INPUT:-}" ]; then
   jar="$OKRA_RUNNER_JAR_INPUT"
 elif [ -n "${OKRA_RUNNER_JAR:-}" ]; then
@@ -23,6 +25,7 @@ else
   url="${repo%/}/co/mumo/okra/okra-runner/$version/okra-runner-$version.jar"
   dir="${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-/tmp}}/okra-runner/$version"
   jar="$dir/okra-runner-$version.jar"
+  cds="$dir/cds"
   if [ ! -s "$jar" ]; then
     mkdir -p "$dir"
     if ! curl -fsSL --retry 3 -o "$jar.part" "$url" || ! curl -fsSL --retry 3 -o "$jar.sha1" "$url.sha1"; then
@@ -42,4 +45,4 @@ if [ ! -s "$jar" ]; then
   echo "::error title=Okra::okra-runner jar not found: $jar"
   exit 1
 fi
-echo "jar=$jar" >> "${GITHUB_OUTPUT:-/dev/stdout}"
+{ echo "jar=$jar"; echo "cds-cache=$cds"; } >> "${GITHUB_OUTPUT:-/dev/stdout}"

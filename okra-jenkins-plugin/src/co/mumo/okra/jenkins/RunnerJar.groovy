@@ -26,7 +26,7 @@ class RunnerJar implements Serializable {
       steps.error("${args.step}: runnerVersion '${version}' is not a version")
     }
     String repository = steps.env('OKRA_MAVEN_REPOSITORY') ?: pinned.getProperty('runner.repository')
-    String dir = steps.env('OKRA_CACHE') ?: '.okra'
+    String dir = cacheDir(steps)
     String jar = "${dir}/okra-runner-${version}.jar"
     String url = "${repository.replaceAll('/+$', '')}/${COORDINATES}/${version}/okra-runner-${version}.jar"
     int rc = steps.sh(downloadScript(dir, jar, url), "okra: get okra-runner ${version}")
@@ -35,6 +35,11 @@ class RunnerJar implements Serializable {
           + "set runnerJar or OKRA_RUNNER_JAR to a local okra-runner.jar instead")
     }
     return jar
+  }
+
+  /** Where downloaded jars and AppCDS archives are kept: {@code OKRA_CACHE}, else .okra in the workspace. */
+  static String cacheDir(PipelineSteps steps) {
+    return steps.env('OKRA_CACHE') ?: '.okra'
   }
 
   /** Downloads only when the jar is not cached yet; a partial download never takes the jar's place. */

@@ -9,7 +9,7 @@ class StepArguments implements Serializable {
 
   /** Arguments every step takes: where the cluster and AWS are, and which runner to use. */
   static final List<String> CONNECTION = ['namespace', 'credentialsId', 'awsCredentialsId', 'kubeconfig', 'context', 'region',
-                                          'runnerJar', 'runnerVersion', 'java', 'extraArgs']
+                                          'runnerJar', 'runnerVersion', 'java', 'appCds', 'extraArgs']
 
   final String step
   final Map values

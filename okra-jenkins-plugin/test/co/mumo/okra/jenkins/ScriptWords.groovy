@@ -2,12 +2,15 @@ package co.mumo.okra.jenkins
 
 /** Reads the generated sh scripts back, as a shell would, so tests can check the exact command. */
 class ScriptWords {
-  /** The single-quoted words of the line that runs the runner (the one piped to tee). */
+  /**
+   * The single-quoted words of the line that runs the runner (the one piped to tee), without the
+   * "$@" that carries the JVM flags the script works out (ShellScriptsTest runs those for real).
+   */
   static List<String> runnerWords(String script) {
     String line = script.readLines().find { it.startsWith('{ ') && it.contains('| tee ') }
     if (line == null) throw new AssertionError("no runner line in:\n${script}")
     String command = line.substring(2, line.indexOf(' 2>&1;'))
-    return unquote(command)
+    return unquote(command).findAll { it != '$@' }
   }
 
   static String teeTarget(String script) {

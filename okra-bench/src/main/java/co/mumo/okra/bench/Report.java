@@ -42,11 +42,13 @@ final class Report {
     }
     for (Map<String, Object> r : results) {
       if ("runner".equals(r.get("scenario"))) {
-        out.printf("%nrunner (one-Cell converged pass, separate JVM, %s runs):%n", r.get("runs"));
+        out.printf("%nrunner (one-Cell converged pass, separate JVM, median of %s runs, load average %s):%n", r.get("runs"),
+            r.get("loadAverage"));
         out.printf("  %-28s start->first API call %7s ms, start->exit %7s ms%n", "plain java -jar", r.get("firstCallMs"), r.get("exitMs"));
-        out.printf("  %-28s start->first API call %7s ms, start->exit %7s ms%n", "with AppCDS archive", r.get("cdsFirstCallMs"),
+        out.printf("  %-28s start->first API call %7s ms, start->exit %7s ms%n", "bin/okra-runner (AppCDS)", r.get("cdsFirstCallMs"),
             r.get("cdsExitMs"));
-        out.printf("  jar size %s MB%n", r.get("jarMb"));
+        out.printf("  %-28s start->exit %s ms (once per jar and JVM)%n", "bin/okra-runner, recording", r.get("cdsRecordingExitMs"));
+        out.printf("  jar size %s MB, archive %s MB%n", r.get("jarMb"), r.get("archiveMb"));
       }
     }
   }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -30,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The runner as CI runs it: a fresh JVM for one converged pass over one Cell. Measures the time from
  * process start to its first API call (a loopback forwarder in front of the API server notes the
- * first connection) and to exit, plain and with an AppCDS archive.
+ * first connection) and to exit: plain {@code java -jar}, and through okra-runner/bin/okra-runner
+ * (C1 only, AppCDS archive), whose first run, which records the archive, is timed on its own. Also
+ * the load average while it ran: the figures mean little without it.
  */
 final class RunnerStartup {
   private final TestKube kube;
@@ -60,14 +63,15 @@ final class RunnerStartup {
       Path kubeconfig = Files.createTempFile("okra-bench", ".yaml");
       Files.writeString(kubeconfig, Files.readString(kube.kubeconfig()).replace(apiServer().toString(),
           "https://127.0.0.1:" + forwarder.port()));
-      Path archive = Files.createTempFile("okra-runner", ".jsa");
-      Files.delete(archive);
-      run(kubeconfig, ns, forwarder, List.of("-XX:ArchiveClassesAtExit=" + archive)); // creates the archive
+      Path cache = Files.createTempDirectory("okra-runner-cds");
+      long[] recording = run(kubeconfig, ns, forwarder, launcher(cache)); // records the archive
       List<long[]> plain = new ArrayList<>();
       List<long[]> cds = new ArrayList<>();
+      List<Double> load = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
-        plain.add(run(kubeconfig, ns, forwarder, List.of()));
-        cds.add(run(kubeconfig, ns, forwarder, List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto")));
+        plain.add(run(kubeconfig, ns, forwarder, plain()));
+        cds.add(run(kubeconfig, ns, forwarder, launcher(cache)));
+        load.add(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       }
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("scenario", "runner");
@@ -76,17 +80,44 @@ final class RunnerStartup {
       out.put("exitMs", median(plain, 1));
       out.put("cdsFirstCallMs", median(cds, 0));
       out.put("cdsExitMs", median(cds, 1));
+      out.put("cdsRecordingExitMs", recording[1]);
+      out.put("loadAverage", Bench.round(load.stream().sorted().toList().get(load.size() / 2)));
       out.put("jarMb", Bench.round(Files.size(jar) / 1e6));
-      out.put("archiveMb", Bench.round(Files.size(archive) / 1e6));
+      try (var archives = Files.list(cache)) {
+        out.put("archiveMb", Bench.round(archives.mapToLong(RunnerStartup::size).sum() / 1e6));
+      }
       return out;
     }
   }
 
-  /** {time to first API call, time to exit} in ms for one runner process. */
-  private long[] run(Path kubeconfig, String ns, Forwarder forwarder, List<String> jvmFlags) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(jvmFlags);
-    command.addAll(List.of("-jar", jar.toString(), "reconcile", "--cell", "web", "-n", ns, "--kubeconfig", kubeconfig.toString(),
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** {@code java -jar okra-runner.jar}, as the runner's README shows it. */
+  private List<String> plain() {
+    return List.of(java(), "-jar", jar.toString());
+  }
+
+  /** okra-runner/bin/okra-runner, next to the jar's target/ directory, with its archive in {@code cache}. */
+  private List<String> launcher(Path cache) {
+    Path script = jar.toAbsolutePath().getParent().getParent().resolve("bin/okra-runner");
+    if (!Files.isRegularFile(script)) throw new IllegalStateException("the launcher is not at " + script);
+    return List.of("env", "JAVA=" + java(), "OKRA_RUNNER_JAR=" + jar, "OKRA_CACHE=" + cache, "sh", script.toString());
+  }
+
+  private static long size(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {time to first API call, time to exit} in ms for one runner process started with {@code runner}. */
+  private long[] run(Path kubeconfig, String ns, Forwarder forwarder, List<String> runner) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(runner);
+    command.addAll(List.of("reconcile", "--cell", "web", "-n", ns, "--kubeconfig", kubeconfig.toString(),
         "--region", AwsFixture.REGION.id(), "--aws-endpoint-url", moto.endpoint().toString()));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("AWS_ACCESS_KEY_ID", "testing");

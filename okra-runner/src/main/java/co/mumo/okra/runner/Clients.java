@@ -8,6 +8,7 @@ import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.kube.ClusterStore;
 import co.mumo.okra.kube.Fabric8ClusterStore;
 import co.mumo.okra.kube.KubeClients;
+import co.mumo.okra.kube.SelectorThreads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 
@@ -15,6 +16,8 @@ import java.time.Clock;
 final class Clients implements AutoCloseable {
   private final GlobalOptions options;
   private KubernetesClient kube;
+  /** The JDK HTTP client threads {@link #kube} started: ended at close, or the JVM's exit waits 300 ms for them. */
+  private java.util.Set<Thread> kubeSelectors = java.util.Set.of();
   private Elbv2LoadBalancer loadBalancer;
   private java.util.concurrent.CompletableFuture<Elbv2LoadBalancer> building;
 
@@ -23,7 +26,11 @@ final class Clients implements AutoCloseable {
   }
 
   KubernetesClient kube() {
-    if (kube == null) kube = KubeClients.create(options.kubeconfig(), options.context());
+    if (kube == null) {
+      java.util.Set<Thread> before = SelectorThreads.running();
+      kube = KubeClients.create(options.kubeconfig(), options.context());
+      kubeSelectors = SelectorThreads.startedSince(before);
+    }
     return kube;
   }
 
@@ -115,7 +122,10 @@ final class Clients implements AutoCloseable {
     if (loadBalancer == null && building != null) building.thenAccept(Elbv2LoadBalancer::close);
     if (loadBalancer != null) loadBalancer.close();
     if (cloudWatch != null) cloudWatch.close();
-    if (kube != null) kube.close();
+    if (kube != null) {
+      kube.close();
+      SelectorThreads.stop(kubeSelectors);
+    }
   }
 
   /** Defers building the AWS client until the first call. */

@@ -4,6 +4,7 @@ import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.InvalidSpecException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -12,11 +13,14 @@ import software.amazon.awssdk.core.exception.SdkException;
 @Command(name = "okra-runner", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
     versionProvider = VersionCommand.Provider.class,
     description = "Rolls traffic between Kubernetes clusters behind an AWS ALB, one stateless pass at a time.",
-    footer = ExitCodes.HELP,
-    subcommands = {ReconcileCommand.class, CellCommand.class, AlbCommand.class, CrdsCommand.class, DemoCommand.class, ReportCommand.class, VersionCommand.class,
-        DiscoverCommand.class, ClusterCommand.class, EksCommand.class, AnalysisCommand.class,
-        CommandLine.HelpCommand.class})
+    footer = ExitCodes.HELP)
 public final class OkraRunner implements Runnable {
+  static final String PKCS12_KEY_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
+  /** The subcommands, in help order (added by {@link #commandLine()}, not by the annotation: see {@link #commandLine(String...)}). */
+  private static final List<Class<?>> SUBCOMMANDS = List.of(ReconcileCommand.class, CellCommand.class, AlbCommand.class, CrdsCommand.class,
+      DemoCommand.class, ReportCommand.class, VersionCommand.class, DiscoverCommand.class, ClusterCommand.class, EksCommand.class,
+      AnalysisCommand.class, CommandLine.HelpCommand.class);
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -34,7 +38,14 @@ public final class OkraRunner implements Runnable {
       // Read by slf4j-simple when the first logger is made, which has not happened yet.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
     }
-    CommandLine cli = new CommandLine(new OkraRunner());
+    if (System.getProperty(PKCS12_KEY_ROUNDS) == null) {
+      // fabric8 hands a kubeconfig's client key to TLS through an in-memory PKCS12 key store with a fixed
+      // password: the 10,000 key-derivation rounds the JDK spends sealing and unsealing it there protect
+      // nothing, and cost 40-90 ms of a cold start. The runner writes no key store; the rounds of a key
+      // store that is read are the ones stored in it.
+      System.setProperty(PKCS12_KEY_ROUNDS, "1");
+    }
+    CommandLine cli = commandLine(args);
     cli.setOut(out).setErr(err);
     cli.setExecutionExceptionHandler(OkraRunner::handle);
     cli.setParameterExceptionHandler((ex, a) -> {
@@ -43,6 +54,35 @@ public final class OkraRunner implements Runnable {
       return ExitCodes.INVALID;
     });
     return cli.execute(args);
+  }
+
+  /** The whole command tree: every subcommand (for help and the generated docs). */
+  public static CommandLine commandLine() {
+    return withSubcommands(SUBCOMMANDS);
+  }
+
+  /**
+   * The tree {@code args} can reach: when the first argument names a subcommand, only that one.
+   * picocli reflects over every option of every command it is given, about 0.2 s on a cold JVM for
+   * all of them, and a CI pass runs one; anything else (help, -V, a typo) gets the whole tree, so
+   * parsing and messages are the same either way.
+   */
+  static CommandLine commandLine(String... args) {
+    if (args.length > 0) {
+      for (Class<?> c : SUBCOMMANDS) {
+        Command command = c.getAnnotation(Command.class);
+        if (c != CommandLine.HelpCommand.class && (command.name().equals(args[0]) || List.of(command.aliases()).contains(args[0]))) {
+          return withSubcommands(List.of(c));
+        }
+      }
+    }
+    return commandLine();
+  }
+
+  private static CommandLine withSubcommands(List<Class<?>> subcommands) {
+    CommandLine cli = new CommandLine(new OkraRunner());
+    for (Class<?> c : subcommands) cli.addSubcommand(c);
+    return cli;
   }
 
   /** Exceptions become one readable line and an exit code; --verbose adds the stack trace. */

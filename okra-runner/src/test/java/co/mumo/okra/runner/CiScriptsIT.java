@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The GitHub Action's scripts (ci/*.sh, as action.yml runs them) and the GitLab template's script,
  * run by bash in a scratch directory. A fake {@code java} first on the PATH plays the runner's
  * reconcile (prints given lines, exits with a given code, records its arguments) and hands
- * {@code report} to the real shaded jar, so the JSON, summary and outputs are the real thing.
+ * {@code report} to the real shaded jar, so the JSON, summary and outputs are the real thing. Both
+ * start the runner with the launcher's JVM flags (C1 only, an AppCDS archive once recorded).
  */
 class CiScriptsIT {
   private static final String PASS = "{\"cell\":\"default/web\",\"outcome\":\"CHANGED\",\"phase\":\"%s\",\"message\":\"%s\","
@@ -44,15 +45,34 @@ class CiScriptsIT {
     Path java = bin.resolve("java");
     Files.writeString(java, """
         #!/bin/sh
-        if [ "$3" = report ]; then exec "$REAL_JAVA" "$@"; fi
+        # A launcher checking an archive it recorded: the real JVM maps it.
+        for a in "$@"; do if [ "$a" = -version ]; then exec "$REAL_JAVA" "$@"; fi; done
+        # The runner's command is the word after -jar JAR.
+        jar=; command=; after=
+        for a in "$@"; do
+          case "$after" in
+            -jar) jar=$a; after=jar ;;
+            jar) command=$a; break ;;
+            *) if [ "$a" = -jar ]; then after=-jar; fi ;;
+          esac
+        done
+        if [ "$command" = report ]; then exec "$REAL_JAVA" "$@"; fi
         printf '%s\\n' "$@" > "$FAKE_ARGS"
+        # Asked to record an AppCDS archive: a real one, of the real jar's version command.
+        for a in "$@"; do
+          case "$a" in
+            -XX:ArchiveClassesAtExit=*) "$REAL_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:cds=off \\
+                -Xlog:cds+dynamic=off "$a" -jar "$jar" version > /dev/null ;;
+          esac
+        done
         cat "$FAKE_OUTPUT"
         exit "$FAKE_EXIT"
         """);
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  private record Run(int exitCode, String log, List<String> args) {}
+  /** {@code args}: the runner's (from -jar on); {@code jvmFlags}: the JVM's, before them. */
+  private record Run(int exitCode, String log, List<String> jvmFlags, List<String> args) {}
 
   private Run bash(String script, int fakeExit, String fakeOutput, Map<String, String> env) throws Exception {
     Files.writeString(dir.resolve("fake-output"), fakeOutput);
@@ -64,12 +84,17 @@ class CiScriptsIT {
     e.put("FAKE_OUTPUT", dir.resolve("fake-output").toString());
     e.put("FAKE_EXIT", String.valueOf(fakeExit));
     e.put("RUNNER_TEMP", dir.toString());
+    e.remove("JAVA_HOME"); // the launcher would take $JAVA_HOME/bin/java over the fake on the PATH
+    e.remove("JAVA");
+    e.put("OKRA_CACHE", dir.resolve("cds").toString());
     e.putAll(env);
     Process p = pb.start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     Path args = dir.resolve("fake-args");
-    return new Run(p.exitValue(), log, Files.exists(args) ? Files.readAllLines(args) : List.of());
+    List<String> words = Files.exists(args) ? Files.readAllLines(args) : List.of();
+    int jarAt = words.indexOf("-jar");
+    return new Run(p.exitValue(), log, jarAt < 0 ? words : words.subList(0, jarAt), jarAt < 0 ? List.of() : words.subList(jarAt, words.size()));
   }
 
   private Run github(int fakeExit, String fakeOutput, Map<String, String> inputs) throws Exception {
@@ -92,6 +117,8 @@ class CiScriptsIT {
     assertThat(r.exitCode()).as(r.log()).isZero();
     assertThat(r.args()).containsExactly("-jar", jar, "reconcile", "--cell", "web", "--wait", "--timeout", "30m", "-o", "json",
         "--namespace", "default", "--context", "my ctx", "--verbose");
+    assertThat(r.jvmFlags()).as("through okra-runner/bin/okra-runner").contains("-XX:TieredStopAtLevel=1", "-Xshare:auto")
+        .anyMatch(f -> f.startsWith("-XX:ArchiveClassesAtExit=" + dir.resolve("cds")));
     assertThat(r.log()).contains("::group::okra-runner reconcile", "::endgroup::");
     assertThat(Files.readAllLines(dir.resolve("github-output"))).contains("phase=Progressing", "version=2.0.0",
         "weights={\"1.0.0\":80,\"2.0.0\":20}", "exit-code=0");
@@ -129,6 +156,25 @@ class CiScriptsIT {
   }
 
   @Test
+  void githubRecordsAnAppCdsArchiveOnTheFirstRunAndStartsFromItAfter() throws Exception {
+    String settled = pass("Succeeded", "2.0.0 has 100% of the traffic", 0, 100);
+
+    Run first = github(0, settled, Map.of("OKRA_CELL", "web"));
+    Run second = github(0, settled, Map.of("OKRA_CELL", "web"));
+    Run off = github(0, settled, Map.of("OKRA_CELL", "web", "OKRA_CDS", "off"));
+
+    assertThat(first.exitCode()).as(first.log()).isZero();
+    assertThat(first.jvmFlags()).anyMatch(f -> f.startsWith("-XX:ArchiveClassesAtExit="));
+    try (var archives = Files.list(dir.resolve("cds"))) {
+      assertThat(archives.map(p -> p.getFileName().toString())).singleElement().asString().matches("okra-runner-\\d+\\.jsa");
+    }
+    assertThat(second.exitCode()).as(second.log()).isZero();
+    assertThat(second.jvmFlags()).anyMatch(f -> f.startsWith("-XX:SharedArchiveFile=" + dir.resolve("cds")));
+    assertThat(Files.readString(dir.resolve("summary.md"))).contains("### Okra: default/web — Succeeded");
+    assertThat(off.jvmFlags()).contains("-XX:TieredStopAtLevel=1").noneMatch(f -> f.contains("Archive"));
+  }
+
+  @Test
   void githubGetsThePinnedRunnerAndChecksItsSha1() throws Exception {
     Path repo = Files.createDirectories(dir.resolve("repo/co/mumo/okra/okra-runner/1.2.3"));
     byte[] content = "a jar".getBytes(StandardCharsets.UTF_8);
@@ -142,7 +188,7 @@ class CiScriptsIT {
 
     assertThat(ok.exitCode()).as(ok.log()).isZero();
     Path got = dir.resolve("tools/okra-runner/1.2.3/okra-runner-1.2.3.jar");
-    assertThat(Files.readAllLines(dir.resolve("jar-output"))).containsExactly("jar=" + got);
+    assertThat(Files.readAllLines(dir.resolve("jar-output"))).containsExactly("jar=" + got, "cds-cache=" + got.getParent().resolve("cds"));
     assertThat(Files.readString(got)).isEqualTo("a jar");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.log()).contains("is not a version");
@@ -169,8 +215,35 @@ class CiScriptsIT {
     assertThat(r.exitCode()).as(r.log()).isZero();
     assertThat(r.args()).containsExactly("-jar", jar, "reconcile", "--cell", "web", "--wait", "--timeout", "1h", "-o", "json",
         "--namespace", "default", "--verbose");
+    assertThat(r.jvmFlags()).as("the launcher's flags").contains("-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xlog:cds=off")
+        .noneMatch(f -> f.contains("Archive")); // a given jar: no archive
     assertThat(r.log()).contains("section_start:", "okra_run", "section_end:", "### Okra: default/web — Succeeded");
     assertThat(Files.readAllLines(dir.resolve("okra.env"))).contains("OKRA_PHASE=Succeeded", "OKRA_EXIT_CODE=0");
+  }
+
+  @Test
+  void gitlabRecordsAnAppCdsArchiveForTheReleaseJarIntoItsCacheAndStartsFromItNextJob() throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo/co/mumo/okra/okra-runner/0.1.0"));
+    Path release = Files.copy(Path.of(jar), repo.resolve("okra-runner-0.1.0.jar"));
+    Files.writeString(repo.resolve("okra-runner-0.1.0.jar.sha1"), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+        .digest(Files.readAllBytes(release))));
+    Map<String, String> env = Map.of("OKRA_MAVEN_REPOSITORY", dir.resolve("repo").toUri().toString(), "OKRA_COMMAND", "reconcile",
+        "OKRA_CELL", "web", "OKRA_NAMESPACE", "default", "OKRA_WAIT", "false", "OKRA_TIMEOUT", "1h", "OKRA_ON_PAUSE", "warn",
+        "OKRA_EXTRA_ARGS", "", "OKRA_RUNNER_VERSION", "0.1.0");
+    String settled = pass("Succeeded", "2.0.0 has 100% of the traffic", 0, 100);
+
+    Run first = bash(gitlabScript(), 0, settled, env);
+    Run next = bash(gitlabScript(), 0, settled, env);
+
+    assertThat(first.exitCode()).as(first.log()).isZero();
+    assertThat(first.jvmFlags()).anyMatch(f -> f.startsWith("-XX:ArchiveClassesAtExit=.okra/okra-runner-"));
+    try (var cached = Files.list(dir.resolve(".okra"))) {
+      assertThat(cached.map(p -> p.getFileName().toString())).contains("okra-runner-0.1.0.jar").anyMatch(n -> n.matches("okra-runner-\\d+\\.jsa"))
+          .noneMatch(n -> n.endsWith(".partial"));
+    }
+    assertThat(next.exitCode()).as(next.log()).isZero();
+    assertThat(next.jvmFlags()).anyMatch(f -> f.startsWith("-XX:SharedArchiveFile=.okra/okra-runner-"));
+    assertThat(next.log()).contains("### Okra: default/web — Succeeded");
   }
 
   @Test

@@ -25,7 +25,7 @@ final class CliDocs {
   }
 
   static String generate() {
-    return new CliDocs().render(new CommandLine(new OkraRunner()));
+    return new CliDocs().render(OkraRunner.commandLine());
   }
 
   private String render(CommandLine root) {

@@ -31,7 +31,7 @@ class CliDocsTest {
   @Test
   void everyCommandAnswersHelp() {
     List<String[]> commands = new ArrayList<>();
-    collect(new CommandLine(new OkraRunner()), new ArrayList<>(), commands);
+    collect(OkraRunner.commandLine(), new ArrayList<>(), commands);
     for (String[] words : commands) {
       StringWriter out = new StringWriter();
       String[] args = java.util.Arrays.copyOf(words, words.length + 1);

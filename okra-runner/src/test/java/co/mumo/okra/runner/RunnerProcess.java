@@ -36,11 +36,17 @@ final class RunnerProcess {
 
   /** With another kubeconfig and AWS endpoint, e.g. of proxies in front of the API server and moto. */
   static RunnerProcess start(Path kubeconfig, java.net.URI awsEndpoint, String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString()));
-    command.addAll(List.of(args));
+    List<String> command = new ArrayList<>(List.of(args));
     command.addAll(List.of("--kubeconfig", kubeconfig.toString(), "--region", AwsFixture.REGION.id(),
         "--aws-endpoint-url", awsEndpoint.toString()));
+    return startExactly(command);
+  }
+
+  /** Exactly these arguments, for commands that talk to neither (demo, report, crds print). */
+  static RunnerProcess startExactly(List<String> args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar().toString()));
+    command.addAll(args);
     try {
       Path output = Files.createTempFile("okra-runner", ".out");
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
