@@ -66,31 +66,7 @@ class OkraRolloutIT {
         new OkraAnalyses(kube.client(), new Providers(List.of(new CloudWatchProvider(cloudWatch))), clock, co.mumo.okra.cell.Evaluator.OKRA),
         clock);
 
-    GenericKubernetesResource template = new GenericKubernetesResource();
-    template.setApiVersion("argoproj.io/v1alpha1");
-    template.setKind("AnalysisTemplate");
-    template.setMetadata(new ObjectMetaBuilder().withName("errors").withNamespace(ns).build());
-    template.setAdditionalProperty("spec", Serialization.unmarshal("""
-        args: [{name: version}]
-        metrics:
-        - name: errors
-          interval: 1m
-          count: 2
-          successCondition: "all(result[0].Values, {# <= 5})"
-          provider:
-            cloudWatch:
-              interval: 2m
-              metricDataQueries:
-              - id: errors
-                metricStat:
-                  metric:
-                    namespace: %s
-                    metricName: Errors
-                    dimensions: [{name: Version, value: "{{args.version}}"}]
-                  period: 60
-                  stat: Sum
-        """.formatted(metricNamespace), Map.class));
-    kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_TEMPLATE).inNamespace(ns).resource(template).create();
+    objects.cloudWatchErrorsTemplate(ns, metricNamespace, "1m", 2, "2m");
     objects.webCell(ns, alb.listenerArn(), 20, """
         - setWeight: 20
         - analysis:

@@ -84,14 +84,7 @@ class ReconcileAllIT {
           });
     }
     Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    KubernetesClient counted = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(kube.kubeconfig())))
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", new Interceptor() {
-          @Override
-          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-            calls.computeIfAbsent(request.method() + " " + resource(request), k -> new AtomicInteger()).incrementAndGet();
-          }
-        })).build();
+    KubernetesClient counted = countingByKind(calls);
     CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(counted), new Elbv2LoadBalancer(aws.elbv2()),
         new ArgoAnalyses(counted), Clock.systemUTC());
     for (int i = 0; i < 3; i++) reconciler.reconcileAll(ns, new Options(false));
@@ -210,14 +203,7 @@ class ReconcileAllIT {
       targetGroup(objects, ns, "tg-" + i + "-v1", alb.targetGroupArns().get(i / 3 * 2), "1.0.0", "cell-" + i);
     }
     Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    KubernetesClient counted = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(kube.kubeconfig())))
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", new Interceptor() {
-          @Override
-          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-            calls.computeIfAbsent(request.method() + " " + resource(request), k -> new AtomicInteger()).incrementAndGet();
-          }
-        })).build();
+    KubernetesClient counted = countingByKind(calls);
     CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(counted), new Elbv2LoadBalancer(aws.elbv2()),
         new ArgoAnalyses(counted), Clock.systemUTC());
     Options parallel = new Options(false, 3);
@@ -245,6 +231,18 @@ class ReconcileAllIT {
           .isEqualTo(kind.equals("GET cells") ? 1 + 6 : 1);
     }
     counted.close();
+  }
+
+  /** A client of the test API server that counts its requests by method and kind into {@code calls}. */
+  private static KubernetesClient countingByKind(Map<String, AtomicInteger> calls) throws java.io.IOException {
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(kube.kubeconfig())))
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", new Interceptor() {
+          @Override
+          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            calls.computeIfAbsent(request.method() + " " + resource(request), k -> new AtomicInteger()).incrementAndGet();
+          }
+        })).build();
   }
 
   /** The plural of the request's path: LIST and GET of one kind count as one kind. */

@@ -153,6 +153,39 @@ public final class OkraObjects {
     client.genericKubernetesResources(ANALYSIS_TEMPLATE).inNamespace(namespace).resource(t).create();
   }
 
+  /**
+   * The AnalysisTemplate {@code errors}: the Sum of CloudWatch metric {@code Errors} in {@code metricNamespace}
+   * for dimension Version = the argument {@code version}, measured {@code count} times every {@code interval}
+   * over the last {@code window}; successful while no point is above 5.
+   */
+  public void cloudWatchErrorsTemplate(String namespace, String metricNamespace, String interval, int count, String window) {
+    GenericKubernetesResource template = new GenericKubernetesResource();
+    template.setApiVersion("argoproj.io/v1alpha1");
+    template.setKind("AnalysisTemplate");
+    template.setMetadata(new ObjectMetaBuilder().withName("errors").withNamespace(namespace).build());
+    template.setAdditionalProperty("spec", Serialization.unmarshal("""
+        args: [{name: version}]
+        metrics:
+        - name: errors
+          interval: %s
+          count: %d
+          successCondition: "all(result[0].Values, {# <= 5})"
+          provider:
+            cloudWatch:
+              interval: %s
+              metricDataQueries:
+              - id: errors
+                metricStat:
+                  metric:
+                    namespace: %s
+                    metricName: Errors
+                    dimensions: [{name: Version, value: "{{args.version}}"}]
+                  period: 60
+                  stat: Sum
+        """.formatted(interval, count, window, metricNamespace), Map.class));
+    client.genericKubernetesResources(ANALYSIS_TEMPLATE).inNamespace(namespace).resource(template).create();
+  }
+
   public List<GenericKubernetesResource> analysisRuns(String namespace) {
     return client.genericKubernetesResources(ANALYSIS_RUN).inNamespace(namespace).list().getItems();
   }

@@ -129,31 +129,7 @@ class RunnerEndToEndIT {
   @Test
   void okrasEvaluatorJudgesACloudWatchMetricInMoto() throws InterruptedException {
     String metricNamespace = "okra-e2e/" + java.util.UUID.randomUUID();
-    GenericKubernetesResource template = new GenericKubernetesResource();
-    template.setApiVersion("argoproj.io/v1alpha1");
-    template.setKind("AnalysisTemplate");
-    template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("errors").withNamespace(ns).build());
-    template.setAdditionalProperty("spec", io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
-        args: [{name: version}]
-        metrics:
-        - name: errors
-          interval: 2s
-          count: 2
-          successCondition: "all(result[0].Values, {# <= 5})"
-          provider:
-            cloudWatch:
-              interval: 5m
-              metricDataQueries:
-              - id: errors
-                metricStat:
-                  metric:
-                    namespace: %s
-                    metricName: Errors
-                    dimensions: [{name: Version, value: "{{args.version}}"}]
-                  period: 60
-                  stat: Sum
-        """.formatted(metricNamespace), Map.class));
-    kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_TEMPLATE).inNamespace(ns).resource(template).create();
+    objects.cloudWatchErrorsTemplate(ns, metricNamespace, "2s", 2, "5m");
     objects.webCell(ns, alb.listenerArn(), PRIORITY, """
         - setWeight: 20
         - analysis:
