@@ -124,6 +124,11 @@ public final class OkraAnalyses implements Analyses {
     return evaluation(run, terminate).status();
   }
 
+  /** As {@link #evaluate(GenericKubernetesResource)}, with when the next measurement is due (empty when over or unknown). */
+  public Evaluation evaluation(GenericKubernetesResource run) {
+    return evaluation(run, false);
+  }
+
   /** The run's status after this pass, and when its next measurement is due (empty when over or unknown). */
   private Evaluation evaluation(GenericKubernetesResource run, boolean terminate) {
     RunStatus status = RunStatus.fromMap(map(run.getAdditionalProperties().get("status")));
@@ -157,18 +162,6 @@ public final class OkraAnalyses implements Analyses {
           .withName(run.getMetadata().getName()).get();
       return new Evaluation(fresh == null ? status : RunStatus.fromMap(map(fresh.getAdditionalProperties().get("status"))),
           Optional.empty());
-    }
-  }
-
-  /** When the run's next measurement is due (empty when it is over, or its spec is invalid). */
-  public Optional<Instant> nextMeasurementAt(GenericKubernetesResource run, RunStatus status) {
-    try {
-      Map<String, Object> spec = map(run.getAdditionalProperties().get("spec"));
-      AnalysisDefinition def = AnalysisDefinition.of("spec", spec, secrets(run.getMetadata().getNamespace()),
-          AnalysisDefinition.Mode.BACKGROUND);
-      return AnalysisEvaluator.nextDue(def, status, clock.instant(), Boolean.TRUE.equals(spec.get("terminate")));
-    } catch (InvalidAnalysisException e) {
-      return Optional.empty();
     }
   }
 
