@@ -9,6 +9,8 @@ import co.mumo.okra.kube.ClusterStore;
 import co.mumo.okra.kube.Fabric8ClusterStore;
 import co.mumo.okra.kube.KubeClients;
 import co.mumo.okra.kube.SelectorThreads;
+import co.mumo.okra.policy.OwnerPolicy;
+import co.mumo.okra.policy.OwnerPolicyFile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 
@@ -21,8 +23,16 @@ final class Clients implements AutoCloseable {
   private Elbv2LoadBalancer loadBalancer;
   private java.util.concurrent.CompletableFuture<Elbv2LoadBalancer> building;
 
+  private OwnerPolicy policy;
+
   Clients(GlobalOptions options) {
     this.options = options;
+  }
+
+  /** The owner policy from --policy ($OKRA_POLICY), else the built-in default; read once. */
+  OwnerPolicy policy() {
+    if (policy == null) policy = options.policy().map(OwnerPolicyFile::load).orElseGet(OwnerPolicy::defaults);
+    return policy;
   }
 
   KubernetesClient kube() {
@@ -114,7 +124,8 @@ final class Clients implements AutoCloseable {
    */
   CellReconciler reconciler(co.mumo.okra.cell.Evaluator evaluator, boolean allowJobs) {
     // The load balancer is only built when a Cell is valid and needs it: a lazy proxy keeps bad-input runs AWS-free.
-    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), Clock.systemUTC());
+    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), Clock.systemUTC(),
+        policy());
   }
 
   @Override

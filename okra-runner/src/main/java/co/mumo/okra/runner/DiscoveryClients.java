@@ -30,9 +30,17 @@ final class DiscoveryClients implements AutoCloseable {
   private StsClient sts;
   private StsEksTokens tokens;
 
+  private final boolean allowExecPlugins;
+
   DiscoveryClients(GlobalOptions options) {
+    this(options, false);
+  }
+
+  /** {@code allowExecPlugins}: the --allow-exec-plugins option (the policy can allow them too). */
+  DiscoveryClients(GlobalOptions options, boolean allowExecPlugins) {
     this.options = options;
     this.kube = new Clients(options);
+    this.allowExecPlugins = allowExecPlugins;
   }
 
   Clients kube() {
@@ -73,7 +81,8 @@ final class DiscoveryClients implements AutoCloseable {
   }
 
   Fabric8WorkloadClusters workloads() {
-    return new Fabric8WorkloadClusters(tokens());
+    boolean exec = kube.policy().discovery().withExecPlugins(allowExecPlugins).allowExecPlugins();
+    return new Fabric8WorkloadClusters(tokens(), new Fabric8WorkloadClusters.Trust(new AwsEksClusters(eks()), exec));
   }
 
   Discovery discovery() {

@@ -1,7 +1,9 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.alb.RuleRefusedException;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.InvalidSpecException;
+import co.mumo.okra.policy.InvalidPolicyException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -94,7 +96,7 @@ public final class OkraRunner implements Runnable {
     int code;
     String message;
     if (ex instanceof InvalidSpecException || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-        || ex instanceof CellReconciler.CellNotFoundException) {
+        || ex instanceof CellReconciler.CellNotFoundException || ex instanceof InvalidPolicyException || ex instanceof RuleRefusedException) {
       code = ExitCodes.INVALID;
       message = ex.getMessage();
     } else if (ex instanceof KubernetesClientException k) {
