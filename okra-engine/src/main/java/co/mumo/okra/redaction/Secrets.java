@@ -1,6 +1,8 @@
 package co.mumo.okra.redaction;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -47,6 +49,17 @@ public final class Secrets {
       List<String> next = new ArrayList<>(VALUES);
       next.sort(Comparator.comparingInt(String::length).reversed()); // longest first: a value inside another is masked whole
       ordered = List.copyOf(next);
+    }
+  }
+
+  /** A base64 value (a kubeconfig's client-key-data): the text as written and what it decodes to. */
+  public static void registerBase64(String encoded) {
+    if (encoded == null || encoded.isBlank()) return;
+    register(encoded);
+    try {
+      register(new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException notBase64) {
+      // Registered as written; nothing more to find.
     }
   }
 

@@ -115,6 +115,7 @@ final class Clients implements AutoCloseable {
     if (s.getData() != null) {
       s.getData().forEach((k, v) -> out.put(k, new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8)));
     }
+    out.values().forEach(co.mumo.okra.redaction.Secrets::register);
     return out;
   }
 
