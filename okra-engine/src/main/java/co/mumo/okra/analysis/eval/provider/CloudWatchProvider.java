@@ -34,6 +34,8 @@ public final class CloudWatchProvider implements MetricProvider {
   private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
   private static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+  /** GetMetricData pages on for as long as a template's queries have points: this bounds the runner's memory. */
+  static final int MAX_DATA_POINTS = 100_000;
   private final java.util.function.Supplier<CloudWatchClient> client;
 
   public CloudWatchProvider(CloudWatchClient client) {
@@ -94,9 +96,15 @@ public final class CloudWatchProvider implements MetricProvider {
         .startTime(now.minus(window(metric.provider()))).endTime(now)
         .scanBy(ScanBy.TIMESTAMP_ASCENDING).metricDataQueries(queries).build();
     Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
+    int points = 0;
     try {
       for (GetMetricDataResponse page : client.get().getMetricDataPaginator(request)) {
         for (MetricDataResult r : page.metricDataResults()) {
+          points += r.values().size();
+          if (points > MAX_DATA_POINTS) {
+            return new Observation.Error("cloudWatch: GetMetricData returned more than " + MAX_DATA_POINTS + " data points, the most"
+                + " Okra reads for one measurement (fewer queries, a shorter interval or a longer period)");
+          }
           Map<String, Object> out = byId.computeIfAbsent(r.id(), id -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("Id", id);
