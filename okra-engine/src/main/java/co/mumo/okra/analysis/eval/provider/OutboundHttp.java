@@ -66,14 +66,10 @@ public final class OutboundHttp {
     DEADLINES.setRemoveOnCancelPolicy(true);
   }
 
-  /** One request: its headers go only to {@code uri}'s host; {@code body} null for none; a header that cannot be sent is refused here. */
+  /** One request: its headers go only to {@code uri}'s host; {@code body} null for none. */
   public record Request(String method, URI uri, List<Map.Entry<String, String>> headers, byte[] body, Duration timeout) {
     public Request {
       headers = List.copyOf(headers);
-      for (Map.Entry<String, String> h : headers) {
-        String problem = Http1.headerProblem(h.getKey(), h.getValue());
-        if (problem != null) throw new IllegalArgumentException(problem);
-      }
       timeout = timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout;
     }
   }
@@ -129,7 +125,12 @@ public final class OutboundHttp {
     return Optional.ofNullable(Http1.headerProblem(name, value));
   }
 
+  /** The final answer; a header that cannot be sent (a line break in it, {@code Host}) is refused before anything else. */
   public Response send(Request request) throws FetchException {
+    for (Map.Entry<String, String> h : request.headers()) {
+      String problem = Http1.headerProblem(h.getKey(), h.getValue());
+      if (problem != null) throw new FetchException(problem);
+    }
     long deadline = System.nanoTime() + request.timeout().toNanos();
     String method = request.method();
     byte[] body = request.body();
