@@ -56,7 +56,7 @@ final class Clients implements AutoCloseable {
 
   LoadBalancer loadBalancer() {
     if (loadBalancer == null) {
-      loadBalancer = building != null ? joined(building) : Elbv2LoadBalancer.create(options.region(), options.profile(), options.awsEndpoint());
+      loadBalancer = building != null ? joined(building) : Elbv2LoadBalancer.create(options.aws());
     }
     return loadBalancer;
   }
@@ -79,7 +79,7 @@ final class Clients implements AutoCloseable {
   void prepareLoadBalancer() {
     if (building == null && loadBalancer == null) {
       building = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> Elbv2LoadBalancer.create(options.region(), options.profile(), options.awsEndpoint()));
+          () -> Elbv2LoadBalancer.create(options.aws()));
     }
   }
 
@@ -101,7 +101,7 @@ final class Clients implements AutoCloseable {
 
   private synchronized software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch() {
     if (cloudWatch == null) {
-      cloudWatch = co.mumo.okra.analysis.eval.provider.CloudWatchProvider.client(options.region(), options.profile(), options.awsEndpoint());
+      cloudWatch = co.mumo.okra.analysis.eval.provider.CloudWatchProvider.client(options.aws());
     }
     return cloudWatch;
   }
@@ -112,6 +112,7 @@ final class Clients implements AutoCloseable {
     if (s.getData() != null) {
       s.getData().forEach((k, v) -> out.put(k, new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8)));
     }
+    out.values().forEach(co.mumo.okra.redaction.Secrets::register);
     return out;
   }
 

@@ -1,5 +1,6 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.aws.AwsClients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -59,5 +60,9 @@ public final class GlobalOptions {
 
   Optional<URI> awsEndpoint() {
     return Optional.ofNullable(awsEndpoint);
+  }
+
+  AwsClients.Settings aws() {
+    return new AwsClients.Settings(region(), profile(), awsEndpoint());
   }
 }
