@@ -46,10 +46,6 @@ public final class AddressPolicy {
     this.resolver = resolver;
   }
 
-  public AnalysisPolicy policy() {
-    return policy;
-  }
-
   /**
    * The addresses of {@code host} (a name, or an address literal without brackets), each checked; the
    * caller connects to these and to nothing else, so a name that resolves differently a moment later
