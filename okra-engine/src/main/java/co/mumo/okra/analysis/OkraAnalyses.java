@@ -15,6 +15,7 @@ import co.mumo.okra.cell.Evaluator;
 import co.mumo.okra.cell.FieldError;
 import co.mumo.okra.cell.RunPhase;
 import co.mumo.okra.cell.Step;
+import co.mumo.okra.core.CanonicalJson;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -249,13 +250,19 @@ public final class OkraAnalyses implements Analyses {
     }
   }
 
+  /** Label on a standalone run: the hash of the analysis it holds (templates' content and arguments). */
+  public static final String SPEC_HASH_LABEL = "okra.mumo.co/analysis-hash";
+
   /**
-   * An analysis outside any rollout ({@code okra-runner analysis run}): validates it, creates the run
-   * {@code name} if it does not exist yet, and returns it as stored, for {@link #evaluate}.
+   * An analysis outside any rollout ({@code okra-runner analysis run}): validates it, creates the run if it
+   * does not exist yet, and returns it as stored, for {@link #evaluate}. Without a {@code name} the run is
+   * named after the analysis itself (templates' content and arguments), so an edited template or another
+   * argument is a new run, measured afresh, and the same analysis continues its run. With a name, that run
+   * must hold this very analysis.
    *
    * @throws InvalidAnalysisException naming what is wrong, before anything is created
    */
-  public GenericKubernetesResource standalone(String ns, String name, List<Step.TemplateRef> templates, Map<String, String> args) {
+  public GenericKubernetesResource standalone(String ns, Optional<String> name, List<Step.TemplateRef> templates, Map<String, String> args) {
     List<Step.Arg> stepArgs = new ArrayList<>();
     args.forEach((k, v) -> stepArgs.add(new Step.Arg(k, Optional.of(v), Optional.empty(), Optional.empty())));
     Map<String, Object> spec = runSpec("analysis", new Step.Analysis(templates, stepArgs), ns);
@@ -274,21 +281,37 @@ public final class OkraAnalyses implements Analyses {
       }, AnalysisDefinition.Mode.STEP)));
     }
     if (!errors.isEmpty()) throw new InvalidAnalysisException(errors);
+    String hash = CanonicalJson.hash(spec, 10);
+    String runName = name.orElseGet(() -> defaultName(templates, hash));
     var runs = client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(ns);
-    GenericKubernetesResource existing = runs.withName(name).get();
-    if (existing != null) return existing;
+    GenericKubernetesResource existing = runs.withName(runName).get();
+    if (existing != null) {
+      Map<String, String> labels = existing.getMetadata().getLabels();
+      if (labels == null || !hash.equals(labels.get(SPEC_HASH_LABEL))) {
+        throw new InvalidAnalysisException(List.of(new FieldError("--name", "AnalysisRun " + ns + "/" + runName + " holds another analysis"
+            + " (the templates or arguments changed since it was made); its verdict is not this one's: give another --name,"
+            + " delete that run, or leave --name out to name the run after the analysis")));
+      }
+      return existing;
+    }
     GenericKubernetesResource r = new GenericKubernetesResource();
     r.setApiVersion(ArgoResources.GROUP + "/v1alpha1");
     r.setKind("AnalysisRun");
-    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns)
-        .withLabels(Map.of(INSTANCE_LABEL, INSTANCE, ArgoAnalyses.STEP_LABEL, "standalone")).build());
+    r.setMetadata(new ObjectMetaBuilder().withName(runName).withNamespace(ns)
+        .withLabels(Map.of(INSTANCE_LABEL, INSTANCE, ArgoAnalyses.STEP_LABEL, "standalone", SPEC_HASH_LABEL, hash)).build());
     r.setAdditionalProperty("spec", spec);
     try {
       return runs.resource(r).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) throw e;
-      return runs.withName(name).get();
+      return runs.withName(runName).get();
     }
+  }
+
+  /** okra-FIRSTTEMPLATE-HASH, a valid object name. */
+  static String defaultName(List<Step.TemplateRef> templates, String hash) {
+    String base = templates.get(0).name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    return ("okra-" + (base.length() > 40 ? base.substring(0, 40) : base) + "-" + hash).replaceAll("-+", "-");
   }
 
   @Override

@@ -226,7 +226,7 @@ public final class CellReconciler {
     CellStatus status = CellStatusMapping.toStatus(plan, cell.getStatus(), generation, now);
     Phase phase = plan.state().phase();
     if (options.dryRun()) {
-      return new PassResult(key, Outcome.DRY_RUN, phase, status, Optional.of(plan), describe(plan.actions()));
+      return new PassResult(key, Outcome.DRY_RUN, phase, status, Optional.of(plan), describe(plan));
     }
     // Measuring a run is guarded by the run itself: a pass whose only work is that writes no Cell status.
     if (plan.actions().stream().allMatch(a -> a instanceof Action.EvaluateRun) && !CellStatusMapping.differs(status, cell.getStatus())) {
@@ -397,15 +397,40 @@ public final class CellReconciler {
     return String.join(", ", plan.weights().stream().map(s -> s.group().name() + "(" + s.group().version() + ")=" + s.weight()).toList());
   }
 
-  private static List<String> describe(List<Action> actions) {
-    return actions.stream().map(a -> {
-      if (a instanceof Action.ApplyRule r) return "apply rule " + r.rule().forwards();
-      if (a instanceof Action.BlockVersion b) return "block " + b.version() + ": " + b.cause();
-      if (a instanceof Action.UnblockVersion u) return "unblock " + u.version();
-      if (a instanceof Action.StartAnalysis s) return "start AnalysisRun " + s.runName();
-      if (a instanceof Action.StartExperiment e) return "start Experiment " + e.experimentName();
-      return a.toString();
-    }).toList();
+  /** What a dry run would do, in the words of a real pass: names and versions. */
+  private static List<String> describe(Plan plan) {
+    Action.Visitor<String> words = new Action.Visitor<>() {
+      @Override
+      public String applyRule(Action.ApplyRule a) {
+        return "would apply the rule at priority " + a.rule().priority() + ": " + weights(plan);
+      }
+
+      @Override
+      public String startAnalysis(Action.StartAnalysis a) {
+        return "would start AnalysisRun " + a.runName() + " (" + a.version() + ")";
+      }
+
+      @Override
+      public String startExperiment(Action.StartExperiment a) {
+        return "would start Experiment " + a.experimentName() + " (" + a.version() + ")";
+      }
+
+      @Override
+      public String evaluateRun(Action.EvaluateRun a) {
+        return (a.terminate() ? "would end AnalysisRun " : "would measure AnalysisRun ") + a.runName();
+      }
+
+      @Override
+      public String blockVersion(Action.BlockVersion a) {
+        return "would block " + a.version() + ": " + a.cause();
+      }
+
+      @Override
+      public String unblockVersion(Action.UnblockVersion a) {
+        return "would unblock " + a.version() + " (cell retry)";
+      }
+    };
+    return plan.actions().stream().map(a -> a.accept(words)).toList();
   }
 
   /** The Cell named on the command line does not exist. */
