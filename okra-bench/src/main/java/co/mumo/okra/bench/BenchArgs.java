@@ -9,11 +9,11 @@ import java.util.Set;
 
 /**
  * {@code --scenarios cells,discovery,runner --cells 1,10,100,1000 --listeners 1,10,50 --clusters 1,10,50
- * --bindings 3 --cluster-latency 100 --slow-cluster-latency 500 --aws-latency 0 --repeat 5 --parallel 4 --json FILE --runner-jar JAR}.
- * Latencies are in milliseconds; {@code --aws-latency} puts one in front of moto for discovery's EKS calls. The runner scenario needs {@code --runner-jar}.
+ * --bindings 3 --cluster-latency 100 --slow-cluster-latency 500 --aws-latency 0 --repeat 5 --parallel 4 --json FILE --runner-jar JAR --jdk HOME}.
+ * Latencies are in milliseconds; {@code --aws-latency} puts one in front of moto for discovery's EKS calls. The runner scenario needs {@code --runner-jar}; it compares this JVM with the newest JDK 24+ under /usr/lib/jvm or /opt, or with each {@code --jdk HOME} given (repeatable).
  */
 record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clusters, int bindings, long clusterLatencyMs,
-                 long slowClusterLatencyMs, long awsLatencyMs, int repeat, int parallel, Path json, Path runnerJar) {
+                 long slowClusterLatencyMs, long awsLatencyMs, int repeat, int parallel, Path json, Path runnerJar, List<Path> jdks) {
   static final Set<String> ALL_SCENARIOS = Set.of("cells", "discovery", "runner");
 
   static BenchArgs parse(String[] args) {
@@ -29,6 +29,7 @@ record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clus
     int parallel = 4; // the runner's default for reconcile --all
     Path json = Path.of("target", "bench.json");
     Path jar = null;
+    List<Path> jdks = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -44,12 +45,14 @@ record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clus
         case "--parallel" -> { parallel = Integer.parseInt(value); i++; }
         case "--json" -> { json = Path.of(value); i++; }
         case "--runner-jar" -> { jar = Path.of(value); i++; }
+        case "--jdk" -> { jdks.add(Path.of(value)); i++; }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
             + " (use --scenarios cells,discovery,runner --cells 1,10 --listeners 1,10 --clusters 1,10,50 --bindings N"
-            + " --cluster-latency MS --slow-cluster-latency MS --aws-latency MS --repeat N --parallel N --json FILE --runner-jar JAR)");
+            + " --cluster-latency MS --slow-cluster-latency MS --aws-latency MS --repeat N --parallel N --json FILE --runner-jar JAR --jdk HOME)");
       }
     }
-    return new BenchArgs(scenarios, cells, listeners, clusters, bindings, latency, slowLatency, awsLatency, repeat, parallel, json, jar);
+    return new BenchArgs(scenarios, cells, listeners, clusters, bindings, latency, slowLatency, awsLatency, repeat, parallel, json, jar,
+        jdks.isEmpty() ? RunnerStartup.defaultJdks() : List.copyOf(jdks));
   }
 
   boolean runs(String scenario) {
