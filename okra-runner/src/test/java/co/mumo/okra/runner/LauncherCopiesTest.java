@@ -45,7 +45,8 @@ class LauncherCopiesTest {
   void noFrontEndStartsTheRunnerWithoutTheLauncher() throws IOException {
     for (String file : new String[] {"ci/run-okra.sh", "examples/gitlab/okra.gitlab-ci.yml",
         "okra-jenkins-plugin/src/co/mumo/okra/jenkins/RunnerProcess.groovy"}) {
-      String text = Files.readString(ROOT.resolve(file));
+      // The template's copy of the launcher is the launcher; what it runs itself is the rest.
+      String text = Files.readString(ROOT.resolve(file)).replaceAll("(?ms)^( *)cat > \\.okra-bin/\\S+ <<'(\\w+)'\\n.*?^\\1\\2$", "");
       assertThat(text).as(file + " starts the runner itself").doesNotContainPattern("java [^\\n]*-jar").doesNotContain("ArchiveClassesAtExit")
           .doesNotContain("AOTCache");
     }

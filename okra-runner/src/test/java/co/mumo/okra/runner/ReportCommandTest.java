@@ -121,7 +121,7 @@ class ReportCommandTest {
 
     String md = Files.readString(summary);
     assertThat(md).contains("| message | a\\|b \\*bold\\* \\_u\\_ \\[link\\](http://e.example) \\!\\[img\\](http://e.example/i.png) "
-        + "&lt;img src=x&gt; &amp;amp; \\`code\\` \\$x\\$ \\~\\~s\\~\\~ \\# h␛[31mred␍␊::set-output name=phase::Succeeded\ufffdevil |");
+        + "&lt;img src=x&gt; &amp;amp; \\`code\\` \\$x\\$ \\~\\~s\\~\\~ \\# h␛\\[31mred␍␊::set-output name=phase::Succeeded\ufffdevil |");
     assertThat(md).startsWith("### Okra: ns/web — Failed␊phase=Succeeded\n");
     assertThat(md).contains("| 1.0.0 | `████████████████████` 100% | tg\\|&lt;b&gt; 100 |", "Analyses started in this run: run\\`&lt;x&gt;\\`");
     assertThat(md.chars().filter(c -> c < 0x20 && c != '\n')).as("no control character but the line ends").isEmpty();
