@@ -53,13 +53,15 @@ final class RunnerStartup {
   private final Path jar;
   private final int runs;
   private final List<Path> jdks;
+  private final Map<String, String> runnerEnv;
 
-  RunnerStartup(TestKube kube, MotoServer moto, Path jar, int runs, List<Path> jdks) {
+  RunnerStartup(TestKube kube, MotoServer moto, Path jar, int runs, List<Path> jdks, Map<String, String> runnerEnv) {
     this.kube = kube;
     this.moto = moto;
     this.jar = jar;
     this.runs = runs;
     this.jdks = jdks;
+    this.runnerEnv = runnerEnv;
   }
 
   /** One way of starting the runner: a JDK's java, through the launcher or not. */
@@ -189,6 +191,7 @@ final class RunnerStartup {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
     pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
+    pb.environment().putAll(runnerEnv);
     if (forwarder != null) forwarder.firstConnection.set(0);
     Process p = pb.start();
     String report = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();

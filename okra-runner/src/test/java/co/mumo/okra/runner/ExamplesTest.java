@@ -257,6 +257,28 @@ class ExamplesTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void theGithubExampleHoldsTheCellsGroupOnlyWhileARunnerRunsAndResumesAfterAnApproval() throws IOException {
+    Map<String, Object> workflow = YAML.readValue(ROOT.resolve("examples/github/okra-rollout.yml").toFile(), Map.class);
+    Map<String, Map<String, Object>> jobs = (Map<String, Map<String, Object>>) workflow.get("jobs");
+
+    assertThat(workflow).as("no workflow-wide group: a run waiting for an approval would hold it").doesNotContainKey("concurrency");
+    Map<String, Object> rollout = (Map<String, Object>) jobs.get("rollout").get("concurrency");
+    Map<String, Object> approval = (Map<String, Object>) jobs.get("promote").get("concurrency");
+    assertThat(rollout.get("group")).isEqualTo("okra-argocd-cell1");
+    assertThat(rollout.get("cancel-in-progress")).as("a running rollout is never cancelled").isEqualTo(false);
+    assertThat(approval.get("group")).as("the approval waits outside the Cell's group").isNotEqualTo(rollout.get("group"));
+    assertThat(approval.get("cancel-in-progress")).as("one pending approval at a time").isEqualTo(true);
+    assertThat(jobs.get("promote").get("environment")).isEqualTo("production");
+    List<Map<String, Object>> steps = (List<Map<String, Object>>) jobs.get("promote").get("steps");
+    assertThat(steps).anyMatch(s -> String.valueOf(s.get("run")).contains("gh workflow run okra-rollout.yml"));
+    assertThat(((Map<String, Object>) jobs.get("promote").get("permissions")).get("actions")).isEqualTo("write");
+    Map<String, Object> with = (Map<String, Object>) ((List<Map<String, Object>>) jobs.get("rollout").get("steps")).stream()
+        .filter(s -> "okra".equals(s.get("id"))).findFirst().orElseThrow().get("with");
+    assertThat(with.get("on-pause")).as("a pause ends the job, green with a warning").isEqualTo("warn");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void theGitlabPipelineUsesOnlyInputsTheTemplateHas() throws IOException {
     Path template = ROOT.resolve("examples/gitlab/okra.gitlab-ci.yml");
     String[] parts = Files.readString(template).split("\n---\n", 2);
