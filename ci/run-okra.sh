@@ -31,6 +31,8 @@ if [ "${command[0]}" = reconcile ]; then
   if [ -n "${OKRA_CELL:-}" ]; then args+=(--cell "$OKRA_CELL"); fi
   if [ "${OKRA_WAIT:-true}" = true ]; then args+=(--wait --timeout "${OKRA_TIMEOUT:-30m}"); fi
   args+=(-o json)
+elif [ "${command[0]}" = cell ] && [ -n "${OKRA_CELL:-}" ]; then
+  args+=("$OKRA_CELL")
 fi
 if [ -n "${OKRA_NAMESPACE:-}" ]; then args+=(--namespace "$OKRA_NAMESPACE"); fi
 

@@ -157,6 +157,21 @@ class CiScriptsIT {
   }
 
   @Test
+  void githubAndGitlabGiveTheCellToACellCommand() throws Exception {
+    Run github = github(0, "{\"event\":\"promote\",\"message\":\"promoted\"}\n",
+        Map.of("OKRA_COMMAND", "cell promote", "OKRA_CELL", "web", "OKRA_NAMESPACE", "default", "OKRA_EXTRA_ARGS", "--full"));
+    Run gitlab = bash(gitlabScript(), 0, "{\"event\":\"promote\",\"message\":\"promoted\"}\n", Map.of("OKRA_RUNNER_JAR_INPUT", jar,
+        "OKRA_COMMAND", "cell promote", "OKRA_CELL", "web", "OKRA_NAMESPACE", "default", "OKRA_WAIT", "true", "OKRA_TIMEOUT", "1h",
+        "OKRA_ON_PAUSE", "warn", "OKRA_EXTRA_ARGS", "", "OKRA_RUNNER_VERSION", "0.1.0", "OKRA_RUNNER_SHA256", ""));
+
+    assertThat(github.exitCode()).as(github.log()).isZero();
+    assertThat(github.args()).containsExactly("-jar", jar, "cell", "promote", "web", "--namespace", "default", "--full");
+    assertThat(gitlab.exitCode()).as(gitlab.log()).isZero();
+    assertThat(gitlab.args()).containsExactly("-jar", jar, "cell", "promote", "web", "--namespace", "default");
+    assertThat(Files.readAllLines(dir.resolve("okra.env"))).containsExactly("OKRA_EXIT_CODE=0");
+  }
+
+  @Test
   void githubRecordsAnAppCdsArchiveOnTheFirstRunAndStartsFromItAfter() throws Exception {
     String settled = pass("Succeeded", "2.0.0 has 100% of the traffic", 0, 100);
 
@@ -264,7 +279,7 @@ class CiScriptsIT {
   @SuppressWarnings("unchecked")
   private String gitlabScript() throws IOException {
     String[] docs = Files.readString(root.resolve("examples/gitlab/okra.gitlab-ci.yml")).split("\n---\n", 2);
-    Map<String, Object> job = (Map<String, Object>) Serialization.unmarshal(docs[1], Map.class).get("okra");
+    Map<String, Object> job = (Map<String, Object>) Serialization.unmarshal(docs[1], Map.class).get("$[[ inputs.job-name ]]");
     return String.join("\n", (List<String>) job.get("script"));
   }
 

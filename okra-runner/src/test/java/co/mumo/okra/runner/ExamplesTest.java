@@ -288,10 +288,14 @@ class ExamplesTest {
     while (used.find()) assertThat(inputs).as("the template refers to inputs." + used.group(1)).contains(used.group(1));
 
     Map<String, Object> pipeline = YAML.readValue(ROOT.resolve("examples/gitlab/.gitlab-ci.yml").toFile(), Map.class);
-    List<Object> includes = (List<Object>) pipeline.get("include");
-    Optional<Map<String, Object>> okra = includes.stream().map(i -> (Map<String, Object>) i)
-        .filter(i -> "examples/gitlab/okra.gitlab-ci.yml".equals(i.get("file"))).findFirst();
-    assertThat(okra).as("the pipeline includes the template").isPresent();
-    assertThat(inputs).containsAll(((Map<String, Object>) okra.get().get("inputs")).keySet());
+    List<Map<String, Object>> okra = ((List<Object>) pipeline.get("include")).stream().map(i -> (Map<String, Object>) i)
+        .filter(i -> "examples/gitlab/okra.gitlab-ci.yml".equals(i.get("file"))).toList();
+    assertThat(okra).as("the pipeline includes the template: the rollout, and the promotion a person starts").hasSize(2);
+    Set<String> names = new java.util.HashSet<>();
+    for (Map<String, Object> include : okra) {
+      Map<String, Object> given = (Map<String, Object>) include.get("inputs");
+      assertThat(inputs).containsAll(given.keySet());
+      assertThat(names.add(String.valueOf(given.getOrDefault("job-name", "okra")))).as("one job name per include").isTrue();
+    }
   }
 }
