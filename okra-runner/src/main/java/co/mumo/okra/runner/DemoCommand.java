@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
       lastShown = shown;
       events.forEach(this::say);
       events.clear();
-      if (ReconcileCommand.settled(r)) return;
+      if (r.settled()) return;
       Duration next = r.plan().flatMap(Plan::requeueAfter).orElse(MAX_TICK);
       if (next.compareTo(MAX_TICK) > 0) next = MAX_TICK;
       if (next.compareTo(Duration.ofSeconds(1)) < 0) next = Duration.ofSeconds(1);
