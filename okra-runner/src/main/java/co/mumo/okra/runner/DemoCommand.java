@@ -105,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
     for (int i = 0; i < MAX_PASSES; i++) {
       PassResult r = world.reconciler().reconcile(DemoWorld.NAMESPACE, DemoWorld.CELL, new CellReconciler.Options(false));
       collectVerdicts();
-      String shown = r.phase() + ": " + r.status().message;
+      String shown = r.phase() + ": " + r.status().message + Output.countdown(r.status(), world.clock().instant());
       if (!shown.equals(lastShown)) say(String.format("   [%s] %s", clock(), shown));
       lastShown = shown;
       events.forEach(this::say);
