@@ -12,7 +12,7 @@ class StepArguments implements Serializable {
   private static final long serialVersionUID = 1L
 
   /** Arguments every step takes: where the cluster and AWS are, and which runner to use. */
-  static final List<String> CONNECTION = ['namespace', 'credentialsId', 'awsCredentialsId', 'kubeconfig', 'context', 'region',
+  static final List<String> CONNECTION = ['namespace', 'credentialsId', 'awsCredentialsId', 'kubeconfig', 'context', 'region', 'policy',
                                           'runnerJar', 'runnerVersion', 'runnerSha256', 'java', 'appCds', 'extraArgs']
   /** A Kubernetes object name (DNS subdomain), as the API server accepts one. */
   static final String NAME = /[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/
@@ -111,6 +111,7 @@ class StepArguments implements Serializable {
     if (values.kubeconfig) out += ['--kubeconfig', values.kubeconfig.toString()]
     if (values.context) out += ['--context', values.context.toString()]
     if (values.region) out += ['--region', values.region.toString()]
+    if (values.policy) out += ['--policy', values.policy.toString()]
     return out
   }
 

@@ -165,10 +165,11 @@ class RolloutTest {
     runnerSays(0, '')
 
     Rollout.run(steps, [cell: 'web', namespace: 'prod', context: "it's", region: 'eu-west-1', java: '/jdk/bin/java',
-                        extraArgs: ['--verbose'], dryRun: true])
+                        policy: '/etc/okra/policy.yaml', extraArgs: ['--verbose'], dryRun: true])
 
     assertEquals(['/jdk/bin/java', '-jar', '/opt/okra/okra-runner.jar', 'reconcile', '--cell', 'web', '--wait', '--timeout', '30m',
-                  '-o', 'json', '--dry-run', '--namespace', 'prod', '--context', "it's", '--region', 'eu-west-1', '--verbose'],
+                  '-o', 'json', '--dry-run', '--namespace', 'prod', '--context', "it's", '--region', 'eu-west-1',
+                  '--policy', '/etc/okra/policy.yaml', '--verbose'],
         ScriptWords.runnerWords(steps.callsOf('sh')[0][2] as String))
   }
 
