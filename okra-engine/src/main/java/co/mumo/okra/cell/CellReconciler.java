@@ -78,7 +78,8 @@ public final class CellReconciler {
     /**
      * Settled: nothing more will happen without a new version or a human, so a loop of passes may stop
      * ({@code reconcile --wait}). Succeeded and Idle only once a pass found nothing to do; Failed once
-     * the rollback and the blocklist entry are done; Paused and Invalid wait for people.
+     * the rollback and the blocklist entry are done; Paused and Invalid wait for people; Promoting and
+     * RollingBack wait for the ALB to be seen carrying the weights.
      */
     public boolean settled() {
       if (outcome == Outcome.CONFLICT || outcome == Outcome.ERROR) return false;
@@ -86,7 +87,7 @@ public final class CellReconciler {
         case Succeeded, Idle -> outcome == Outcome.UNCHANGED;
         case Failed -> plan.map(p -> p.actions().isEmpty()).orElse(true);
         case Paused, Invalid -> true;
-        case Progressing -> false;
+        case Progressing, Promoting, RollingBack -> false;
       };
     }
   }
@@ -186,15 +187,22 @@ public final class CellReconciler {
   }
 
   /**
-   * A pass, and when it took measurements, one more: a measurement is taken after the pass decided, so
-   * the verdict it may bring (a failed analysis: roll back now) is acted on by a second pass at once,
-   * not by whichever pass comes next (a cron job's, minutes later).
+   * A pass, and one more at once when the first left something to be seen: a measurement it took (the
+   * verdict may bring a rollback, acted on now rather than by whichever pass comes next, a cron job's
+   * minutes later), or final weights it applied (Promoting, RollingBack: the second pass reads the
+   * listener's rules again, and says Succeeded or Failed only if the ALB carries them).
    */
   private PassResult reconcile(Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {
     PassResult first = pass(cell, options, rulesByListener);
-    boolean measured = first.outcome() == Outcome.CHANGED
-        && first.plan().map(p -> p.actions().stream().anyMatch(a -> a instanceof Action.EvaluateRun)).orElse(false);
-    if (!measured) return first;
+    boolean again = first.outcome() == Outcome.CHANGED && first.plan().map(p ->
+        p.actions().stream().anyMatch(a -> a instanceof Action.EvaluateRun) || p.state().phase().applying()).orElse(false);
+    if (!again) return first;
+    // Seen, not assumed: the rules this pass wrote are read from the ALB again.
+    if (first.phase().applying()) rulesByListener.remove(listenerOf(cell));
+    return followedBy(first, cell, options, rulesByListener);
+  }
+
+  private PassResult followedBy(PassResult first, Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {
     Optional<Cell> again = store.cell(cell.getMetadata().getNamespace(), cell.getMetadata().getName());
     if (again.isEmpty()) return first;
     PassResult second = pass(again.get(), options, rulesByListener);
