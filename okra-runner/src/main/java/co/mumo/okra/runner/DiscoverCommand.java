@@ -25,6 +25,9 @@ final class DiscoverCommand implements Callable<Integer> {
   @Mixin
   GlobalOptions global;
 
+  @Mixin
+  WatchOptions watchOptions;
+
   @Option(names = "--clusterset", description = "Only this ClusterSet (with --targetgroupset: these two).")
   String clusterSet;
 
@@ -42,16 +45,36 @@ final class DiscoverCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     Output out = new Output(global.output, spec.commandLine().getOut());
     try (DiscoveryClients clients = new DiscoveryClients(global, allowExecPlugins)) {
       String ns = clients.kube().namespace();
+      if (watchOptions.watch) return watch(clients, ns, out);
       List<DiscoveryResult> results = clients.discovery()
           .run(ns, new Discovery.Selection(Optional.ofNullable(clusterSet), Optional.ofNullable(targetGroupSet)), dryRun);
       if (results.isEmpty()) out.event("discover", "no ClusterSet or AWSTargetGroupSet in namespace " + ns);
       for (DiscoveryResult r : results) print(out, r);
       return exitCode(results);
     }
+  }
+
+  /** {@code --watch}: discovery passes over every set of the namespace for as long as the process runs, while it holds the Lease. */
+  private int watch(DiscoveryClients clients, String ns, Output out) throws InterruptedException {
+    if (clusterSet != null || targetGroupSet != null || dryRun) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--watch covers every set of the namespace: without --clusterset, --targetgroupset or --dry-run");
+    }
+    Map<String, String> lastShown = new java.util.HashMap<>();
+    Watching.Mode mode = new Watching.Mode("every ClusterSet and AWSTargetGroupSet in namespace " + ns, "okra-discover",
+        java.time.Duration.ofMinutes(2),
+        wakeups -> co.mumo.okra.runner.watch.Passes.discoveryWatches(clients.kube().kube(), ns, wakeups),
+        co.mumo.okra.runner.watch.Passes.discovery(clients.discovery(), ns, results -> {
+          for (DiscoveryResult r : results) {
+            String shown = r.outcome() + "|" + r.message() + "|" + r.notes();
+            boolean changed = !r.created().isEmpty() || !r.updated().isEmpty() || !r.deleted().isEmpty();
+            if (!shown.equals(lastShown.put(r.kind() + " " + r.key(), shown)) || changed) print(out, r);
+          }
+        }));
+    return Watching.run(spec.commandLine(), clients.kube(), watchOptions, mode, out);
   }
 
   static int exitCode(List<DiscoveryResult> results) {

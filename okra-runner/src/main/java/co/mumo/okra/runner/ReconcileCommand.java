@@ -20,7 +20,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 /** {@code okra-runner reconcile}: one pass, or passes until the Cell settles. */
 @Command(name = "reconcile", description = {
     "Run one reconcile pass over a Cell (or all Cells): observe, decide, record, act.",
-    "With --wait, run passes until the Cell is settled: Succeeded, Failed, or waiting for a human."},
+    "With --wait, run passes until the Cell is settled: Succeeded, Failed, or waiting for a human.",
+    "With --all --watch, keep running passes over every Cell, one loop at a time (a Lease elects it)."},
     footer = ExitCodes.HELP)
 final class ReconcileCommand implements Callable<Integer> {
   private static final int MAX_CONSECUTIVE_ERRORS = 5;
@@ -28,6 +29,9 @@ final class ReconcileCommand implements Callable<Integer> {
 
   @Mixin
   GlobalOptions global;
+
+  @Mixin
+  WatchOptions watchOptions;
 
   @CommandLine.ArgGroup(multiplicity = "1")
   Target target;
@@ -90,6 +94,7 @@ final class ReconcileCommand implements Callable<Integer> {
       String namespace = target.all && global.namespace == null ? null : clients.namespace();
       if (parallel < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--parallel: must be at least 1, got " + parallel);
       CellReconciler.Options options = new CellReconciler.Options(dryRun, parallel);
+      if (watchOptions.watch) return watch(clients, reconciler, namespace, options, output);
       if (!wait || dryRun) {
         List<PassResult> results = pass(reconciler, namespace, options);
         results.forEach(output::pass);
@@ -97,6 +102,27 @@ final class ReconcileCommand implements Callable<Integer> {
       }
       return waitLoop(reconciler, namespace, options, output, limit, maxSleep);
     }
+  }
+
+  /** {@code --all --watch}: passes over every Cell for as long as the process runs, while it holds the Lease. */
+  private int watch(Clients clients, CellReconciler reconciler, String namespace, CellReconciler.Options options, Output output)
+      throws InterruptedException {
+    if (!target.all) throw new CommandLine.ParameterException(spec.commandLine(), "--watch works with --all (every Cell, or every Cell of -n)");
+    if (wait || dryRun) throw new CommandLine.ParameterException(spec.commandLine(), "--watch cannot be combined with --wait or --dry-run");
+    Map<String, String> lastShown = new HashMap<>();
+    String what = "every Cell " + (namespace == null ? "in all namespaces" : "in namespace " + namespace);
+    Watching.Mode mode = new Watching.Mode(what, "okra-runner", Duration.ofMinutes(5),
+        wakeups -> co.mumo.okra.runner.watch.Passes.cellWatches(clients.kube(), namespace, wakeups),
+        co.mumo.okra.runner.watch.Passes.cells(reconciler, namespace, options, results -> {
+          for (PassResult r : results) if (shownChanged(lastShown, r) || !r.done().isEmpty()) output.pass(r);
+        }));
+    return Watching.run(spec.commandLine(), clients, watchOptions, mode, output);
+  }
+
+  /** Whether a pass's result is worth printing: what people see of it changed since it was last printed. */
+  private static boolean shownChanged(Map<String, String> lastShown, PassResult r) {
+    String shown = r.phase() + "|" + r.status().message + "|" + Output.weights(r.status()) + "|" + Output.analysisKey(r.status());
+    return !shown.equals(lastShown.put(r.cell(), shown));
   }
 
   private int waitLoop(CellReconciler reconciler, String namespace, CellReconciler.Options options, Output output,
@@ -124,8 +150,7 @@ final class ReconcileCommand implements Callable<Integer> {
         return ExitCodes.ERROR;
       }
       for (PassResult r : results) {
-        String shown = r.phase() + "|" + r.status().message + "|" + Output.weights(r.status()) + "|" + Output.analysisKey(r.status());
-        if (!shown.equals(lastShown.put(r.cell(), shown)) || !r.done().isEmpty()) output.pass(r);
+        if (shownChanged(lastShown, r) || !r.done().isEmpty()) output.pass(r);
       }
       if (results.stream().allMatch(PassResult::settled)) {
         return exitCode(results, true);
