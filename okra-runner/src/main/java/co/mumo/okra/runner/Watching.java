@@ -61,10 +61,12 @@ final class Watching {
       });
       HealthServer health = options.healthPort == null ? null
           : HealthServer.start(options.healthPort, () -> loop.alive() && watches.running(), loop::ready, loop::readiness);
+      // The JVM exits when its shutdown hooks return: this one returns once the command has said it stopped.
+      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
       Thread hook = new Thread(() -> {
         loop.stop();
         try {
-          loop.awaitStopped(STOP_WITHIN);
+          done.await(STOP_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -74,6 +76,7 @@ final class Watching {
           + (health == null ? "" : "; health endpoints on port " + health.port()));
       try {
         loop.run();
+        out.event("stopped", "stopped; the Lease " + leaseSettings.key() + " is released");
       } finally {
         if (health != null) health.close();
         try {
@@ -81,8 +84,8 @@ final class Watching {
         } catch (IllegalStateException e) {
           // The JVM is shutting down: the hook is what stopped the loop.
         }
+        done.countDown();
       }
-      out.event("stopped", "stopped; the Lease " + leaseSettings.key() + " is released");
     }
     return ExitCodes.OK;
   }

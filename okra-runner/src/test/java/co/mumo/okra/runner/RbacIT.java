@@ -262,7 +262,7 @@ class RbacIT {
   }
 
   /** "group resource verb" for every resource and verb a rule of the role grants. */
-  private static Set<String> granted(List<PolicyRule> rules) {
+  static Set<String> granted(List<PolicyRule> rules) {
     Set<String> out = new TreeSet<>();
     for (PolicyRule rule : rules) {
       for (String group : rule.getApiGroups()) {
@@ -279,16 +279,41 @@ class RbacIT {
   }
 
   @SuppressWarnings("unchecked")
-  private static List<HasMetadata> rbacYaml() throws Exception {
+  static List<HasMetadata> rbacYaml() throws Exception {
     try (InputStream in = Files.newInputStream(DocsFiles.repoRoot().resolve("docs/rbac.yaml"))) {
       return (List<HasMetadata>) Serialization.unmarshal(in);
     }
   }
 
-  /** Turns each API request into the RBAC attributes the authorizer checks: API group, resource[/subresource], verb. */
-  private static final class Recorder implements Interceptor {
+  /**
+   * Turns each API request into the RBAC attributes the authorizer checks: API group, resource[/subresource],
+   * verb; those the server answered with 401 or 403 go into {@code refused} as well.
+   */
+  static final class Recorder implements Interceptor {
+    private final Set<String> into;
+    private final Set<String> refused;
+
+    Recorder() {
+      this(requests, new ConcurrentSkipListSet<>());
+    }
+
+    Recorder(Set<String> into, Set<String> refused) {
+      this.into = into;
+      this.refused = refused;
+    }
+
+    @Override
+    public void after(HttpRequest request, io.fabric8.kubernetes.client.http.HttpResponse<?> response,
+                      io.fabric8.kubernetes.client.http.AsyncBody.Consumer<List<java.nio.ByteBuffer>> consumer) {
+      if (response.code() == 401 || response.code() == 403) refused.add(attributes(request) + " -> " + response.code());
+    }
+
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+      into.add(attributes(request));
+    }
+
+    private static String attributes(HttpRequest request) {
       String[] p = request.uri().getPath().replaceAll("^/+", "").split("/");
       int at;
       String group;
@@ -299,8 +324,7 @@ class RbacIT {
         group = p[1];
         at = 3;
       } else {
-        requests.add("non-resource " + request.uri().getPath() + " " + request.method());
-        return;
+        return "non-resource " + request.uri().getPath() + " " + request.method();
       }
       if (p.length > at + 2 && p[at].equals("namespaces")) at += 2; // namespaced: skip namespaces/<ns>
       String resource = p[at];
@@ -315,7 +339,7 @@ class RbacIT {
         case "DELETE" -> named ? "delete" : "deletecollection";
         default -> request.method();
       };
-      requests.add(key(group, resource, verb));
+      return key(group, resource, verb);
     }
   }
 }

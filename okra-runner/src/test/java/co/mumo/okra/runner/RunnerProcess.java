@@ -79,6 +79,11 @@ final class RunnerProcess {
     }
   }
 
+  /** SIGTERM, as Kubernetes stops a container. */
+  void terminate() {
+    process.destroy();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
