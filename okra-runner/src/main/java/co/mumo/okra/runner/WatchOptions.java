@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 final class WatchOptions {
   @Option(names = "--watch", description = {"Keep running passes until stopped (SIGTERM: the pass in progress finishes, the",
       "Lease is released): on watched changes, when a pass is due, and every --resync; one process at a",
-      "time works, the one holding the Lease (docs/cli.md, Running Okra continuously)."})
+      "time works, the one holding the Lease (README.md: Running Okra continuously)."})
   boolean watch;
 
   @Option(names = "--lease-name", paramLabel = "NAME", description = "With --watch: the coordination.k8s.io Lease that elects the one loop that works "

@@ -1,6 +1,7 @@
 package co.mumo.okra.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.DiscoveryObjects;
@@ -10,6 +11,7 @@ import co.mumo.okra.testsupport.WorkloadKube;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +89,29 @@ class DiscoverCommandIT {
     assertThat(again.code()).as(again.all()).isZero();
     assertThat(again.out()).contains("[ClusterSet " + ns + "/cell1] 0 created, 0 updated, 0 deleted")
         .contains("[AWSTargetGroupSet " + ns + "/cell1] 0 created, 0 updated, 0 deleted");
+  }
+
+  /**
+   * {@code discover --watch} in the runner jar: its first pass syncs what is there; a new cluster Secret
+   * is synced through the watch (the resync is half an hour away); SIGTERM releases the Lease.
+   */
+  @Test
+  void discoverWatchSyncsANewClusterSecretOnItsWatchAndReleasesTheLeaseOnSigterm() {
+    sets();
+    objects.argoSecret(ns, "w1", workload.server(), workload.bearerConfig(), Map.of("service", "demo"));
+    workload.binding("default", "web1", Map.of("role", "web", "okra.mumo.co/version", "1.0.0"), "arn:web1");
+    RunnerProcess runner = RunnerProcess.start(kube, moto, "discover", "--watch", "-n", ns, "--resync", "30m");
+    try {
+      await().atMost(Duration.ofSeconds(90)).until(() -> objects.targetGroup(ns, "w1-default-web1").isPresent());
+      objects.argoSecret(ns, "w2", workload.server(), workload.bearerConfig(), Map.of("service", "demo"));
+      await().atMost(Duration.ofSeconds(90)).until(() -> objects.targetGroup(ns, "w2-default-web1").isPresent());
+    } finally {
+      runner.terminate();
+    }
+    runner.waitFor(60);
+    assertThat(runner.output()).contains("holding the Lease " + ns + "/okra-discover", "Secret " + ns + "/w2 added",
+        "stopped; the Lease " + ns + "/okra-discover is released");
+    assertThat(kube.client().leases().inNamespace(ns).withName("okra-discover").get().getSpec().getHolderIdentity()).isNull();
   }
 
   @Test
