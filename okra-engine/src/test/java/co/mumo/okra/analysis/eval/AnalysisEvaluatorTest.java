@@ -41,7 +41,7 @@ class AnalysisEvaluatorTest {
 
     Driver values(String metric, Object... results) {
       Deque<Observation> q = script.computeIfAbsent(metric, k -> new ArrayDeque<>());
-      for (Object r : results) q.add(r instanceof Observation o ? o : Observation.Value.of(r));
+      for (Object r : results) q.add(r instanceof Observation o ? o : Observation.Value.json(r));
       return this;
     }
 

@@ -122,7 +122,7 @@ public final class JobProvider implements MetricProvider {
       } catch (IOException notJson) {
         result = stdout;
       }
-      return Observation.Value.of(result);
+      return Observation.Value.json(result);
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();

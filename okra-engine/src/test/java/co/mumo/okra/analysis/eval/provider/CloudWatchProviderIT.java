@@ -67,7 +67,7 @@ class CloudWatchProviderIT {
     Observation o = provider.measure(metric, now);
     assertThat(o).isInstanceOf(Observation.Value.class);
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> result = (List<Map<String, Object>>) ((Observation.Value) o).result();
+    List<Map<String, Object>> result = (List<Map<String, Object>>) ((Observation.Value) o).result().value();
     assertThat(result).hasSize(1);
     assertThat(result.get(0)).containsEntry("Id", "errors").containsEntry("StatusCode", "Complete");
     assertThat(result.get(0).get("Values")).asList().containsExactlyInAnyOrder(2.0, 3.0);
@@ -91,7 +91,7 @@ class CloudWatchProviderIT {
         """.formatted(namespace));
     Observation o = new CloudWatchProvider(cloudWatch).measure(metric, now);
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> result = (List<Map<String, Object>>) ((Observation.Value) o).result();
+    List<Map<String, Object>> result = (List<Map<String, Object>>) ((Observation.Value) o).result().value();
     assertThat(result.get(0).get("Values")).asList().containsExactly(120.0);
   }
 

@@ -40,7 +40,7 @@ class JobProviderTest {
         provider: {job: {command: "echo '{\\"ok\\": true, \\"rate\\": 0.97}'", env: [{name: X, value: "1"}]}}
         """), now);
     assertThat(o).isInstanceOfSatisfying(Observation.Value.class,
-        v -> assertThat(v.result()).isEqualTo(Map.of("ok", true, "rate", 0.97)));
+        v -> assertThat(v.result().value()).isEqualTo(Map.of("ok", true, "rate", 0.97)));
   }
 
   @Test

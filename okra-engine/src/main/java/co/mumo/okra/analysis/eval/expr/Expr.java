@@ -1,0 +1,97 @@
+package co.mumo.okra.analysis.eval.expr;
+
+import co.mumo.okra.analysis.eval.expr.Ast.Node;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Argo Rollouts' {@code EvalCondition} (utils/evaluate): the condition compiled by expr-lang against an
+ * env of {@code result} and Argo's functions ({@code asInt asFloat isNaN isInf isNil default}), then run.
+ * Compiling depends on {@code result}'s Go type, so it happens per measurement, as in Argo.
+ */
+public final class Expr {
+  private static final GoType ANY_TO_BOOL = GoType.func(List.of(GoType.ANY), GoType.BOOL, false);
+  private static final GoType FLOAT_TO_BOOL = GoType.func(List.of(GoType.FLOAT64), GoType.BOOL, false);
+
+  private Expr() {}
+
+  /**
+   * Parses and checks the condition against a {@code result} of unknown type: what fails here fails for
+   * every result (a syntax error, an unknown name or function, a wrong argument count, ...).
+   *
+   * @throws ExprException at stage PARSE or COMPILE
+   */
+  public static void checkForAnyResult(String condition) {
+    compile(condition, GoType.ANY);
+  }
+
+  /** The value of the condition for this result (any type; Argo requires a bool of a condition). */
+  public static Object evaluate(String condition, GoValue result) {
+    Node tree = compile(condition, result.type());
+    return new Interpreter(env(result)).run(tree);
+  }
+
+  private static Node compile(String condition, GoType resultType) {
+    Node tree = Parser.parse(condition);
+    Checker.check(tree, types(resultType));
+    return Optimizer.optimize(tree);
+  }
+
+  private static Map<String, GoType> types(GoType result) {
+    return Map.of("result", result,
+        "asInt", GoType.func(List.of(GoType.ANY), GoType.INT64, false),
+        "asFloat", GoType.func(List.of(GoType.ANY), GoType.FLOAT64, false),
+        "isNaN", FLOAT_TO_BOOL,
+        "isInf", FLOAT_TO_BOOL,
+        "isNil", ANY_TO_BOOL,
+        "default", GoType.func(List.of(GoType.ANY, GoType.ANY), GoType.ANY, false));
+  }
+
+  private static Map<String, Object> env(GoValue result) {
+    boolean nil = result.isNil();
+    Object value = result.value();
+    java.util.HashMap<String, Object> env = new java.util.HashMap<>();
+    env.put("result", value);
+    env.put("asInt", (Interpreter.GoFunc) args -> asInt(args.get(0)));
+    env.put("asFloat", (Interpreter.GoFunc) args -> asFloat(args.get(0)));
+    env.put("isNaN", (Interpreter.GoFunc) args -> Double.isNaN(float64Argument(args.get(0))));
+    env.put("isInf", (Interpreter.GoFunc) args -> Double.isInfinite(float64Argument(args.get(0))));
+    env.put("isNil", (Interpreter.GoFunc) args -> nil);
+    env.put("default", (Interpreter.GoFunc) args -> nil ? args.get(1) : value);
+    return env;
+  }
+
+  /** isNaN and isInf are Go funcs of a float64: expr asserts the argument is one. */
+  private static double float64Argument(Object v) {
+    if (v instanceof Double d) return d;
+    throw Runtime.panic("interface conversion: interface {} is " + Runtime.typeName(v) + ", not float64");
+  }
+
+  /** Argo's asInt: numbers converted as Go converts them, strings by strconv.ParseInt. */
+  static long asInt(Object in) {
+    if (in instanceof Double d) return Runtime.floatToInt(d);
+    if (in instanceof Long l) return l;
+    if (in instanceof String s) {
+      try {
+        return Strings.parseInt(s, 10);
+      } catch (NumberFormatException e) {
+        throw Runtime.panic("strconv.ParseInt: parsing \"" + s + "\": " + e.getMessage());
+      }
+    }
+    throw Runtime.panic("asInt() not supported on " + Runtime.typeName(in) + " " + Runtime.show(in));
+  }
+
+  /** Argo's asFloat: numbers as float64, strings by strconv.ParseFloat. */
+  static double asFloat(Object in) {
+    if (in instanceof Double d) return d;
+    if (in instanceof Long l) return l;
+    if (in instanceof String s) {
+      try {
+        return Strings.parseFloat(s);
+      } catch (NumberFormatException e) {
+        throw Runtime.panic("strconv.ParseFloat: parsing \"" + s + "\": " + e.getMessage());
+      }
+    }
+    throw Runtime.panic("asFloat() not supported on " + Runtime.typeName(in) + " " + Runtime.show(in));
+  }
+}
