@@ -16,6 +16,8 @@
 // scalar, a Datadog point), {"type":"float64s","values":["1","+Inf"]} (a Prometheus vector or matrix),
 // {"type":"nilFloat64"} (Datadog without data). Floats are strings parsed by strconv.ParseFloat.
 // A request that cannot be read is answered {"fault":"..."}; the oracle itself never guesses a verdict.
+// Where Argo's code panics (its controller runs providers in goroutines without recover, so the
+// controller would crash), the answer is {"phase":"Panic","message":...}.
 package main
 
 import (
@@ -106,7 +108,8 @@ func main() {
 func judge(req request) (a answer) {
 	defer func() {
 		if r := recover(); r != nil {
-			a = answer{Fault: fmt.Sprintf("panic outside Argo's recovery: %v", r)}
+			// Argo runs providers in a goroutine without recover(): this would crash its controller.
+			a = answer{Phase: "Panic", Message: fmt.Sprintf("%v", r)}
 		}
 	}()
 	metric := v1alpha1.Metric{Name: "m", SuccessCondition: req.Success, FailureCondition: req.Failure}

@@ -392,7 +392,7 @@ final class Checker {
         List<GoType> args = new ArrayList<>();
         for (Node a : node.arguments) {
           GoType t = visit(a);
-          args.add(t.isUnknown() ? GoType.ANY : t);
+          args.add(t.isUnknown() ? GoType.ANY : t.goType());
         }
         List<GoType> overloads = Builtins.overloads(node.name);
         if (overloads.isEmpty()) {

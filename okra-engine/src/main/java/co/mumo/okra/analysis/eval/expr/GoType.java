@@ -165,6 +165,11 @@ public final class GoType {
     };
   }
 
+  /** The Go type without the checker's knowledge of elements ({@code []interface {}} stays that). */
+  public GoType goType() {
+    return kind == Kind.SLICE && "[]interface {}".equals(name) ? ANY_SLICE : this;
+  }
+
   public GoType key() {
     return kind == Kind.MAP ? key : UNKNOWN;
   }

@@ -200,10 +200,20 @@ final class Interpreter {
     }
     Object r = eval(n.right);
     switch (n.operator) {
-      case "==":
-        return Runtime.equal(l, r);
-      case "!=":
-        return !Runtime.equal(l, r);
+      case "==", "!=": {
+        // expr compiles == of two int (or two string) typed operands to OpEqualInt (OpEqualString), which
+        // asserts the runtime values are exactly that: max(1, 0.5) is typed int and holds a float64.
+        GoType.Kind lk = n.left.type.kind();
+        if (lk == n.right.type.kind() && (lk == GoType.Kind.INT || lk == GoType.Kind.STRING)) {
+          Class<?> want = lk == GoType.Kind.INT ? Long.class : String.class;
+          String goName = lk == GoType.Kind.INT ? "int" : "string";
+          for (Object v : new Object[] {l, r}) {
+            if (!want.isInstance(v)) throw Runtime.panic("interface conversion: interface {} is " + Runtime.typeName(v) + ", not " + goName);
+          }
+        }
+        boolean eq = Runtime.equal(l, r);
+        return n.operator.equals("==") == eq;
+      }
       case "<", ">", "<=", ">=":
         return Runtime.compare(n.operator, l, r);
       case "+", "-", "*", "/", "%", "**", "^":

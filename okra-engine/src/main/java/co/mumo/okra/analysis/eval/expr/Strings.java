@@ -158,7 +158,13 @@ public final class Strings {
     if (f == 0) return (1 / f < 0) ? "-0" : "0";
     double abs = Math.abs(f);
     if (abs >= 1e-6 && abs < 1e21) return shortest(f).toPlainString();
-    return formatE(f);
+    String e = formatE(f);
+    // encoding/json cleans up e-09 to e-9 (and leaves e+21 alone)
+    int n = e.length();
+    if (n >= 4 && e.charAt(n - 4) == 'e' && e.charAt(n - 3) == '-' && e.charAt(n - 2) == '0') {
+      e = e.substring(0, n - 2) + e.charAt(n - 1);
+    }
+    return e;
   }
 
   /** fmt's %v of a float64 (strconv 'g', shortest): CloudWatch values. */

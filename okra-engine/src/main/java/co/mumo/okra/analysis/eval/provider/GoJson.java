@@ -1,10 +1,10 @@
 package co.mumo.okra.analysis.eval.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import co.mumo.okra.analysis.eval.expr.Strings;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,14 +13,12 @@ import java.util.Optional;
 
 /**
  * A body decoded as Go's {@code json.Unmarshal} into {@code any} decodes it (what Argo's web provider
- * does): one JSON value and nothing after it, numbers as float64 (a number beyond float64 makes the body
- * not JSON), objects as maps, arrays as lists. Empty when Go would refuse it.
+ * does): one JSON value and nothing after it, each number's text read by strconv.ParseFloat (so
+ * {@code -0} stays negative zero, and a number beyond float64 makes the body not JSON), objects as maps
+ * (a repeated key keeps its last value), arrays as lists. Empty when Go would refuse the body.
  */
 final class GoJson {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+  private static final JsonFactory FACTORY = new JsonFactory();
 
   private GoJson() {}
 
@@ -28,38 +26,45 @@ final class GoJson {
   record Decoded(Object value) {}
 
   static Optional<Decoded> decode(String body) {
-    Object doc;
-    try {
-      doc = JSON.readValue(body, Object.class);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(new Decoded(float64s(doc)));
-    } catch (NumberFormatException outOfRange) {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      JsonToken first = p.nextToken();
+      if (first == null) return Optional.empty();
+      Object value = value(p, first);
+      if (p.nextToken() != null) return Optional.empty();
+      return Optional.of(new Decoded(value));
+    } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
   }
 
-  private static Object float64s(Object v) {
-    if (v instanceof BigDecimal d) return finite(d.doubleValue());
-    if (v instanceof BigInteger i) return finite(i.doubleValue());
-    if (v instanceof Number n) return finite(n.doubleValue());
-    if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      for (Object o : l) out.add(float64s(o));
-      return out;
+  private static Object value(JsonParser p, JsonToken t) throws IOException {
+    switch (t) {
+      case START_OBJECT: {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+          String key = p.currentName();
+          m.remove(key);
+          m.put(key, value(p, p.nextToken()));
+        }
+        return m;
+      }
+      case START_ARRAY: {
+        List<Object> l = new ArrayList<>();
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) l.add(value(p, e));
+        return l;
+      }
+      case VALUE_STRING:
+        return p.getText();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT:
+        return Strings.parseFloat(p.getText());
+      case VALUE_TRUE:
+        return true;
+      case VALUE_FALSE:
+        return false;
+      case VALUE_NULL:
+        return null;
+      default:
+        throw new IOException("unexpected " + t);
     }
-    if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(String.valueOf(k), float64s(x)));
-      return out;
-    }
-    return v;
-  }
-
-  private static double finite(double d) {
-    if (Double.isInfinite(d)) throw new NumberFormatException("out of range for float64");
-    return d;
   }
 }

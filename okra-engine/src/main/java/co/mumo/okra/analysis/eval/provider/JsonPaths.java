@@ -48,8 +48,7 @@ final class JsonPaths {
         int start = ++i;
         while (i < p.length() && p.charAt(i) != '.' && p.charAt(i) != '[') i++;
         String name = p.substring(start, i);
-        if (name.isEmpty() && i >= p.length()) break; // "{.}" is the whole document
-        if (name.isEmpty() || name.equals("*")) throw unsupported(template, "." + name);
+        if (name.equals("*") || name.isEmpty() && i < p.length() && p.charAt(i) == '.') throw unsupported(template, "." + name);
         steps.add(name);
       } else if (c == '[') {
         int end = p.indexOf(']', i);
@@ -77,11 +76,10 @@ final class JsonPaths {
 
   /** The first value the template yields on {@code doc}, as Argo's web provider takes it. */
   static Object first(Object doc, List<Segment> template) {
-    for (Segment s : template) {
-      if (s instanceof Text t) return t.text();
-      return read(doc, ((Path) s).steps());
-    }
-    throw new IllegalArgumentException("result of web metric produced no value");
+    List<Object> values = new ArrayList<>();
+    for (Segment s : template) values.add(s instanceof Text t ? t.text() : read(doc, ((Path) s).steps()));
+    if (values.isEmpty()) throw new IllegalArgumentException("result of web metric produced no value");
+    return values.get(0);
   }
 
   private static Object read(Object doc, List<Object> steps) {

@@ -135,6 +135,10 @@ public final class WebProvider implements MetricProvider {
     } catch (IllegalArgumentException e) {
       return new Observation.Error("web: " + e.getMessage());
     }
+    if (value == null && doc.get().value() == null) {
+      // The whole answer is null: Argo's provider panics on it (its controller crashes); Okra records an error.
+      return new Observation.Error("web: the answer is null, jsonPath " + (jsonPath == null ? "{$}" : jsonPath) + " has nothing to match");
+    }
     return Observation.Value.json(value);
   }
 
