@@ -259,8 +259,24 @@ class ArgoOracleDifferentialTest {
   // ------------------------------------------------------------------ generation
 
   private static Case generate(ConditionGenerator g, Random random) {
+    Shape shape = shape(g, random);
+    g.hint(hint(shape));
     G success = random.nextInt(10) < 9 ? g.condition() : null;
     G failure = random.nextInt(10) < 3 ? g.condition() : null;
+    return new Case(success, failure, shape);
+  }
+
+  private static ConditionGenerator.Hint hint(Shape shape) {
+    if (shape instanceof JsonResult j) return ConditionGenerator.hintOf(j.doc());
+    if (shape instanceof Float64) return ConditionGenerator.Hint.NUMBER;
+    if (shape instanceof Float64s) return ConditionGenerator.Hint.NUMBERS;
+    if (shape instanceof NilFloat64) return ConditionGenerator.Hint.NIL;
+    if (shape instanceof Web w) return w.jsonPath() == null ? ConditionGenerator.hintOf(w.doc()) : ConditionGenerator.Hint.ANY;
+    if (shape instanceof Prometheus p) return p.type().equals("scalar") ? ConditionGenerator.Hint.NUMBER : ConditionGenerator.Hint.NUMBERS;
+    return ConditionGenerator.Hint.CLOUDWATCH;
+  }
+
+  private static Shape shape(ConditionGenerator g, Random random) {
     int k = random.nextInt(100);
     Shape shape;
     if (k < 40) {
@@ -299,7 +315,7 @@ class ArgoOracleDifferentialTest {
       for (int i = 0; i < n; i++) values.add(g.float64s());
       shape = new CloudWatch(values);
     }
-    return new Case(success, failure, shape);
+    return shape;
   }
 
   @Test

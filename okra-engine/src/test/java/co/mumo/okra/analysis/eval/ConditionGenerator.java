@@ -55,8 +55,26 @@ final class ConditionGenerator {
     }
   }
 
+  /** What the result is, so that most conditions reach into it sensibly (the rest stay random). */
+  enum Hint { NUMBER, STRING, BOOL, NUMBERS, MAP, MAPS, NIL, CLOUDWATCH, ANY }
+
   private final Random random;
   private int predicateDepth;
+  private Hint hint = Hint.ANY;
+
+  void hint(Hint h) {
+    hint = h;
+  }
+
+  static Hint hintOf(Object json) {
+    if (json == null) return Hint.NIL;
+    if (json instanceof Double) return Hint.NUMBER;
+    if (json instanceof String) return Hint.STRING;
+    if (json instanceof Boolean) return Hint.BOOL;
+    if (json instanceof List<?> l) return !l.isEmpty() && l.get(0) instanceof Map ? Hint.MAPS : Hint.NUMBERS;
+    if (json instanceof Map) return Hint.MAP;
+    return Hint.ANY;
+  }
 
   ConditionGenerator(Random random) {
     this.random = random;
@@ -182,6 +200,28 @@ final class ConditionGenerator {
   /** {@code result} and the ways conditions reach into it. */
   G result() {
     G r = G.leaf("result");
+    if (hint != Hint.ANY && chance(75)) {
+      switch (hint) {
+        case NUMBER, STRING, BOOL, NIL:
+          return pick(List.of(r, r, G.of("call", "default", r, G.leaf(pick(List.of("0", "1", "'x'")))),
+              G.of("call", pick(List.of("asFloat", "asInt", "float", "int", "string")), r)));
+        case NUMBERS:
+          return pick(List.of(r, G.of("index", "", r, G.leaf(pick(List.of("0", "1", "-1")))), r));
+        case MAP:
+          return pick(List.of(G.of("member", pick(List.of(".ok", ".status", ".value", ".successPercent", ".count", ".a", ".b")), r),
+              G.of("member", pick(List.of(".ok", ".value")), G.of("member", ".data", r)),
+              G.of("member", ".value", G.of("index", "", G.of("member", ".items", r), G.leaf("0"))),
+              G.of("member", ".items", r), G.of("index", "", r, G.leaf("'average.duration'")), r));
+        case MAPS:
+          return pick(List.of(G.of("member", ".value", G.of("index", "", r, G.leaf(pick(List.of("0", "-1"))))), r, r));
+        case CLOUDWATCH:
+          return pick(List.of(G.of("member", pick(List.of(".Values", ".Id", ".Label", ".StatusCode", ".Timestamps")),
+              G.of("index", "", r, G.leaf("0"))), G.of("index", "", G.of("member", ".Values", G.of("index", "", r, G.leaf("0"))),
+              G.leaf("0")), r));
+        default:
+          break;
+      }
+    }
     return switch (random.nextInt(14)) {
       case 0, 1, 2 -> r;
       case 3, 4 -> G.of("index", "", r, G.leaf(pick(List.of("0", "1", "-1", "5"))));

@@ -104,10 +104,12 @@ final class Builtins {
         return Runtime.len(x);
       case "abs":
         if (x instanceof Long l) return l < 0 ? -l : l;
+        if (x instanceof Runtime.Int64 i) return i.value() < 0 ? new Runtime.Int64(-i.value()) : i;
         if (x instanceof Double d) return d < 0 ? -d : d;
         throw Runtime.panic("invalid argument for abs (type " + Runtime.typeName(x) + ")");
       case "int":
         if (x instanceof Long) return x;
+        if (x instanceof Runtime.Int64 i) return i.value();
         if (x instanceof Double d) return Runtime.floatToInt(d);
         if (x instanceof String s) {
           try {
@@ -119,6 +121,7 @@ final class Builtins {
         throw Runtime.panic("invalid operation: int(" + Runtime.typeName(x) + ")");
       case "float":
         if (x instanceof Long l) return (double) l;
+        if (x instanceof Runtime.Int64 i) return (double) i.value();
         if (x instanceof Double) return x;
         if (x instanceof String s) {
           try {
@@ -130,6 +133,7 @@ final class Builtins {
         throw Runtime.panic("invalid operation: float(" + Runtime.typeName(x) + ")");
       case "ceil", "floor", "round":
         if (x instanceof Long l) return (double) l;
+        if (x instanceof Runtime.Int64 i) return (double) i.value();
         if (x instanceof Double d) return name.equals("ceil") ? Math.ceil(d) : name.equals("floor") ? Math.floor(d) : goRound(d);
         throw Runtime.panic("invalid argument for " + name + " (type " + Runtime.typeName(x) + ")");
       case "string":
@@ -250,12 +254,13 @@ final class Builtins {
   static String type(Object v) {
     if (v == null) return "nil";
     if (v instanceof Boolean) return "bool";
-    if (v instanceof Long) return "int";
+    if (v instanceof Long || v instanceof Runtime.Int64) return "int";
     if (v instanceof Double) return "float";
     if (v instanceof String) return "string";
     if (v instanceof List) return "array";
     if (v instanceof Map) return "map";
     if (v instanceof Instant) return "time.Time";
+    if (v instanceof Runtime.GoNamed) return "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types.StatusCode";
     return "func";
   }
 

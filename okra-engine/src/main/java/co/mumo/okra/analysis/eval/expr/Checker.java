@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import com.google.re2j.PatternSyntaxException;
 
 /**
@@ -346,7 +345,7 @@ final class Checker {
     return node;
   }
 
-  private GoType predicateOf(BuiltinNode node, GoType collection, Map<String, GoType> vars, Consumer<GoType> unused) {
+  private GoType predicateOf(BuiltinNode node, GoType collection, Map<String, GoType> vars) {
     predicates.push(new Scope(collection, vars));
     GoType p = visit(node.arguments.get(1));
     predicates.pop();
@@ -371,7 +370,9 @@ final class Checker {
           if (node.name.equals("count")) return GoType.INT;
           return c.isUnknown() ? GoType.UNKNOWN : c.elem();
         }
-        GoType out = predicateOf(node, c, node.name.equals("map") ? Map.of("index", GoType.INT) : Map.of(), null);
+        GoType out = predicateOf(node, c, node.name.equals("map") ? Map.of("index", GoType.INT) : Map.of());
+        // a predicate of type nil is a Go func with no result
+        if (out.isNil()) return error(node.arguments.get(1), "predicate should has one input and one output param");
         if (node.name.equals("map")) return GoType.arrayOf(out);
         if (node.name.equals("sum")) return out;
         if (!out.isBool() && !out.isUnknown()) {

@@ -52,7 +52,7 @@ public final class Expr {
     Object value = result.value();
     java.util.HashMap<String, Object> env = new java.util.HashMap<>();
     env.put("result", value);
-    env.put("asInt", (Interpreter.GoFunc) args -> asInt(args.get(0)));
+    env.put("asInt", (Interpreter.GoFunc) args -> new Runtime.Int64(asInt(args.get(0))));
     env.put("asFloat", (Interpreter.GoFunc) args -> asFloat(args.get(0)));
     env.put("isNaN", (Interpreter.GoFunc) args -> Double.isNaN(float64Argument(args.get(0))));
     env.put("isInf", (Interpreter.GoFunc) args -> Double.isInfinite(float64Argument(args.get(0))));
@@ -71,6 +71,7 @@ public final class Expr {
   static long asInt(Object in) {
     if (in instanceof Double d) return Runtime.floatToInt(d);
     if (in instanceof Long l) return l;
+    if (in instanceof Runtime.Int64 i) return i.value();
     if (in instanceof String s) {
       try {
         return Strings.parseInt(s, 10);
@@ -85,6 +86,7 @@ public final class Expr {
   static double asFloat(Object in) {
     if (in instanceof Double d) return d;
     if (in instanceof Long l) return l;
+    if (in instanceof Runtime.Int64 i) return i.value();
     if (in instanceof String s) {
       try {
         return Strings.parseFloat(s);

@@ -108,7 +108,7 @@ final class Interpreter {
     if (node instanceof MemberNode n) return member(n);
     if (node instanceof SliceNode n) {
       Object base = eval(n.node);
-      Object to = n.to == null ? Runtime.len(base) : eval(n.to);
+      Object to = n.to == null ? Runtime.lenForSlice(base) : eval(n.to);
       Object from = n.from == null ? 0L : eval(n.from);
       return Runtime.slice(base, from, to);
     }

@@ -46,7 +46,22 @@ final class Optimizer {
     }
     root = walk(root, Optimizer::filterFirstLast);
     root = walk(root, Optimizer::predicateCombination);
+    root = walk(root, Optimizer::sumArray);
     return root;
+  }
+
+  /** {@code sum([a, b, c])} (not all literals, or fold made it a constant) is {@code a + (b + c)}. */
+  private static Node sumArray(Node node) {
+    if (node instanceof BuiltinNode b && b.name.equals("sum") && b.arguments.size() == 1 && b.arguments.get(0) instanceof ArrayNode a
+        && a.nodes.size() >= 2) {
+      return typed(sumFold(a.nodes), node.type, node.pos);
+    }
+    return node;
+  }
+
+  private static Node sumFold(List<Node> nodes) {
+    Node right = nodes.size() > 2 ? sumFold(nodes.subList(1, nodes.size())) : nodes.get(1);
+    return new BinaryNode("+", nodes.get(0), right);
   }
 
   /** Post-order walk replacing each node by what {@code visit} returns, as expr's ast.Walk with Patch. */

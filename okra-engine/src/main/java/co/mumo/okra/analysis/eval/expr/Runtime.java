@@ -12,8 +12,34 @@ import java.util.Set;
  * Boolean, Long (Go's integers), Double (float64), String, List (slices), Map (maps and structs), Instant
  * (time.Time). A panic in expr is an {@link ExprException} at stage RUN here.
  */
-final class Runtime {
+public final class Runtime {
   private Runtime() {}
+
+  /**
+   * A value of a named Go string type (CloudWatch's {@code types.StatusCode}): not a {@code string} to
+   * expr's runtime, so {@code contains}, {@code <} and friends refuse it as Go does.
+   */
+  public record GoNamed(String type, String value) {
+    @Override
+    public String toString() {
+      return value;
+    }
+  }
+
+  /** A Go int64 (what Argo's asInt returns): a number like an int, but not an int to OpEqualInt or reflect.DeepEqual. */
+  public record Int64(long value) {
+    @Override
+    public String toString() {
+      return Long.toString(value);
+    }
+  }
+
+  /** A slice of structs (CloudWatch's results): == compares it with reflect.DeepEqual, not element by element. */
+  public static final class StructSlice extends java.util.ArrayList<Object> {
+    public StructSlice(java.util.Collection<?> c) {
+      super(c);
+    }
+  }
 
   /** An {@code x in [1, 2]} or {@code x in ["a", "b"]} the optimizer turned into a Go map lookup. */
   record GoSet(Set<Object> keys, boolean intKeys) {}
@@ -22,11 +48,13 @@ final class Runtime {
     if (v == null) return "<nil>";
     if (v instanceof Boolean) return "bool";
     if (v instanceof Long) return "int";
+    if (v instanceof Int64) return "int64";
     if (v instanceof Double) return "float64";
     if (v instanceof String) return "string";
     if (v instanceof List) return "[]interface {}";
     if (v instanceof Map) return "map[string]interface {}";
     if (v instanceof Instant) return "time.Time";
+    if (v instanceof GoNamed n) return n.type();
     if (v instanceof GoSet s) return s.intKeys() ? "map[int]struct {}" : "map[string]struct {}";
     if (v instanceof Interpreter.GoFunc) return "func";
     return v.getClass().getSimpleName();
@@ -37,11 +65,20 @@ final class Runtime {
   }
 
   static boolean isNumber(Object v) {
-    return v instanceof Long || v instanceof Double;
+    return v instanceof Long || v instanceof Double || v instanceof Int64;
+  }
+
+  private static boolean isInteger(Object v) {
+    return v instanceof Long || v instanceof Int64;
+  }
+
+  private static long integer(Object v) {
+    return v instanceof Int64 i ? i.value() : (Long) v;
   }
 
   static double toFloat64(Object v) {
     if (v instanceof Long l) return l;
+    if (v instanceof Int64 i) return i.value();
     if (v instanceof Double d) return d;
     throw panic("invalid operation: float(" + typeName(v) + ")");
   }
@@ -54,6 +91,7 @@ final class Runtime {
 
   static long toInt(Object v) {
     if (v instanceof Long l) return l;
+    if (v instanceof Int64 i) return i.value();
     if (v instanceof Double d) return floatToInt(d);
     throw panic("invalid operation: int(" + typeName(v) + ")");
   }
@@ -69,9 +107,10 @@ final class Runtime {
 
   static boolean equal(Object a, Object b) {
     if (isNumber(a) && isNumber(b)) {
-      if (a instanceof Long x && b instanceof Long y) return x.longValue() == y.longValue();
+      if (isInteger(a) && isInteger(b)) return integer(a) == integer(b);
       return toFloat64(a) == toFloat64(b);
     }
+    if (a instanceof StructSlice || b instanceof StructSlice) return deepEqual(a, b);
     if (a instanceof List<?> x && b instanceof List<?> y) {
       if (x.size() != y.size()) return false;
       for (int i = 0; i < x.size(); i++) if (!equal(x.get(i), y.get(i))) return false;
@@ -87,6 +126,8 @@ final class Runtime {
   /** reflect.DeepEqual: the same Go types all the way down, NaN unequal to itself. */
   static boolean deepEqual(Object a, Object b) {
     if (a == null || b == null) return a == b;
+    // the same slice or map is deeply equal to itself, NaN inside or not
+    if (a == b && (a instanceof List || a instanceof Map)) return true;
     if (a instanceof Double x && b instanceof Double y) return x.doubleValue() == y.doubleValue();
     if (a.getClass() != b.getClass() && !(a instanceof List && b instanceof List) && !(a instanceof Map && b instanceof Map)) {
       return false;
@@ -113,8 +154,8 @@ final class Runtime {
 
   static boolean compare(String op, Object a, Object b) {
     if (isNumber(a) && isNumber(b)) {
-      if (a instanceof Long x && b instanceof Long y) {
-        long c = Long.compare(x, y);
+      if (isInteger(a) && isInteger(b)) {
+        long c = Long.compare(integer(a), integer(b));
         return switch (op) {
           case "<" -> c < 0;
           case ">" -> c > 0;
@@ -149,7 +190,9 @@ final class Runtime {
 
   static Object arithmetic(String op, Object a, Object b) {
     if (isNumber(a) && isNumber(b)) {
-      if (a instanceof Long x && b instanceof Long y) {
+      if (isInteger(a) && isInteger(b)) {
+        long x = integer(a);
+        long y = integer(b);
         switch (op) {
           case "+":
             return x + y;
@@ -193,12 +236,14 @@ final class Runtime {
 
   static Object negate(Object v) {
     if (v instanceof Long l) return -l;
+    if (v instanceof Int64 i) return new Int64(-i.value());
     if (v instanceof Double d) return -d;
     throw panic("invalid operation: - " + typeName(v));
   }
 
   static Object fetch(Object from, Object i) {
     if (from == null) throw panic("cannot fetch " + show(i) + " from " + typeName(from));
+    if (from instanceof GoNamed n) from = n.value();
     if (from instanceof List<?> || from instanceof String) {
       long index = toInt(i);
       if (from instanceof String s) {
@@ -223,6 +268,7 @@ final class Runtime {
   }
 
   static Object slice(Object array, Object fromV, Object toV) {
+    if (array instanceof GoNamed n) return new GoNamed(n.type(), (String) slice(n.value(), fromV, toV));
     if (array instanceof List<?> || array instanceof String) {
       byte[] bytes = array instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : null;
       int length = bytes != null ? bytes.length : ((List<?>) array).size();
@@ -244,6 +290,15 @@ final class Runtime {
     if (v instanceof List<?> l) return (long) l.size();
     if (v instanceof Map<?, ?> m) return (long) m.size();
     if (v instanceof String s) return (long) s.codePointCount(0, s.length());
+    if (v instanceof GoNamed n) return (long) n.value().codePointCount(0, n.value().length());
+    throw panic("invalid argument for len (type " + typeName(v) + ")");
+  }
+
+  /** runtime.Len (OpLen, the default end of a slice): bytes of a string. */
+  static Object lenForSlice(Object v) {
+    if (v instanceof GoNamed n) return lenForSlice(n.value());
+    if (v instanceof String s) return (long) s.getBytes(StandardCharsets.UTF_8).length;
+    if (v instanceof List<?> || v instanceof Map<?, ?>) return len(v);
     throw panic("invalid argument for len (type " + typeName(v) + ")");
   }
 

@@ -5,6 +5,8 @@ import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
 import co.mumo.okra.analysis.eval.expr.GoType;
 import co.mumo.okra.analysis.eval.expr.GoValue;
+import co.mumo.okra.analysis.eval.expr.Runtime;
+import co.mumo.okra.analysis.eval.expr.Runtime.GoNamed;
 import co.mumo.okra.analysis.eval.expr.Strings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -145,7 +147,13 @@ public final class CloudWatchProvider implements MetricProvider {
       for (int j = 0; j < values.size(); j++) text.append(j > 0 ? " " : "").append(Strings.formatFloatG((Double) values.get(j)));
       text.append(']');
     }
-    return new Observation.Value(GoValue.of(new ArrayList<Object>(results), RESULTS), text.append(']').toString());
+    List<Object> typed = new ArrayList<>();
+    for (Map<String, Object> r : results) {
+      Map<String, Object> t = new LinkedHashMap<>(r);
+      t.put("StatusCode", new GoNamed("types.StatusCode", String.valueOf(r.get("StatusCode"))));
+      typed.add(t);
+    }
+    return new Observation.Value(GoValue.of(new Runtime.StructSlice(typed), RESULTS), text.append(']').toString());
   }
 
   private static MetricDataQuery query(Map<String, Object> q) {
