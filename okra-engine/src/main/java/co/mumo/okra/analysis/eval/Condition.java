@@ -44,7 +44,7 @@ public final class Condition {
 
   public Object evaluate(GoValue result) {
     try {
-      return Expr.evaluate(text, result);
+      return Expr.evaluate(text, result == null ? GoValue.json(null) : result);
     } catch (ExprException e) {
       throw new ConditionException(e.getMessage());
     }

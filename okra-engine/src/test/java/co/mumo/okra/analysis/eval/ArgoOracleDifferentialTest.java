@@ -375,7 +375,10 @@ class ArgoOracleDifferentialTest {
       Map<String, Integer> counts = SUMMARY.computeIfAbsent(label + "/" + c.kind(), k -> new TreeMap<>());
       counts.merge("judged", 1, Integer::sum);
       counts.merge(argo.phase(), 1, Integer::sum);
-      if (okra.refused()) counts.merge("refused", 1, Integer::sum);
+      if (okra.refused()) {
+        counts.merge("refused", 1, Integer::sum);
+        if (Boolean.getBoolean("okra.differential.showRefusals") && i % 50 == 0) System.out.println("REFUSED " + okra.message());
+      }
       if (!agree(c, argo, okra)) {
         counts.merge("disagreements", 1, Integer::sum);
         if (disagreements.size() < 20) {

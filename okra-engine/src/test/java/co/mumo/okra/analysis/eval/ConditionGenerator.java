@@ -110,7 +110,7 @@ final class ConditionGenerator {
       case 12 -> G.of("infix", pick(List.of("in", "not in")), any(d - 1), collection(d - 1));
       case 13 -> G.of("ternary", "", bool(d - 1), bool(d - 1), bool(d - 1));
       case 14 -> G.of("infix", "<", G.of("infix", "<", num(d - 1), num(d - 1)), num(d - 1));
-      case 15 -> G.of("infix", pick(List.of("==", "!=")), G.of("infix", "??", any(d - 1), any(d - 1)), any(d - 1));
+      case 15 -> G.of("infix", pick(List.of("==", "!=")), G.of("paren", "", G.of("infix", "??", any(d - 1), any(d - 1))), any(d - 1));
       default -> G.of("paren", "", bool(d - 1));
     };
   }
@@ -126,7 +126,7 @@ final class ConditionGenerator {
   G num(int d) {
     List<String> leaves = new ArrayList<>(List.of("0", "1", "2", "-1", "0.5", "0.95", "1e3", "100", "2.5", "1.0", "10", "0x10", "1_000"));
     if (d <= 0) {
-      if (predicateDepth > 0 && chance(40)) return G.leaf(pick(List.of("#", "#.value", ".value", "#index", "#.a")));
+      if (predicateDepth > 0 && chance(40)) return G.leaf(pick(List.of("#", "#.value", ".value", "#", "#.a")));
       if (chance(50)) return result();
       return G.leaf(pick(leaves));
     }

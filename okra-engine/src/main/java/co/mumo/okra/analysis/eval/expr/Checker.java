@@ -60,7 +60,7 @@ final class Checker {
   }
 
   private GoType error(Node node, String message) {
-    if (error == null) error = message + " (" + (node.pos + 1) + ")";
+    if (error == null) error = message + " at position " + (node.pos + 1);
     return GoType.UNKNOWN;
   }
 
@@ -308,7 +308,7 @@ final class Checker {
     }
     if (err != null) {
       for (Node a : args) visit(a);
-      return err + " (" + (node.pos + 1) + ")";
+      return err + " at position " + (node.pos + 1);
     }
     for (int i = 0; i < args.size(); i++) {
       GoType arg = visit(args.get(i));
@@ -320,11 +320,11 @@ final class Checker {
       if (in.isInteger() && arg.isInteger()) continue;
       if (arg.isNil()) {
         if (in.isPointer() || in.kind() == GoType.Kind.INTERFACE) continue;
-        return "cannot use nil as argument (type " + in + ") to call " + name + " (" + (args.get(i).pos + 1) + ")";
+        return "cannot use nil as argument (type " + in + ") to call " + name + " at position " + (args.get(i).pos + 1);
       }
       boolean assignable = arg.assignableTo(in) || arg.isPointer() && arg.deref().assignableTo(in);
       if (!assignable && !arg.isUnknown()) {
-        return "cannot use " + arg + " as argument (type " + in + ") to call " + name + "  (" + (args.get(i).pos + 1) + ")";
+        return "cannot use " + arg + " as argument (type " + in + ") to call " + name + " at position " + (args.get(i).pos + 1);
       }
     }
     return null;

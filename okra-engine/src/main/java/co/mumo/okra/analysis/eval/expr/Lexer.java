@@ -98,7 +98,7 @@ final class Lexer {
   }
 
   private ExprException error(String message) {
-    return new ExprException(ExprException.Stage.PARSE, message + " (" + (end) + ")");
+    return new ExprException(ExprException.Stage.PARSE, message + " at position " + end);
   }
 
   static boolean isSpace(int r) {

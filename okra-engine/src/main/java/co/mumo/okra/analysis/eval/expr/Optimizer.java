@@ -213,7 +213,7 @@ final class Optimizer {
       }
       case "%" -> {
         if (l instanceof IntegerNode a && r instanceof IntegerNode b) {
-          if (b.value == 0) throw new ExprException(ExprException.Stage.COMPILE, "integer divide by zero (" + (n.pos + 1) + ")");
+          if (b.value == 0) throw new ExprException(ExprException.Stage.COMPILE, "integer divide by zero at position " + (n.pos + 1));
           return patch(new IntegerNode(a.value % b.value), GoType.INT, n);
         }
       }

@@ -69,7 +69,7 @@ final class Parser {
   }
 
   private ExprException error(String message) {
-    return new ExprException(ExprException.Stage.PARSE, message + " (" + (current.pos() + 1) + ")");
+    return new ExprException(ExprException.Stage.PARSE, message + " at position " + (current.pos() + 1));
   }
 
   private void next() {
@@ -133,7 +133,7 @@ final class Parser {
       } else {
         if (prevOperator.equals("??") && !opToken.value().equals("??") && !opToken.is(Kind.BRACKET, "(")) {
           throw new ExprException(ExprException.Stage.PARSE, "Operator (" + opToken.value()
-              + ") and coalesce expressions (??) cannot be mixed. Wrap either by parentheses. (" + (opToken.pos() + 1) + ")");
+              + ") and coalesce expressions (??) cannot be mixed. Wrap either by parentheses. At position " + (opToken.pos() + 1));
         }
         if (isComparison(opToken.value())) {
           left = parseComparison(left, opToken, op.precedence());
