@@ -133,7 +133,7 @@ public final class WebProvider implements MetricProvider {
     try {
       value = JsonPaths.first(doc.get().value(), JsonPaths.parse(jsonPath == null ? "{$}" : jsonPath));
     } catch (IllegalArgumentException e) {
-      return new Observation.Error("web: " + e.getMessage());
+      return new Observation.Error("web: jsonPath " + (jsonPath == null ? "{$}" : jsonPath) + ": " + e.getMessage());
     }
     if (value == null && doc.get().value() == null) {
       // The whole answer is null: Argo's provider panics on it (its controller crashes); Okra records an error.

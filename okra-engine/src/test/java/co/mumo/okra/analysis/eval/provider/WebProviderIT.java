@@ -120,7 +120,7 @@ class WebProviderIT {
         name: m
         provider: {web: {url: "%s/health", jsonPath: "{$.data.nothing}"}}
         """.formatted(base)), now)).isInstanceOfSatisfying(Observation.Error.class,
-            e -> assertThat(e.message()).startsWith("web: jsonPath {$.data.nothing} found nothing"));
+            e -> assertThat(e.message()).isEqualTo("web: jsonPath {$.data.nothing}: Could not find JSONPath in body: nothing is not found"));
   }
 
   @Test
@@ -129,6 +129,6 @@ class WebProviderIT {
         name: x
         provider: {web: {method: GET, body: x, jsonPath: "{$.a[*]}"}}
         """))).containsExactly("url is required", "a GET has no body: use method POST or PUT",
-            "jsonPath \"{$.a[*]}\": [*] is not supported (use an index or a quoted name)");
+            "jsonPath \"{$.a[*]}\": [*] is not supported by Okra's evaluator (use field names, quoted names and indexes)");
   }
 }
