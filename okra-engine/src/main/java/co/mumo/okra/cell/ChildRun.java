@@ -13,6 +13,7 @@ public record ChildRun(String name, String kind, RunPhase phase, String message,
     Optional<Instant> nextMeasurementAt) {
   public ChildRun {
     metrics = List.copyOf(metrics);
+    message = StoredText.cap(message);
   }
 
   public ChildRun(String name, String kind, RunPhase phase, String message) {

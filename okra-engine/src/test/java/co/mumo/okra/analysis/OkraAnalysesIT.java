@@ -94,7 +94,8 @@ class OkraAnalysesIT {
           successCondition: result == '{{args.version}}'
           provider:
             job:
-              command: "echo measured >> %s; echo '\\"{{args.version}}\\"'"
+              command: 'echo measured >> %s; echo "\\"$VERSION\\""'
+              env: [{name: VERSION, value: "{{args.version}}"}]
         """.formatted(log));
     Cell cell = cell(ns);
     Step.Analysis step = new Step.Analysis(List.of(new Step.TemplateRef("smoke", false)),

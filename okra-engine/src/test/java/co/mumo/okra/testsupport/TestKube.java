@@ -35,6 +35,12 @@ public interface TestKube extends AutoCloseable {
     return RealKube.shared();
   }
 
+  /** The real kubectl that scripts/kube-binaries.sh built, beside the API server. */
+  static Path kubectl() {
+    Path dir = RealKube.cacheDir();
+    return dir.resolve("k8s").resolve(RealKube.installedVersion(dir) + "-linux-amd64").resolve("kubectl");
+  }
+
   /** fabric8's mock server, for the rare test that needs something a real server cannot give. */
   static TestKube mock() {
     return MockKube.start();

@@ -70,7 +70,8 @@ final class AnalysisCommand implements Runnable {
     String name;
 
     @Option(names = "--allow-job-provider", description = {"Let job metrics run their command on this machine, with the",
-        "runner's credentials (off by default: a template's author should not get them)."})
+        "runner's credentials (off by default: a template's author should not get them; the policy's",
+        "analysis.allowJobProvider does the same)."})
     boolean allowJobs;
 
     @Option(names = "--wait", description = "Take measurements as they fall due until there is a verdict.")

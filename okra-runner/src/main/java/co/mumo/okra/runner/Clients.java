@@ -9,6 +9,8 @@ import co.mumo.okra.kube.ClusterStore;
 import co.mumo.okra.kube.Fabric8ClusterStore;
 import co.mumo.okra.kube.KubeClients;
 import co.mumo.okra.kube.SelectorThreads;
+import co.mumo.okra.policy.OwnerPolicy;
+import co.mumo.okra.policy.OwnerPolicyFile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 
@@ -21,8 +23,16 @@ final class Clients implements AutoCloseable {
   private Elbv2LoadBalancer loadBalancer;
   private java.util.concurrent.CompletableFuture<Elbv2LoadBalancer> building;
 
+  private OwnerPolicy policy;
+
   Clients(GlobalOptions options) {
     this.options = options;
+  }
+
+  /** The owner policy from --policy ($OKRA_POLICY), else the built-in default; read once. */
+  OwnerPolicy policy() {
+    if (policy == null) policy = options.policy().map(OwnerPolicyFile::load).orElseGet(OwnerPolicy::defaults);
+    return policy;
   }
 
   KubernetesClient kube() {
@@ -46,7 +56,7 @@ final class Clients implements AutoCloseable {
 
   LoadBalancer loadBalancer() {
     if (loadBalancer == null) {
-      loadBalancer = building != null ? joined(building) : Elbv2LoadBalancer.create(options.region(), options.profile(), options.awsEndpoint());
+      loadBalancer = building != null ? joined(building) : Elbv2LoadBalancer.create(options.aws());
     }
     return loadBalancer;
   }
@@ -69,24 +79,21 @@ final class Clients implements AutoCloseable {
   void prepareLoadBalancer() {
     if (building == null && loadBalancer == null) {
       building = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> Elbv2LoadBalancer.create(options.region(), options.profile(), options.awsEndpoint()));
+          () -> Elbv2LoadBalancer.create(options.aws()));
     }
   }
 
   /**
    * Okra's own evaluator (each analysis step, else the Cell's annotation, may choose Argo Rollouts'
-   * controller instead), with every provider Okra has; the job provider only when {@code allowJobs}.
+   * controller instead), with every provider Okra has, held to the owner policy's {@code analysis}
+   * section; {@code allowJobs} (--allow-job-provider) allows the job provider too.
    */
   co.mumo.okra.analysis.OkraAnalyses okraAnalyses(co.mumo.okra.cell.Evaluator defaultEvaluator, boolean allowJobs) {
-    var providers = new co.mumo.okra.analysis.eval.provider.Providers(java.util.List.of(
-        new co.mumo.okra.analysis.eval.provider.CloudWatchProvider(this::cloudWatch),
-        new co.mumo.okra.analysis.eval.provider.WebProvider(),
-        allowJobs ? new co.mumo.okra.analysis.eval.provider.JobProvider()
-            : co.mumo.okra.analysis.eval.provider.JobProvider.disabled("the runner is started with --allow-job-provider"),
-        new co.mumo.okra.analysis.eval.provider.PrometheusProvider(),
+    var providers = co.mumo.okra.analysis.eval.provider.Providers.standard(policy().analysis().withJobProvider(allowJobs),
+        this::cloudWatch,
         // Keys live beside the run (the Cell's namespace), as Argo reads them beside the Rollout.
-        new co.mumo.okra.analysis.eval.provider.DatadogProvider((ns, name) -> java.util.Optional.ofNullable(
-            kube().secrets().inNamespace(ns == null ? namespace() : ns).withName(name).get()).map(Clients::decoded))));
+        (ns, name) -> java.util.Optional.ofNullable(kube().secrets().inNamespace(ns == null ? namespace() : ns).withName(name).get())
+            .map(Clients::decoded));
     return new co.mumo.okra.analysis.OkraAnalyses(kube(), providers, Clock.systemUTC(), defaultEvaluator);
   }
 
@@ -94,7 +101,7 @@ final class Clients implements AutoCloseable {
 
   private synchronized software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch() {
     if (cloudWatch == null) {
-      cloudWatch = co.mumo.okra.analysis.eval.provider.CloudWatchProvider.client(options.region(), options.profile(), options.awsEndpoint());
+      cloudWatch = co.mumo.okra.analysis.eval.provider.CloudWatchProvider.client(options.aws());
     }
     return cloudWatch;
   }
@@ -105,6 +112,7 @@ final class Clients implements AutoCloseable {
     if (s.getData() != null) {
       s.getData().forEach((k, v) -> out.put(k, new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8)));
     }
+    out.values().forEach(co.mumo.okra.redaction.Secrets::register);
     return out;
   }
 
@@ -114,7 +122,8 @@ final class Clients implements AutoCloseable {
    */
   CellReconciler reconciler(co.mumo.okra.cell.Evaluator evaluator, boolean allowJobs) {
     // The load balancer is only built when a Cell is valid and needs it: a lazy proxy keeps bad-input runs AWS-free.
-    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), Clock.systemUTC());
+    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), Clock.systemUTC(),
+        policy());
   }
 
   @Override

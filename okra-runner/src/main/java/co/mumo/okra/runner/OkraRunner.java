@@ -1,9 +1,17 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.alb.RuleRefusedException;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.InvalidSpecException;
+import co.mumo.okra.kube.KubeconfigException;
+import co.mumo.okra.policy.InvalidPolicyException;
+import co.mumo.okra.redaction.RedactingOutputStream;
+import co.mumo.okra.redaction.RedactingWriter;
+import co.mumo.okra.redaction.Secrets;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,11 +37,63 @@ public final class OkraRunner implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: okra-runner reconcile --cell NAME)");
   }
 
+  /**
+   * The process's own entry: stdout and stderr themselves go through the redaction, so that also what
+   * libraries print (slf4j-simple's log lines, an SDK's debug output under -v) never shows a secret.
+   */
   public static int execute(String... args) {
-    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    RedactedStream stdout = RedactedStream.install(System.out, System::setOut);
+    RedactedStream stderr = RedactedStream.install(System.err, System::setErr);
+    try {
+      return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    } finally {
+      drain(stdout.redacting::drain);
+      drain(stderr.redacting::drain);
+    }
   }
 
+  /** stdout or stderr behind {@link RedactingOutputStream}, installed once per JVM. */
+  private static final class RedactedStream extends PrintStream {
+    private final RedactingOutputStream redacting;
+
+    private RedactedStream(RedactingOutputStream redacting) {
+      super(redacting, true, StandardCharsets.UTF_8);
+      this.redacting = redacting;
+    }
+
+    static RedactedStream install(PrintStream current, java.util.function.Consumer<PrintStream> set) {
+      if (current instanceof RedactedStream r) return r;
+      RedactedStream r = new RedactedStream(new RedactingOutputStream(current));
+      set.accept(r);
+      return r;
+    }
+  }
+
+  /** Everything the command prints to {@code out} and {@code err} passes through {@link Secrets#redact}. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    RedactingWriter redactedOut = new RedactingWriter(out);
+    RedactingWriter redactedErr = new RedactingWriter(err);
+    try {
+      return run(new PrintWriter(redactedOut, true), new PrintWriter(redactedErr, true), args);
+    } finally {
+      drain(redactedOut::drain);
+      drain(redactedErr::drain);
+    }
+  }
+
+  private interface Drain {
+    void run() throws java.io.IOException;
+  }
+
+  private static void drain(Drain d) {
+    try {
+      d.run();
+    } catch (java.io.IOException e) {
+      // stdout or stderr closed under us: nothing left to tell anyone.
+    }
+  }
+
+  private static int run(PrintWriter out, PrintWriter err, String... args) {
     if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"))) {
       // Read by slf4j-simple when the first logger is made, which has not happened yet.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
@@ -94,7 +154,8 @@ public final class OkraRunner implements Runnable {
     int code;
     String message;
     if (ex instanceof InvalidSpecException || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-        || ex instanceof CellReconciler.CellNotFoundException) {
+        || ex instanceof CellReconciler.CellNotFoundException || ex instanceof InvalidPolicyException || ex instanceof RuleRefusedException
+        || ex instanceof KubeconfigException) {
       code = ExitCodes.INVALID;
       message = ex.getMessage();
     } else if (ex instanceof KubernetesClientException k) {

@@ -61,7 +61,8 @@ final class ReconcileCommand implements Callable<Integer> {
   String analysisEvaluator;
 
   @Option(names = "--allow-job-provider", description = {"Let Okra's evaluator run job metrics' commands on this machine, with",
-      "the runner's credentials (off by default: a template's author should not get them)."})
+      "the runner's credentials (off by default: a template's author should not get them; the policy's",
+      "analysis.allowJobProvider does the same)."})
   boolean allowJobs;
 
   @Option(names = "--interval", description = "With --wait: the longest sleep between passes (default: ${DEFAULT-VALUE}).",

@@ -1,5 +1,6 @@
 package co.mumo.okra.analysis.eval;
 
+import co.mumo.okra.redaction.Secrets;
 import co.mumo.okra.cell.FieldError;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,8 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
 
   static final Set<String> PROVIDERS = Set.of("cloudWatch", "web", "job", "prometheus", "datadog", "newRelic",
       "wavefront", "kayenta", "graphite", "influxdb", "skywalking", "plugin");
-  private static final Pattern ARG_REF = Pattern.compile("\\{\\{\\s*args\\.([A-Za-z0-9_.-]+)\\s*}}");
+  /** {@code {{args.NAME}}}, where an argument's value is substituted. */
+  public static final Pattern ARG_REF = Pattern.compile("\\{\\{\\s*args\\.([A-Za-z0-9_.-]+)\\s*}}");
 
   /** Builds the definition, or throws {@link InvalidAnalysisException} naming every problem under {@code path}. */
   public static AnalysisDefinition of(String path, Map<String, Object> runSpec, ArgSource source, Mode mode) {
@@ -62,7 +64,7 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
         continue;
       }
       if (!names.add(name)) errors.add(new FieldError(mp + ".name", "metric \"" + name + "\" is defined twice"));
-      metric(mp, m, name, dryRun.contains(name), retention.getOrDefault(name, Metric.DEFAULT_RETENTION), mode, errors)
+      metric(mp, m, raw.get(i), name, dryRun.contains(name), retention.getOrDefault(name, Metric.DEFAULT_RETENTION), mode, errors)
           .ifPresent(metrics::add);
     }
     if (!errors.isEmpty()) throw new InvalidAnalysisException(errors);
@@ -94,12 +96,12 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
     return metrics.stream().filter(m -> m.name().equals(name)).findFirst();
   }
 
-  /** {@code text} with every Secret value replaced by {@code *****}. */
+  /** {@code text} with every Secret value replaced by {@link Secrets#MASK}: this run's and any other the runner read. */
   public String redact(String text) {
     if (text == null) return null;
     String out = text;
-    for (String s : secretValues) if (!s.isEmpty()) out = out.replace(s, "*****");
-    return out;
+    for (String s : secretValues) if (!s.isEmpty()) out = out.replace(s, Secrets.MASK);
+    return Secrets.redact(out);
   }
 
   private static void resolveArg(String path, Map<String, Object> arg, ArgSource source, Map<String, String> out,
@@ -140,8 +142,8 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
     // No value at all: an error only if a metric refers to it (see substitute).
   }
 
-  private static Optional<Metric> metric(String mp, Map<String, Object> m, String name, boolean dryRun, int retention,
-      Mode mode, List<FieldError> errors) {
+  private static Optional<Metric> metric(String mp, Map<String, Object> m, Map<String, Object> asWritten, String name,
+      boolean dryRun, int retention, Mode mode, List<FieldError> errors) {
     int before = errors.size();
     Optional<Duration> interval = duration(mp + ".interval", m.get("interval"), errors);
     Optional<Duration> initialDelay = duration(mp + ".initialDelay", m.get("initialDelay"), errors);
@@ -184,8 +186,10 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
     }
     if (errors.size() > before) return Optional.empty();
     Map<String, Object> provider = cast(cast(m.get("provider")).get(providerType));
+    Map<String, Object> written = cast(cast(asWritten.get("provider")).get(providerType));
     return Optional.of(new Metric(name, interval, initialDelay, count, success, failure, failureLimit, inconclusiveLimit,
-        consecutiveErrorLimit, dryRun, retention, providerType, provider == null ? Map.of() : provider));
+        consecutiveErrorLimit, dryRun, retention, providerType, provider == null ? Map.of() : provider,
+        written == null ? Map.of() : written));
   }
 
   /** dryRun / measurementRetention rules: {@code metricName} is a regular expression that must match a metric. */

@@ -231,7 +231,7 @@ class ArgoOracleDifferentialTest {
       }
     }
     Metric m = new Metric("m", Optional.empty(), Optional.empty(), Optional.empty(), success, failure, 0, 0, 4, false, 10,
-        "web", Map.of());
+        "web", Map.of(), Map.of());
     Measurement measured = AnalysisEvaluator.measure(new AnalysisDefinition(List.of(m), Map.of(), Set.of()), m, o, NOW);
     return new Verdict(measured.phase().argoName(), measured.value(), measured.message(), false);
   }
@@ -356,7 +356,7 @@ class ArgoOracleDifferentialTest {
     assertThat(argo.value()).isEqualTo("<html>proxy error</html>");
     Observation o = WebProvider.answer(null, "<html>proxy error</html>");
     Metric m = new Metric("m", Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(Condition.parse("result == 'OK'")),
-        Optional.empty(), 0, 0, 4, false, 10, "web", Map.of());
+        Optional.empty(), 0, 0, 4, false, 10, "web", Map.of(), Map.of());
     Measurement measured = AnalysisEvaluator.measure(new AnalysisDefinition(List.of(m), Map.of(), Set.of()), m, o, NOW);
     assertThat(measured.phase()).isEqualTo(RunPhase.FAILED);
     assertThat(measured.value()).isEqualTo("<html>proxy error</html>");
