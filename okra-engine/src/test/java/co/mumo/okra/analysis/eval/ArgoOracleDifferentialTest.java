@@ -58,13 +58,15 @@ class ArgoOracleDifferentialTest {
       Map<?, ?> version = oracle.version();
       oracle.close();
       StringBuilder b = new StringBuilder("Argo Rollouts " + version.get("argoRollouts") + " (expr " + version.get("expr") + ")\n\n");
-      b.append("| cases | kind | judged | Successful | Failed | Inconclusive | Error | Argo crashes | refused up front | disagreements |\n");
-      b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+      b.append("| cases | kind | judged | Successful | Failed | Inconclusive | Error | Argo crashes | refused up front "
+          + "| of which unreliable in Argo | disagreements |\n");
+      b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
       SUMMARY.forEach((k, m) -> b.append("| ").append(k.replace("/", " | ")).append(" | ").append(m.getOrDefault("judged", 0))
           .append(" | ").append(m.getOrDefault("Successful", 0)).append(" | ").append(m.getOrDefault("Failed", 0))
           .append(" | ").append(m.getOrDefault("Inconclusive", 0)).append(" | ").append(m.getOrDefault("Error", 0))
           .append(" | ").append(m.getOrDefault("Panic", 0))
-          .append(" | ").append(m.getOrDefault("refused", 0)).append(" | ").append(m.getOrDefault("disagreements", 0)).append(" |\n"));
+          .append(" | ").append(m.getOrDefault("refused", 0)).append(" | ").append(m.getOrDefault("known", 0))
+          .append(" | ").append(m.getOrDefault("disagreements", 0)).append(" |\n"));
       Path out = Path.of("target", "argo-differential.md");
       Files.createDirectories(out.getParent());
       Files.writeString(out, b.toString());
@@ -245,7 +247,13 @@ class ArgoOracleDifferentialTest {
   }
 
   /** Both judges' verdicts agree: the phase, and the stored value where the provider stores one. */
+  /** A condition Okra refuses on purpose because Argo's own result for it is unreliable (docs/analysis.md). */
+  private static boolean knownDifference(Verdict okra) {
+    return okra.refused() && okra.message().contains(co.mumo.okra.analysis.eval.expr.Expr.BACKWARD_LOOP);
+  }
+
   private static boolean agree(Case c, ArgoOracle.Answer argo, Verdict okra) {
+    if (knownDifference(okra)) return true;
     // Where Argo's controller would crash (a provider panics in its goroutine), Okra records an Error.
     if (argo.phase().equals("Panic")) return okra.phase().equals("Error");
     if (!argo.phase().equals(okra.phase())) return false;
@@ -375,6 +383,7 @@ class ArgoOracleDifferentialTest {
       Map<String, Integer> counts = SUMMARY.computeIfAbsent(label + "/" + c.kind(), k -> new TreeMap<>());
       counts.merge("judged", 1, Integer::sum);
       counts.merge(argo.phase(), 1, Integer::sum);
+      if (knownDifference(okra)) counts.merge("known", 1, Integer::sum);
       if (okra.refused()) {
         counts.merge("refused", 1, Integer::sum);
         if (Boolean.getBoolean("okra.differential.showRefusals") && i % 50 == 0) System.out.println("REFUSED " + okra.message());

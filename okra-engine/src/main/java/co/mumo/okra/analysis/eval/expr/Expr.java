@@ -34,8 +34,18 @@ public final class Expr {
   private static Node compile(String condition, GoType resultType) {
     Node tree = Parser.parse(condition);
     Checker.check(tree, types(resultType));
-    return Optimizer.optimize(tree);
+    Node optimized = Optimizer.optimize(tree);
+    if (Optimizer.loopsBackwards(optimized)) {
+      // expr v1.17's backward loop leaves values on its VM's stack, so what such a condition computes
+      // depends on its surroundings (e.g. "x >= last(filter(...))" compares true with the element).
+      throw new ExprException(ExprException.Stage.COMPILE, BACKWARD_LOOP);
+    }
+    return optimized;
   }
+
+  /** Why findLast, findLastIndex, last(filter(...)) and filter(...)[-1] are refused. */
+  public static final String BACKWARD_LOOP = "findLast, findLastIndex, last(filter(...)) and filter(...)[-1] are refused: "
+      + "expr v1.17 (Argo v1.10) runs them with a loop that corrupts its stack, so Argo's verdict on them is not reliable";
 
   private static Map<String, GoType> types(GoType result) {
     return Map.of("result", result,

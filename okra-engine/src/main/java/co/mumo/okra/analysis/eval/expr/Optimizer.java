@@ -44,6 +44,7 @@ final class Optimizer {
       root = walk(root, fold::fold);
       if (!fold.applied) break;
     }
+    root = walk(root, Optimizer::filterMap);
     root = walk(root, Optimizer::filterFirstLast);
     root = walk(root, Optimizer::predicateCombination);
     root = walk(root, Optimizer::sumArray);
@@ -249,6 +250,36 @@ final class Optimizer {
     if (n instanceof IntegerNode i) return (double) i.value;
     if (n instanceof FloatNode f) return f.value;
     return null;
+  }
+
+  /** {@code map(filter(xs, p), q)} is one filter that maps its matches with q (unless q uses #index). */
+  private static Node filterMap(Node node) {
+    if (node instanceof BuiltinNode m && m.name.equals("map") && m.arguments.size() == 2 && m.arguments.get(1) instanceof PredicateNode q
+        && !usesIndex(q) && m.arguments.get(0) instanceof BuiltinNode f && f.name.equals("filter") && f.map == null) {
+      BuiltinNode filter = new BuiltinNode("filter", f.arguments);
+      filter.map = q.node;
+      return typed(filter, node.type, node.pos);
+    }
+    return node;
+  }
+
+  private static boolean usesIndex(Node n) {
+    boolean[] found = {false};
+    walk(n, x -> {
+      if (x instanceof Ast.PointerNode p && p.name.equals("index")) found[0] = true;
+      return x;
+    });
+    return found[0];
+  }
+
+  /** Whether the tree runs one of expr's backward loops (findLast, findLastIndex, also from last(filter()) and filter()[-1]). */
+  static boolean loopsBackwards(Node root) {
+    boolean[] found = {false};
+    walk(root, x -> {
+      if (x instanceof BuiltinNode b && (b.name.equals("findLast") || b.name.equals("findLastIndex"))) found[0] = true;
+      return x;
+    });
+    return found[0];
   }
 
   private static Node filterFirstLast(Node node) {

@@ -36,8 +36,38 @@ public final class Runtime {
 
   /** A slice of structs (CloudWatch's results): == compares it with reflect.DeepEqual, not element by element. */
   public static final class StructSlice extends java.util.ArrayList<Object> {
+    /** The array this slice shares (reflect.DeepEqual: slices at the same entry of one array are equal). */
+    private final Object array;
+    private final int offset;
+
     public StructSlice(java.util.Collection<?> c) {
       super(c);
+      this.array = this;
+      this.offset = 0;
+    }
+
+    private StructSlice(StructSlice of, int from, int to) {
+      super(of.subList(from, to));
+      this.array = of.array;
+      this.offset = of.offset + from;
+    }
+
+    StructSlice slice(int from, int to) {
+      return new StructSlice(this, from, to);
+    }
+
+    boolean sameEntry(StructSlice o) {
+      return array == o.array && offset == o.offset && size() == o.size();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(this);
     }
   }
 
@@ -128,6 +158,8 @@ public final class Runtime {
     if (a == null || b == null) return a == b;
     // the same slice or map is deeply equal to itself, NaN inside or not
     if (a == b && (a instanceof List || a instanceof Map)) return true;
+    if (a instanceof StructSlice != b instanceof StructSlice) return false; // []T and []interface {} are different types
+    if (a instanceof StructSlice x && b instanceof StructSlice y && x.sameEntry(y)) return true;
     if (a instanceof Double x && b instanceof Double y) return x.doubleValue() == y.doubleValue();
     if (a.getClass() != b.getClass() && !(a instanceof List && b instanceof List) && !(a instanceof Map && b instanceof Map)) {
       return false;
@@ -281,6 +313,7 @@ public final class Runtime {
       if (b > length) b = length;
       if (a > b) a = b;
       if (bytes != null) return new String(bytes, (int) a, (int) (b - a), StandardCharsets.UTF_8);
+      if (array instanceof StructSlice ss) return ss.slice((int) a, (int) b);
       return new java.util.ArrayList<Object>(((List<?>) array).subList((int) a, (int) b));
     }
     throw panic("cannot slice " + show(fromV));
