@@ -91,6 +91,9 @@ class ArgoOracleDifferentialTest {
   /** Through the web provider: a 2xx answer's body and the metric's jsonPath. */
   record Web(String jsonPath, Object doc) implements Shape {}
 
+  /** Through the web provider, a body as written (spacing, escapes, repeated keys, big and tiny numbers). */
+  record RawWeb(String jsonPath, String body) implements Shape {}
+
   /** Through the prometheus provider: the query's resultType and its series' sample values. */
   record Prometheus(String type, List<List<String>> series) implements Shape {}
 
@@ -111,7 +114,7 @@ class ArgoOracleDifferentialTest {
       if (shape instanceof Float64) return "float64";
       if (shape instanceof Float64s) return "[]float64";
       if (shape instanceof NilFloat64) return "nil *float64";
-      if (shape instanceof Web) return "web";
+      if (shape instanceof Web || shape instanceof RawWeb) return "web";
       if (shape instanceof Prometheus) return "prometheus";
       return "cloudwatch";
     }
@@ -144,6 +147,10 @@ class ArgoOracleDifferentialTest {
     } else if (shape instanceof Web w) {
       r.put("kind", "web");
       r.put("body", webBody(w));
+      r.put("jsonPath", w.jsonPath() == null ? "" : w.jsonPath());
+    } else if (shape instanceof RawWeb w) {
+      r.put("kind", "web");
+      r.put("body", w.body());
       r.put("jsonPath", w.jsonPath() == null ? "" : w.jsonPath());
     } else if (shape instanceof Prometheus p) {
       r.put("kind", "prometheus");
@@ -213,6 +220,8 @@ class ArgoOracleDifferentialTest {
       o = new Observation.Value(GoValue.nilFloat64(), "");
     } else if (shape instanceof Web w) {
       o = WebProvider.answer(w.jsonPath(), webBody(w));
+    } else if (shape instanceof RawWeb w) {
+      o = WebProvider.answer(w.jsonPath(), w.body());
     } else if (shape instanceof Prometheus p) {
       o = PrometheusProvider.answer(prometheusData(p));
     } else {

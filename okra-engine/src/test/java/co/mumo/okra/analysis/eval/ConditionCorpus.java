@@ -6,6 +6,7 @@ import co.mumo.okra.analysis.eval.ArgoOracleDifferentialTest.Float64s;
 import co.mumo.okra.analysis.eval.ArgoOracleDifferentialTest.JsonResult;
 import co.mumo.okra.analysis.eval.ArgoOracleDifferentialTest.NilFloat64;
 import co.mumo.okra.analysis.eval.ArgoOracleDifferentialTest.Prometheus;
+import co.mumo.okra.analysis.eval.ArgoOracleDifferentialTest.RawWeb;
 import co.mumo.okra.analysis.eval.ArgoOracleDifferentialTest.Shape;
 import co.mumo.okra.analysis.eval.ArgoOracleDifferentialTest.Web;
 import java.util.Arrays;
@@ -182,6 +183,15 @@ final class ConditionCorpus {
         new Web("{$.status}", web),
         new Web("{$.missing}", web),
         new Web(null, List.of(1.0, 2.5)),
+        new RawWeb(null, " {\"b\": 1, \"a\": \"<&>\", \"a\": 2, \"c\": [1e21, 1e-7, 100, 0.1, -0, 12345678901234567890]}\n"),
+        new RawWeb(null, "{\"s\": \"caf\\u00e9 \\ud83d\\ude00 \\n\\t\\b\\f\\u2028\", \"ok\": true}"),
+        new RawWeb("{$.data[1].v}", "{\"data\": [{\"v\": 1}, {\"v\": 0.99}]}"),
+        new RawWeb("{.status}", "{\"status\": \"UP\", \"count\": 10}"),
+        new RawWeb(null, "[]"),
+        new RawWeb(null, "\"It worked!\""),
+        new RawWeb(null, "  0.04  "),
+        new RawWeb(null, "true"),
+        new RawWeb("{$.d}", "{\"d\": null}"),
         new Prometheus("vector", List.of(List.of("0.97"))),
         new Prometheus("vector", List.of()),
         new Prometheus("vector", List.of(List.of("NaN"), List.of("0.000333"))),
