@@ -133,6 +133,17 @@ final class ConditionCorpus {
       "len(result[0].Timestamps) == 0",
       "result == nil",
       "(.*a){12}x",
+      "result matches '(?<v>v[0-9]+)'",
+      "result matches '(?P<v>v[0-9]+)'",
+      "result matches 'd\\\\z'",
+      "result matches '[[:alpha:]]+'",
+      "result matches '\\\\Qa.b\\\\E'",
+      "result matches '(?s)^.+$'",
+      "result matches 'x{1001}'",
+      "result matches '\\\\p{Greek}'",
+      "result matches '\\\\bworked'",
+      "result matches 'a++'",
+      "result matches '(a)\\\\1'",
       "result matches '(.*a){12}x'",
       "");
 

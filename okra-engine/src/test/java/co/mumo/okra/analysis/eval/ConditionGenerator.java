@@ -98,7 +98,8 @@ final class ConditionGenerator {
   G bool(int d) {
     if (d <= 0) return pick(List.of(G.leaf("true"), G.leaf("false"), G.of("infix", pick(List.of("==", ">=", "<")), num(0), num(0))));
     return switch (random.nextInt(17)) {
-      case 0, 1, 2 -> G.of("infix", pick(List.of("==", "!=", "<", "<=", ">", ">=")), num(d - 1), num(d - 1));
+      case 0, 1, 2 -> G.of("infix", pick(List.of("==", "!=", "<", "<=", ">", ">=")), num(d - 1),
+          chance(50) ? G.leaf(pick(List.of("0", "1", "0.5", "0.95", "10", "100", "-1", "1e3"))) : num(d - 1));
       case 3 -> G.of("infix", pick(List.of("==", "!=")), any(d - 1), any(d - 1));
       case 4, 5 -> G.of("infix", pick(List.of("&&", "||", "and", "or")), bool(d - 1), bool(d - 1));
       case 6 -> G.of("prefix", pick(List.of("!", "not ")), chance(60) ? G.of("paren", "", bool(d - 1)) : bool(d - 1));

@@ -416,8 +416,7 @@ final class Checker {
   }
 
   private GoType predicate(PredicateNode node) {
-    GoType t = visit(node.node);
-    return t;
+    return visit(node.node);
   }
 
   private GoType pointer(PointerNode node) {

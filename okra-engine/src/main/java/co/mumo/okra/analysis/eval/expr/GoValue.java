@@ -13,37 +13,35 @@ import java.util.Map;
  * expr checks the condition against it ({@code result == "1"} on a float64 is a compile error).
  *
  * @param value {@code null}, Boolean, Long, Double, String, List, Map (see {@link Runtime})
- * @param nilPointer a typed nil pointer (Datadog's {@code *float64} without data): nil for {@code result},
- *     and nil for {@code isNil} and {@code default}
  */
-public record GoValue(Object value, GoType type, boolean nilPointer) {
+public record GoValue(Object value, GoType type) {
   /**
    * A JSON document as Go's encoding/json decodes it into {@code any}: numbers are float64, arrays
    * {@code []interface {}}, objects {@code map[string]interface {}} (the web and job providers).
    */
   public static GoValue json(Object decoded) {
     Object v = jsonValue(decoded);
-    return new GoValue(v, typeOf(v), false);
+    return new GoValue(v, typeOf(v));
   }
 
   /** A float64 (a Prometheus scalar, a Datadog point). */
   public static GoValue float64(double v) {
-    return new GoValue(v, GoType.FLOAT64, false);
+    return new GoValue(v, GoType.FLOAT64);
   }
 
   /** A []float64 (a Prometheus vector or matrix, flattened as Argo does). */
   public static GoValue float64s(List<Double> values) {
-    return new GoValue(new ArrayList<Object>(values), GoType.FLOAT64_SLICE, false);
+    return new GoValue(new ArrayList<Object>(values), GoType.FLOAT64_SLICE);
   }
 
-  /** A nil *float64 (Datadog without data). */
+  /** A nil *float64 (Datadog without data): nil for {@code result}, and for {@code isNil} and {@code default}. */
   public static GoValue nilFloat64() {
-    return new GoValue(null, GoType.NIL, true);
+    return new GoValue(null, GoType.NIL);
   }
 
   /** A value of a given Go type, already in the runtime's carriers (e.g. CloudWatch's typed results). */
   public static GoValue of(Object value, GoType type) {
-    return new GoValue(value, value == null ? GoType.NIL : type, false);
+    return new GoValue(value, value == null ? GoType.NIL : type);
   }
 
   public boolean isNil() {

@@ -203,10 +203,11 @@ final class Interpreter {
       case "==", "!=": {
         // expr compiles == of two int (or two string) typed operands to OpEqualInt (OpEqualString), which
         // asserts the runtime values are exactly that: max(1, 0.5) is typed int and holds a float64.
-        GoType.Kind lk = n.left.type.kind();
-        if (lk == n.right.type.kind() && (lk == GoType.Kind.INT || lk == GoType.Kind.STRING)) {
-          Class<?> want = lk == GoType.Kind.INT ? Long.class : String.class;
-          String goName = lk == GoType.Kind.INT ? "int" : "string";
+        // (only for Go's own int and string: a named type from a package, like types.StatusCode, is not "simple")
+        GoType lt = n.left.type;
+        if (lt.equals(n.right.type) && (lt.equals(GoType.INT) || lt.equals(GoType.STRING))) {
+          Class<?> want = lt.equals(GoType.INT) ? Long.class : String.class;
+          String goName = lt.toString();
           for (Object v : new Object[] {l, r}) {
             if (!want.isInstance(v)) throw Runtime.panic("interface conversion: interface {} is " + Runtime.typeName(v) + ", not " + goName);
           }

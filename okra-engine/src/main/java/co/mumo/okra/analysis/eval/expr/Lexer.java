@@ -101,8 +101,10 @@ final class Lexer {
     return new ExprException(ExprException.Stage.PARSE, message + " at position " + end);
   }
 
+  /** Go's unicode.IsSpace. */
   static boolean isSpace(int r) {
-    return Character.isWhitespace(r) || Character.isSpaceChar(r) || r == 0x85;
+    if (r <= 0xFF) return r == ' ' || r >= '\t' && r <= '\r' || r == 0x85 || r == 0xA0;
+    return Character.isSpaceChar(r);
   }
 
   static boolean isAlphabetic(int r) {
