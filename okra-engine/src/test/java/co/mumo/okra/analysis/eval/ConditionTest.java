@@ -170,6 +170,16 @@ class ConditionTest {
   }
 
   @Test
+  void expressBackwardLoopsAreRefusedBecauseArgosVerdictOnThemIsUnreliable() {
+    for (String c : List.of("result >= last(filter([1, 2, 3], {true}))", "filter(result, # > 1)[-1] > 0", "findLast(result, # > 1) > 0")) {
+      assertThatThrownBy(() -> Condition.parse(c)).isInstanceOf(Condition.ConditionSyntaxException.class)
+          .hasMessageContaining("corrupts its stack");
+    }
+    // forward loops are fine: filter()[0] is a find that stops at the first match, as in expr
+    assertThat(Condition.parse("filter(result, # > 1)[0] == 2").test(List.of(1, 2, 3))).isTrue();
+  }
+
+  @Test
   void numbersKeepGoTypes() {
     assertThat(Condition.parse("result").evaluate(3)).isEqualTo(3.0);
     assertThat(Condition.parse("7 / 2").evaluate(null)).isEqualTo(3.5);
@@ -188,6 +198,18 @@ class ConditionTest {
     Condition c = Condition.parse("result matches '(.*a){12}x'");
     assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThat(c.test("a".repeat(30))).isFalse());
     assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThat(c.test("a".repeat(30) + "x")).isTrue());
+  }
+
+  @Test
+  void hostileConditionsAreBoundedAsInExpr() {
+    String tooBig = "1" + " + 1".repeat(10_000) + " > 0";
+    assertThatThrownBy(() -> Condition.parse(tooBig)).satisfies(e -> assertThat(e.getMessage().endsWith(
+        ": compilation failed: expression exceeds maximum allowed nodes")).as("the message's end").isTrue());
+    // within expr's limit, however deep, it is judged as Argo judges it
+    assertThat(Condition.parse("result" + " + 1".repeat(4_000) + " > 4000").test(1)).isTrue();
+    String deep = "(".repeat(3_000) + "result" + ")".repeat(3_000) + " > 0";
+    assertThat(Condition.parse(deep).test(1)).isTrue();
+    assertThatThrownBy(() -> Condition.parse("len(0..2000000) > 0").test(1)).hasMessageContaining("memory budget exceeded");
   }
 
   @Test

@@ -22,13 +22,47 @@ public final class Expr {
    * @throws ExprException at stage PARSE or COMPILE
    */
   public static void checkForAnyResult(String condition) {
-    compile(condition, GoType.ANY);
+    withStack(() -> compile(condition, GoType.ANY));
   }
 
   /** The value of the condition for this result (any type; Argo requires a bool of a condition). */
   public static Object evaluate(String condition, GoValue result) {
-    Node tree = compile(condition, result.type());
-    return new Interpreter(env(result)).run(tree);
+    return withStack(() -> new Interpreter(env(result)).run(compile(condition, result.type())));
+  }
+
+  /** Stack for expr's deepest trees (10,000 nodes, e.g. a long a + b + ... chain), which Go's growing stacks take. */
+  private static final long DEEP_STACK_BYTES = 256L << 20;
+
+  /**
+   * Runs on the caller's thread, and again on a thread with a deep stack if that one was too shallow:
+   * whatever a condition nests, Okra judges it (or reports it) instead of failing the pass.
+   */
+  private static <T> T withStack(java.util.function.Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (StackOverflowError shallow) {
+      Object[] out = new Object[1];
+      Throwable[] failed = new Throwable[1];
+      Thread t = new Thread(null, () -> {
+        try {
+          out[0] = work.get();
+        } catch (StackOverflowError | RuntimeException e) {
+          failed[0] = e;
+        }
+      }, "okra-condition", DEEP_STACK_BYTES);
+      t.start();
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ExprException(ExprException.Stage.RUN, "interrupted");
+      }
+      if (failed[0] instanceof RuntimeException e) throw e;
+      if (failed[0] != null) throw new ExprException(ExprException.Stage.PARSE, "the condition is nested too deeply for Okra's evaluator");
+      @SuppressWarnings("unchecked")
+      T result = (T) out[0];
+      return result;
+    }
   }
 
   private static Node compile(String condition, GoType resultType) {

@@ -81,11 +81,7 @@ final class Interpreter {
   }
 
   Object run(Node node) {
-    try {
-      return eval(node);
-    } catch (StackOverflowError e) {
-      throw Runtime.panic("recursion depth exceeded");
-    }
+    return eval(node);
   }
 
   private Object eval(Node node) {
@@ -241,7 +237,8 @@ final class Interpreter {
         long from = Runtime.toInt(l);
         long to = Runtime.toInt(r);
         List<Object> out = new ArrayList<>();
-        for (long i = from; i <= to && out.size() < 1_000_000; i++) out.add(i);
+        if (to - from + 1 > 1_000_000) throw Runtime.panic("memory budget exceeded"); // expr's DefaultMemoryBudget
+        for (long i = from; i <= to; i++) out.add(i);
         return out;
       }
       default:

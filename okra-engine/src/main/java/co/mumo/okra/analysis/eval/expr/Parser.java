@@ -61,10 +61,21 @@ final class Parser {
     this.current = tokens.get(0);
   }
 
+  /** expr's DefaultMaxNodes. */
+  static final int MAX_NODES = 10_000;
+
   static Node parse(String source) {
     Parser p = new Parser(Lexer.lex(source));
     Node node = p.parseSequenceExpression();
     if (!p.current.is(Kind.EOF)) throw p.error("unexpected token " + p.current);
+    int[] nodes = {0};
+    Optimizer.walk(node, n -> {
+      nodes[0]++;
+      return n;
+    });
+    if (nodes[0] > MAX_NODES) {
+      throw new ExprException(ExprException.Stage.PARSE, "compilation failed: expression exceeds maximum allowed nodes");
+    }
     return node;
   }
 
