@@ -95,5 +95,7 @@ public class CellStatus {
     public String at;
     /** True once the VersionBlocklist entry is known to be written. */
     public Boolean blocklisted;
+    /** {@code okra-runner cell retry} was recorded: the next pass removes the blocklist entry and forgets the failure. */
+    public Boolean retryRequested;
   }
 }

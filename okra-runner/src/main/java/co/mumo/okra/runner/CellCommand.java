@@ -92,7 +92,7 @@ final class CellCommand implements Runnable {
         CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
         out.text("Cell:       " + ns + "/" + name);
         out.text("Phase:      " + dash(s.phase));
-        out.text("Message:    " + dash(s.message));
+        out.text("Message:    " + dash(s.message) + Output.countdown(s, Instant.now()));
         out.text("Stable:     " + dash(s.stableVersion));
         out.text("Desired:    " + dash(s.desiredVersion));
         try {
@@ -133,7 +133,8 @@ final class CellCommand implements Runnable {
 
     abstract String done(Cell cell);
 
-    void before(Clients clients, Cell cell) {}
+    /** What the command does once its decision is recorded (record, then act, like a pass). */
+    void after(Clients clients, Cell recorded) {}
 
     @Override
     public Integer call() {
@@ -142,15 +143,16 @@ final class CellCommand implements Runnable {
         ClusterStore store = clients.store();
         Cell cell = store.cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
         RolloutState next = change(CellStatusMapping.toState(cell.getStatus()), cell);
-        before(clients, cell);
         String message = done(cell);
         cell.setStatus(CellStatusMapping.withState(cell.getStatus(), next, message, Instant.now()));
+        Cell recorded;
         try {
-          store.updateCellStatus(cell);
+          recorded = store.updateCellStatus(cell);
         } catch (ClusterStore.ConflictException e) {
           output().event("conflict", "the Cell changed while this command ran; nothing was written: run it again");
           return ExitCodes.ERROR;
         }
+        after(clients, recorded);
         output().event(spec.name(), "[" + ns + "/" + name + "] " + message + "; the next reconcile pass acts on it");
         return ExitCodes.OK;
       }
@@ -229,9 +231,10 @@ final class CellCommand implements Runnable {
       return next;
     }
 
+    /** Recorded first; were this to fail or the runner to die here, the next pass removes the entry. */
     @Override
-    void before(Clients clients, Cell cell) {
-      clients.store().unblock(cell, version);
+    void after(Clients clients, Cell recorded) {
+      clients.store().unblock(recorded, version);
     }
 
     @Override

@@ -127,16 +127,16 @@ final class ReconcileCommand implements Callable<Integer> {
         String shown = r.phase() + "|" + r.status().message + "|" + Output.weights(r.status()) + "|" + Output.analysisKey(r.status());
         if (!shown.equals(lastShown.put(r.cell(), shown)) || !r.done().isEmpty()) output.pass(r);
       }
-      if (results.stream().allMatch(ReconcileCommand::settled)) {
+      if (results.stream().allMatch(PassResult::settled)) {
         return exitCode(results, true);
       }
       Duration left = Duration.between(Instant.now(), deadline);
       if (left.isNegative() || left.isZero()) {
         output.event("timeout", "timed out after " + Durations.format(limit) + "; still waiting: " + String.join("; ",
-            results.stream().filter(r -> !settled(r)).map(r -> r.cell() + ": " + r.status().message).toList()));
+            results.stream().filter(r -> !r.settled()).map(r -> r.cell() + ": " + r.status().message).toList()));
         return ExitCodes.TIMED_OUT;
       }
-      Duration next = results.stream().filter(r -> !settled(r))
+      Duration next = results.stream().filter(r -> !r.settled())
           .map(r -> r.plan().flatMap(p -> p.requeueAfter()).orElse(maxSleep))
           .min(Duration::compareTo).orElse(maxSleep);
       next = min(min(next, maxSleep), left);
@@ -150,17 +150,6 @@ final class ReconcileCommand implements Callable<Integer> {
 
   private List<PassResult> pass(CellReconciler reconciler, String namespace, CellReconciler.Options options) {
     return target.all ? reconciler.reconcileAll(namespace, options) : List.of(reconciler.reconcile(namespace, target.cell, options));
-  }
-
-  /** Settled: nothing more will happen without a new version or a human. */
-  static boolean settled(PassResult r) {
-    if (r.outcome() == CellReconciler.Outcome.CONFLICT || r.outcome() == CellReconciler.Outcome.ERROR) return false;
-    return switch (r.phase()) {
-      case Succeeded, Idle -> r.outcome() == CellReconciler.Outcome.UNCHANGED;
-      case Failed -> r.plan().map(p -> p.actions().isEmpty()).orElse(true);
-      case Paused, Invalid -> true;
-      case Progressing -> false;
-    };
   }
 
   /** The worst outcome wins: invalid, then failed, then a Cell whose calls failed, then needs-a-human. */

@@ -79,6 +79,52 @@ class AnalysisCommandIT {
   }
 
   @Test
+  void anEditedTemplateIsMeasuredAfreshNeverAnsweredWithTheOldVerdict() {
+    template("gate", """
+        metrics:
+        - name: errors
+          successCondition: result == 0
+          provider: {job: {command: "echo 0"}}
+        """);
+    Run passed = okra("analysis", "run", "--allow-job-provider", "--template", "gate", "--wait");
+    assertThat(passed.code()).as(passed.all()).isEqualTo(ExitCodes.OK);
+    Run again = okra("analysis", "run", "--allow-job-provider", "--template", "gate", "--wait");
+    assertThat(again.code()).isEqualTo(ExitCodes.OK);
+    assertThat(kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_RUN).inNamespace(ns).list().getItems())
+        .as("the same analysis continues its run").hasSize(1);
+
+    // The team tightens the gate: the same command must judge by the new template.
+    var templates = kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_TEMPLATE).inNamespace(ns);
+    GenericKubernetesResource t = templates.withName("gate").get();
+    t.setAdditionalProperty("spec", Serialization.unmarshal("""
+        metrics:
+        - name: errors
+          successCondition: result == 1
+          provider: {job: {command: "echo 0"}}
+        """, Map.class));
+    templates.resource(t).update();
+    Run tightened = okra("analysis", "run", "--allow-job-provider", "--template", "gate", "--wait");
+    assertThat(tightened.code()).as(tightened.all()).isEqualTo(ExitCodes.ROLLOUT_FAILED);
+    assertThat(tightened.out()).contains("successCondition \"result == 1\" is false");
+
+    // A run named by hand must hold this very analysis.
+    okra("analysis", "run", "--allow-job-provider", "--template", "gate", "--name", "pinned");
+    t.setAdditionalProperty("spec", Serialization.unmarshal("""
+        metrics:
+        - name: errors
+          successCondition: result == 0
+          provider: {job: {command: "echo 0"}}
+        """, Map.class));
+    templates.resource(templates.withName("gate").get()).edit(x -> {
+      x.setAdditionalProperty("spec", t.getAdditionalProperties().get("spec"));
+      return x;
+    });
+    Run stale = okra("analysis", "run", "--allow-job-provider", "--template", "gate", "--name", "pinned");
+    assertThat(stale.code()).isEqualTo(ExitCodes.INVALID);
+    assertThat(stale.err()).contains("--name", "holds another analysis");
+  }
+
+  @Test
   void aFailingMetricExitsThreeWithTheReason() {
     template("smoke", """
         metrics:

@@ -43,6 +43,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -214,7 +215,7 @@ class RbacIT {
     assertThat(admin.analysisRuns(ns)).anySatisfy(r -> assertThat(r.getMetadata().getLabels())
         .containsEntry(OkraAnalyses.INSTANCE_LABEL, OkraAnalyses.INSTANCE));
     // `okra-runner analysis run`: create the run, measure, read it back.
-    GenericKubernetesResource gate = analyses.standalone(ns, "gate", List.of(new Step.TemplateRef("success-rate", false)),
+    GenericKubernetesResource gate = analyses.standalone(ns, Optional.of("gate"), List.of(new Step.TemplateRef("success-rate", false)),
         java.util.Map.of("version", "2.0.0", "api-key", "k"));
     assertThat(analyses.evaluate(gate).phase()).isEqualTo(RunPhase.SUCCESSFUL);
     assertThat(analyses.reload(gate)).isNotNull();
