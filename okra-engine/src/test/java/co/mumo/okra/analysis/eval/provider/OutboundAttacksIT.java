@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.GoValue;
 import co.mumo.okra.policy.AnalysisPolicy;
 import co.mumo.okra.testsupport.LocalHttpServer;
 import java.io.IOException;
@@ -234,7 +235,7 @@ class OutboundAttacksIT {
           name: d
           provider: {datadog: {query: "avg:errors{*}"}}
           """), NOW);
-      assertThat(o).isEqualTo(Observation.Value.json(null));
+      assertThat(o).isEqualTo(new Observation.Value(GoValue.nilFloat64(), "[]")); // Datadog without data, as Argo stores it
       assertThat(server.received().get(0).headers()).containsEntry("dd-api-key", "the-api-key");
       assertThat(other.received().get(0).headers()).doesNotContainKeys("dd-api-key", "dd-application-key");
     }
