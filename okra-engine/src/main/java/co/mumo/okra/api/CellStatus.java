@@ -34,6 +34,11 @@ public class CellStatus {
   public Failure failure;
   /** The forward weights this Cell wants on the rule now. */
   public List<TargetGroupWeight> targetGroups;
+  /**
+   * The forward weights the listener rule had on the ALB when this status was written, as the pass read
+   * them (the condition TrafficSynced says whether they are what the Cell wants).
+   */
+  public List<TargetGroupWeight> albTargetGroups;
   /** Matching target groups that were ignored, with the reason. */
   public List<InvalidTargetGroup> invalidTargetGroups;
   public List<Condition> conditions;

@@ -48,7 +48,7 @@ public final class CellDecider {
     });
     if (actions.size() == plan.actions().size()) return plan;
     return new Plan(plan.state(), plan.rule(), plan.weights(), actions, plan.requeueAfter(), plan.message(), plan.conditions(),
-        plan.rejected(), plan.pauseEndsAt(), plan.errors(), plan.runs());
+        plan.rejected(), plan.pauseEndsAt(), plan.errors(), plan.runs(), plan.onAlb());
   }
 
   /**
@@ -434,7 +434,15 @@ public final class CellDecider {
       }
       List<CellCondition> conditions = conditions(s.phase(), reason, message, Optional.of(trafficCondition(rule, synced)));
       return new Plan(s, Optional.of(rule), shares, actions, requeue, message, conditions, inventory.rejected(), pauseEnds, List.of(),
-          List.copyOf(watched.values()));
+          List.copyOf(watched.values()), onAlb());
+    }
+
+    /** The rule's weights as read from the ALB, named where the ARN is one of the Cell's target groups. */
+    private List<AlbWeight> onAlb() {
+      return o.rule().map(r -> r.forwards().stream().map(f -> {
+        Optional<VersionedTargetGroup> tg = inventory.byArn(f.arn());
+        return new AlbWeight(f.arn(), tg.map(VersionedTargetGroup::name), tg.map(VersionedTargetGroup::version), f.weight());
+      }).toList()).orElse(List.of());
     }
 
     private CellCondition trafficCondition(DesiredRule rule, boolean synced) {

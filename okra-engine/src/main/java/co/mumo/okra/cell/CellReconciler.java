@@ -187,29 +187,34 @@ public final class CellReconciler {
   }
 
   /**
-   * A pass, and one more at once when the first left something to be seen: a measurement it took (the
-   * verdict may bring a rollback, acted on now rather than by whichever pass comes next, a cron job's
-   * minutes later), or final weights it applied (Promoting, RollingBack: the second pass reads the
-   * listener's rules again, and says Succeeded or Failed only if the ALB carries them).
+   * A pass, and more at once while the last one left something to be seen (at most {@value #PASSES_PER_CALL}
+   * in all): a measurement it took (the verdict may bring a rollback, acted on now rather than by
+   * whichever pass comes next, a cron job's minutes later), or final weights it applied (Promoting,
+   * RollingBack: the next pass reads the listener's rules again, and says Succeeded or Failed only if the
+   * ALB carries them).
    */
   private PassResult reconcile(Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {
-    PassResult first = pass(cell, options, rulesByListener);
-    boolean again = first.outcome() == Outcome.CHANGED && first.plan().map(p ->
-        p.actions().stream().anyMatch(a -> a instanceof Action.EvaluateRun) || p.state().phase().applying()).orElse(false);
-    if (!again) return first;
-    // Seen, not assumed: the rules this pass wrote are read from the ALB again.
-    if (first.phase().applying()) rulesByListener.remove(listenerOf(cell));
-    return followedBy(first, cell, options, rulesByListener);
+    PassResult result = pass(cell, options, rulesByListener);
+    for (int n = 1; n < PASSES_PER_CALL && leftSomethingToSee(result); n++) {
+      // Seen, not assumed: the rules this pass wrote are read from the ALB again.
+      if (result.phase().applying()) rulesByListener.remove(listenerOf(cell));
+      Optional<Cell> again = store.cell(cell.getMetadata().getNamespace(), cell.getMetadata().getName());
+      if (again.isEmpty()) break;
+      PassResult next = pass(again.get(), options, rulesByListener);
+      List<String> done = new ArrayList<>(result.done());
+      done.addAll(next.done());
+      Outcome outcome = next.outcome() == Outcome.UNCHANGED ? Outcome.CHANGED : next.outcome();
+      result = new PassResult(next.cell(), outcome, next.phase(), next.status(), next.plan(), done);
+    }
+    return result;
   }
 
-  private PassResult followedBy(PassResult first, Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {
-    Optional<Cell> again = store.cell(cell.getMetadata().getNamespace(), cell.getMetadata().getName());
-    if (again.isEmpty()) return first;
-    PassResult second = pass(again.get(), options, rulesByListener);
-    List<String> done = new ArrayList<>(first.done());
-    done.addAll(second.done());
-    Outcome outcome = second.outcome() == Outcome.UNCHANGED ? Outcome.CHANGED : second.outcome();
-    return new PassResult(second.cell(), outcome, second.phase(), second.status(), second.plan(), done);
+  /** Passes one call makes at most: a measurement, the rollback it brings, the rule read again. */
+  static final int PASSES_PER_CALL = 3;
+
+  private static boolean leftSomethingToSee(PassResult r) {
+    return r.outcome() == Outcome.CHANGED && r.plan().map(p ->
+        p.actions().stream().anyMatch(a -> a instanceof Action.EvaluateRun) || p.state().phase().applying()).orElse(false);
   }
 
   private PassResult pass(Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {
