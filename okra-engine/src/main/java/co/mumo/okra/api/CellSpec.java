@@ -10,4 +10,9 @@ public class CellSpec {
   /** Pins the desired version; lower than the stable version means an immediate rollback. */
   public String version;
   public UpdateStrategy updateStrategy;
+  /**
+   * Waves: Cells that must have a version as their stable version before this Cell starts rolling it
+   * out; a failure of that version there stops it here. Within the owner policy's {@code waves}.
+   */
+  public java.util.List<CellReference> rolloutAfter;
 }

@@ -26,7 +26,8 @@ public final class CellDecider {
   private CellDecider() {}
 
   public static Plan decide(Observed o, Instant now) {
-    Plan plan = new Pass(o, now).decide();
+    Pass pass = new Pass(o, now);
+    Plan plan = pass.waves.annotate(pass.decide(), pass.held);
     return plan.state().phase() == Phase.Invalid ? plan : withRunWork(plan, o);
   }
 
@@ -86,8 +87,12 @@ public final class CellDecider {
     /** The runs this pass waited on (the step's and the background one), reported in the status. */
     private final Map<String, ChildRun> watched = new java.util.LinkedHashMap<>();
     private final Map<Version, String> blocked;
+    /** The Cells this one waits for (spec.rolloutAfter), and the version they hold back, if any. */
+    private final WaveGate waves;
+    private Optional<WaveGate.Hold> held = Optional.empty();
 
     Pass(Observed o, Instant now) {
+      this.waves = new WaveGate(o.cell(), o.waves());
       this.o = o;
       this.cell = o.cell();
       this.now = now;
@@ -105,14 +110,18 @@ public final class CellDecider {
       if (!o.referenceErrors().isEmpty()) {
         return invalid(Reasons.INVALID_SPEC, o.referenceErrors());
       }
+      List<FieldError> waveErrors = waves.errors();
+      if (!waveErrors.isEmpty()) return invalid(Reasons.INVALID_SPEC, waveErrors);
       Optional<Plan> conflict = ownershipConflict();
       if (conflict.isPresent()) return conflict.get();
 
       RolloutState s = bookkeepFailure(o.state());
-      Predicate<Version> allowed = v -> !blocked.containsKey(v);
-      Optional<Version> target = cell.pinnedVersion().isPresent()
-          ? cell.pinnedVersion().filter(v -> inventory.of(v).size() >= cell.replicas() && allowed.test(v))
-          : inventory.newestComplete(cell.replicas(), allowed);
+      Predicate<Version> unblocked = v -> !blocked.containsKey(v);
+      Optional<Version> target = target(unblocked.and(v -> startable(s, v)));
+      Optional<Version> ungated = target(unblocked);
+      // Falling back never waits for a wave: with the stable version's target groups gone, the newest complete one takes over.
+      if (target.isEmpty() && ungated.isPresent() && s.stable().map(st -> inventory.of(st).isEmpty()).orElse(false)) target = ungated;
+      if (!target.equals(ungated)) held = ungated.flatMap(waves::hold);
       Optional<Version> stable = s.stable();
 
       if (target.isEmpty()) {
@@ -156,6 +165,19 @@ public final class CellDecider {
         return promote(s, t, cell.pinnedVersion().isPresent() ? Reasons.MANUAL_ROLLBACK : Reasons.FELL_BACK, why);
       }
       return rollout(s, st, t);
+    }
+
+    /** The pinned version if complete and allowed, else the newest complete allowed one. */
+    private Optional<Version> target(Predicate<Version> allowed) {
+      return cell.pinnedVersion().isPresent()
+          ? cell.pinnedVersion().filter(v -> inventory.of(v).size() >= cell.replicas() && allowed.test(v))
+          : inventory.newestComplete(cell.replicas(), allowed);
+    }
+
+    /** The earlier waves hold back only the start of a newer version: never the stable one, nor a rollout in flight. */
+    private boolean startable(RolloutState s, Version v) {
+      boolean starts = s.stable().map(st -> v.compareTo(st) > 0).orElse(true) && !(inFlight(s) && s.desired().get().sameAs(v));
+      return !starts || waves.hold(v).isEmpty();
     }
 
     /** A rollout is in flight, also when the last pass found the Cell Invalid (which keeps the step it was at). */

@@ -83,6 +83,7 @@ public final class CellReconciler {
      */
     public boolean settled() {
       if (outcome == Outcome.CONFLICT || outcome == Outcome.ERROR) return false;
+      if (plan.map(WaveGate::waitingInMotion).orElse(false)) return false; // an earlier wave is rolling out
       return switch (phase) {
         case Succeeded, Idle -> outcome == Outcome.UNCHANGED;
         case Failed -> plan.map(p -> p.actions().isEmpty()).orElse(true);
@@ -116,9 +117,10 @@ public final class CellReconciler {
   public List<PassResult> reconcileAll(String namespace, Options options) {
     // One pass over many Cells reads each kind once per namespace and each listener's rules once,
     // so its cost grows with namespaces and listeners, not with Cells.
-    CellReconciler pass = new CellReconciler(new PassCachingClusterStore(store), loadBalancer, analyses.forPass(), clock, policy);
+    PassCachingClusterStore passStore = new PassCachingClusterStore(store);
+    CellReconciler pass = new CellReconciler(passStore, loadBalancer, analyses.forPass(), clock, policy);
     Map<String, List<ObservedRule>> rulesByListener = new HashMap<>();
-    List<Cell> cells = store.cells(namespace);
+    List<Cell> cells = passStore.cells(namespace);
     if (options.parallelism() == 1 || cells.size() < 2) {
       List<PassResult> out = new ArrayList<>();
       for (Cell cell : cells) out.add(pass.reconcileOrReport(cell, options, rulesByListener));
@@ -311,7 +313,7 @@ public final class CellReconciler {
     Optional<ObservedRule> rule = listenerRules.stream().filter(r -> !r.isDefault() && r.priority() == def.priority()).findFirst();
     Map<String, ChildRun> runs = hasRuns ? analyses.runs(def, cell) : Map.of();
     return new Observed(def, CellStatusMapping.toState(cell.getStatus()), groups, blocked, rule, runs, referenceErrors,
-        CellStatusMapping.previousWeights(cell.getStatus()), listenerRules, verdict);
+        CellStatusMapping.previousWeights(cell.getStatus()), listenerRules, verdict, new WaveReader(store, policy).read(cell, def));
   }
 
   private PassResult recordInvalid(Cell cell, String key, List<FieldError> errors, long generation, Instant now, Options options) {

@@ -146,6 +146,8 @@ public final class CellValidator {
           + replicas + " exceeds ALB's limit of " + DesiredRule.MAX_TARGET_GROUPS);
     }
 
+    errors.addAll(WaveReference.errors(cell));
+
     Map<String, String> annotations = cell.getMetadata().getAnnotations();
     boolean adopt = annotations != null && "true".equalsIgnoreCase(annotations.get(ADOPT_ANNOTATION));
     if (annotations != null && annotations.get(EVALUATOR_ANNOTATION) != null) {

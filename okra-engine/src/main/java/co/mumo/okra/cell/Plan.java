@@ -33,6 +33,11 @@ public record Plan(
     this(state, rule, weights, actions, requeueAfter, message, conditions, rejected, pauseEndsAt, errors, List.of(), List.of());
   }
 
+  /** This plan saying more: another message, conditions and requeue; everything it decides stays as it is. */
+  public Plan withWords(String message, List<CellCondition> conditions, Optional<Duration> requeueAfter) {
+    return new Plan(state, rule, weights, actions, requeueAfter, message, conditions, rejected, pauseEndsAt, errors, runs, onAlb);
+  }
+
   public Plan {
     onAlb = List.copyOf(onAlb);
     runs = List.copyOf(runs);

@@ -9,6 +9,8 @@ public final class Reasons {
   public static final String TRAFFIC_SYNCED = "TrafficSynced";
   public static final String TARGET_GROUPS_VALID = "TargetGroupsValid";
   public static final String SPEC_VALID = "SpecValid";
+  /** spec.rolloutAfter: whether the earlier waves let this Cell start the version it wants. */
+  public static final String WAVE_READY = "WaveReady";
 
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String RULE_CONFLICT = "RuleConflict";
@@ -32,4 +34,10 @@ public final class Reasons {
   public static final String ALL_VALID = "AllValid";
   public static final String SOME_IGNORED = "SomeIgnored";
   public static final String VALID = "Valid";
+  public static final String EARLIER_WAVES_DONE = "EarlierWavesDone";
+  /** An earlier wave is rolling out: the wait ends by itself. */
+  public static final String WAITING_FOR_EARLIER_WAVE = "WaitingForEarlierWave";
+  /** An earlier wave is not rolling the version out (no such Cell, its clusters not up, paused, invalid). */
+  public static final String EARLIER_WAVE_NOT_STARTED = "EarlierWaveNotStarted";
+  public static final String EARLIER_WAVE_FAILED = "EarlierWaveFailed";
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The store as one pass over many Cells sees it: target groups, blocklists and ALB configs are listed
  * once per namespace instead of read once per Cell, so a pass costs API calls per namespace, not per
- * Cell. Cells themselves are always read fresh (the re-check before an ALB write needs the latest),
+ * Cell. A Cell read by name is always read fresh (the re-check before an ALB write needs the latest),
  * and every write goes through and refreshes what this pass has cached.
  */
 public final class PassCachingClusterStore implements ClusterStore {
@@ -21,14 +21,25 @@ public final class PassCachingClusterStore implements ClusterStore {
   private final Map<String, List<AWSTargetGroup>> targetGroups = new ConcurrentHashMap<>();
   private final Map<String, Map<String, VersionBlocklist>> blocklists = new ConcurrentHashMap<>();
   private final Map<String, Map<String, AWSApplicationLoadBalancerConfig>> albConfigs = new ConcurrentHashMap<>();
+  private final Map<String, List<Cell>> cells = new ConcurrentHashMap<>();
+  /** The key of the listing of every namespace's Cells (a namespace name never contains a slash). */
+  private static final String ALL = "/";
 
   public PassCachingClusterStore(ClusterStore store) {
     this.store = store;
   }
 
+  /**
+   * The Cells of a namespace (null: of all), listed once per pass: the Cells to reconcile, and the earlier
+   * waves other Cells wait for, as they were when the pass began (a wave's progress is seen a pass later).
+   */
   @Override
   public List<Cell> cells(String namespace) {
-    return store.cells(namespace);
+    List<Cell> all = cells.get(ALL);
+    if (namespace != null && all != null) {
+      return all.stream().filter(c -> namespace.equals(c.getMetadata().getNamespace())).toList();
+    }
+    return cells.computeIfAbsent(namespace == null ? ALL : namespace, ns -> store.cells(namespace));
   }
 
   @Override

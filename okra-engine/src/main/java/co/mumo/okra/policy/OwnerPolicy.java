@@ -13,24 +13,44 @@ import java.util.stream.Collectors;
  * namespace, any priority, no adoption, no shadowing; a list (even an empty one) allows only what it
  * names.
  */
-public record OwnerPolicy(String source, Optional<List<ListenerGrant>> listeners, AnalysisPolicy analysis, DiscoveryPolicy discovery) {
+public record OwnerPolicy(String source, Optional<List<ListenerGrant>> listeners, AnalysisPolicy analysis, DiscoveryPolicy discovery,
+                          WavePolicy waves) {
   public static final String DEFAULT_SOURCE = "the built-in default policy";
 
   public OwnerPolicy {
     listeners = listeners.map(List::copyOf);
   }
 
-  /** No policy file: safe for one team that owns every Cell and listener the runner can see. */
+  /** Waves within each namespace only. */
+  public OwnerPolicy(String source, Optional<List<ListenerGrant>> listeners, AnalysisPolicy analysis, DiscoveryPolicy discovery) {
+    this(source, listeners, analysis, discovery, WavePolicy.SAME_NAMESPACE_ONLY);
+  }
+
+  /**
+   * No policy file: safe for one team that owns every Cell and listener the runner can see; waves only
+   * within a namespace, so that no Cell's status tells of another namespace's Cells unless the owner says so.
+   */
   public static OwnerPolicy defaults() {
     return new OwnerPolicy(DEFAULT_SOURCE, Optional.empty(), AnalysisPolicy.DEFAULT, DiscoveryPolicy.DEFAULT);
   }
 
+  public OwnerPolicy withWaves(WavePolicy w) {
+    return new OwnerPolicy(source, listeners, analysis, discovery, w);
+  }
+
+  /** Why a Cell in {@code from} may not wait for a Cell in {@code to}, or empty when it may. */
+  public Optional<String> waveRefusal(String from, String to) {
+    if (waves.allows(from, to)) return Optional.empty();
+    return Optional.of(source + " does not let Cells in namespace " + from + " wait for Cells in namespace " + to
+        + " (nothing of that Cell was read); the runner's owner can add it to a waves entry (mayWaitOn)");
+  }
+
   public OwnerPolicy withAnalysis(AnalysisPolicy a) {
-    return new OwnerPolicy(source, listeners, a, discovery);
+    return new OwnerPolicy(source, listeners, a, discovery, waves);
   }
 
   public OwnerPolicy withDiscovery(DiscoveryPolicy d) {
-    return new OwnerPolicy(source, listeners, analysis, d);
+    return new OwnerPolicy(source, listeners, analysis, d, waves);
   }
 
   /** May a rule owned by something in {@code namespace} sit at {@code priority} on {@code listenerArn}? */

@@ -53,7 +53,7 @@ public final class OwnerPolicyFile {
   }
 
   private OwnerPolicy policy(Object doc) {
-    Map<String, Object> top = map(doc, "", Set.of("apiVersion", "kind", "listeners", "analysis", "discovery"));
+    Map<String, Object> top = map(doc, "", Set.of("apiVersion", "kind", "listeners", "analysis", "discovery", "waves"));
     if (!API_VERSION.equals(top.get("apiVersion"))) throw fail("apiVersion", "must be " + API_VERSION);
     if (!KIND.equals(top.get("kind"))) throw fail("kind", "must be " + KIND);
     Optional<List<ListenerGrant>> listeners = Optional.empty();
@@ -77,7 +77,22 @@ public final class OwnerPolicyFile {
       Map<String, Object> d = map(top.get("discovery"), "discovery", Set.of("allowExecPlugins"));
       discovery = new DiscoveryPolicy(bool(d, "allowExecPlugins", "discovery"));
     }
-    return new OwnerPolicy("the runner's policy " + file, listeners, analysis, discovery);
+    WavePolicy waves = WavePolicy.SAME_NAMESPACE_ONLY;
+    if (top.get("waves") != null) {
+      List<WavePolicy.Grant> grants = new ArrayList<>();
+      List<Object> items = list(top.get("waves"), "waves");
+      for (int i = 0; i < items.size(); i++) {
+        String path = "waves[" + i + "]";
+        Map<String, Object> w = map(items.get(i), path, Set.of("namespaces", "mayWaitOn"));
+        List<String> from = strings(w.get("namespaces"), path + ".namespaces");
+        List<String> to = strings(w.get("mayWaitOn"), path + ".mayWaitOn");
+        if (from.isEmpty()) throw fail(path + ".namespaces", "is required: the namespaces whose Cells may wait (\"*\" for all)");
+        if (to.isEmpty()) throw fail(path + ".mayWaitOn", "is required: the namespaces whose Cells they may wait for (\"*\" for all)");
+        grants.add(new WavePolicy.Grant(from, to));
+      }
+      waves = new WavePolicy(grants);
+    }
+    return new OwnerPolicy("the runner's policy " + file, listeners, analysis, discovery, waves);
   }
 
   private ListenerGrant grant(Object item, String path) {

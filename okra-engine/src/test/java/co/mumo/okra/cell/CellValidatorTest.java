@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import co.mumo.okra.api.AnalysisSpec;
 import co.mumo.okra.api.CanaryStep;
 import co.mumo.okra.api.Cell;
+import co.mumo.okra.api.CellReference;
 import co.mumo.okra.api.UpdateStrategy;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -318,6 +319,18 @@ class CellValidatorTest {
         bad("strategy BlueGreen", c -> c.getSpec().updateStrategy.type = "BlueGreen", "spec.updateStrategy.type"),
         bad("ingress type NLB", c -> c.getSpec().ingress.type = "AWSNetworkLoadBalancer", "spec.ingress.type"),
         bad("no awsApplicationLoadBalancer", c -> c.getSpec().ingress.awsApplicationLoadBalancer = null, ALB),
+        bad("rolloutAfter without a name", c -> c.getSpec().rolloutAfter = List.of(new CellReference(null, "team-eu")),
+            "spec.rolloutAfter[0].name"),
+        bad("rolloutAfter naming Web_EU", c -> c.getSpec().rolloutAfter = List.of(new CellReference("web-eu", null),
+            new CellReference("Web_EU", null)), "spec.rolloutAfter[1].name"),
+        bad("rolloutAfter in namespace team eu", c -> c.getSpec().rolloutAfter = List.of(new CellReference("web", "team eu")),
+            "spec.rolloutAfter[0].namespace"),
+        bad("rolloutAfter naming the Cell itself", c -> c.getSpec().rolloutAfter = List.of(new CellReference(c.getMetadata().getName(),
+            null)), "spec.rolloutAfter[0]"),
+        bad("rolloutAfter naming a Cell twice", c -> c.getSpec().rolloutAfter = List.of(new CellReference("web-eu", "team-eu"),
+            new CellReference("web-eu", "team-eu")), "spec.rolloutAfter[1]"),
+        bad("rolloutAfter naming 21 Cells", c -> c.getSpec().rolloutAfter = java.util.stream.IntStream.range(0, 21)
+            .mapToObj(i -> new CellReference("web-" + i, null)).toList(), "spec.rolloutAfter"),
         bad("no ingress", c -> c.getSpec().ingress = null, "spec.ingress"),
         bad("no spec", c -> c.setSpec(null), "spec"));
   }

@@ -29,6 +29,9 @@ class OwnerPolicyFileTest {
         allowPrivateNetworks: true
       discovery:
         allowExecPlugins: true
+      waves:
+      - namespaces: ["team-us*"]
+        mayWaitOn: [team-eu, "platform-*"]
       """;
 
   @Test
@@ -42,6 +45,18 @@ class OwnerPolicyFileTest {
     assertThat(p.analysis().hostListed("api.datadoghq.com")).isTrue();
     assertThat(p.analysis().hostListed("169.254.169.254")).isFalse();
     assertThat(p.discovery().allowExecPlugins()).isTrue();
+    assertThat(p.waves().allows("team-us-east", "team-eu")).isTrue();
+    assertThat(p.waves().allows("team-us", "platform-blue")).isTrue();
+    assertThat(p.waves().allows("team-eu", "team-us")).as("a grant goes one way").isFalse();
+    assertThat(p.waveRefusal("team-eu", "team-us")).hasValueSatisfying(m -> assertThat(m).contains("p.yaml", "team-eu", "team-us"));
+  }
+
+  @Test
+  void withoutAWavesEntryCellsWaitOnlyWithinTheirNamespace() {
+    for (OwnerPolicy p : List.of(OwnerPolicy.defaults(), OwnerPolicyFile.parse("apiVersion: okra.mumo.co/v1alpha1\nkind: RunnerPolicy\n", "p"))) {
+      assertThat(p.waves().allows("team-a", "team-a")).isTrue();
+      assertThat(p.waves().allows("team-a", "team-b")).isFalse();
+    }
   }
 
   @Test
@@ -76,6 +91,10 @@ class OwnerPolicyFileTest {
       "analysis: {allowedHost: [a]}|analysis.allowedHost is not a policy field",
       "analysis: {allowedHosts: a}|analysis.allowedHosts must be a list",
       "discovery: {allowExecPlugins: 1}|discovery.allowExecPlugins must be true or false",
+      "waves: [{namespaces: [a]}]|waves[0].mayWaitOn is required",
+      "waves: [{mayWaitOn: [a]}]|waves[0].namespaces is required",
+      "waves: [{namespaces: [a], mayWaitOn: [b], mayWaitFor: [c]}]|waves[0].mayWaitFor is not a policy field",
+      "waves: {namespaces: [a]}|waves must be a list",
       "listeners: [{arn: x, namespaces: [a]}]\\nlisteners: []|not valid YAML",
   })
   void mistakesAreErrorsNamingTheField(String body, String message) {

@@ -12,6 +12,7 @@ import co.mumo.okra.cell.CellControl;
 import co.mumo.okra.cell.CellDefinition;
 import co.mumo.okra.cell.ChildRun;
 import co.mumo.okra.cell.Durations;
+import co.mumo.okra.cell.EarlierWaves;
 import co.mumo.okra.cell.FieldError;
 import co.mumo.okra.cell.Observed;
 import co.mumo.okra.cell.Phase;
@@ -23,6 +24,7 @@ import co.mumo.okra.cell.TargetGroup;
 import co.mumo.okra.cell.TargetGroupInventory;
 import co.mumo.okra.cell.Version;
 import co.mumo.okra.cell.VersionedTargetGroup;
+import co.mumo.okra.cell.WaveReference;
 import co.mumo.okra.cell.Weights;
 import co.mumo.okra.policy.AnalysisPolicy;
 import co.mumo.okra.policy.DiscoveryPolicy;
@@ -33,10 +35,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -85,6 +89,9 @@ public final class CellScenario {
   private Optional<Map<String, Integer>> previous = Optional.empty();
   private final List<Function<CellDefinition, ChildRun>> runs = new ArrayList<>();
   private final List<FieldError> referenceErrors = new ArrayList<>();
+  private final List<EarlierWaves.Earlier> earlierWaves = new ArrayList<>();
+  private final List<FieldError> refusedWaves = new ArrayList<>();
+  private final Map<String, List<String>> waveGraph = new LinkedHashMap<>();
   private Instant now = T0;
 
   private record RuleSpec(Map<String, Integer> weightsByTargetGroup, Optional<String> owner, boolean isDefault,
@@ -419,6 +426,65 @@ public final class CellScenario {
     return this;
   }
 
+  // =============================================================== waves (spec.rolloutAfter)
+
+  /** The Cell waits for {@code key} (namespace/name), which the pass read with this state and blocklist. */
+  public CellScenario waitsFor(String key, RolloutState state, String... blocked) {
+    Set<Version> b = new HashSet<>();
+    for (String v : blocked) b.add(Version.parse(v));
+    earlierWaves.add(new EarlierWaves.Earlier(waveRef(key), Optional.of(new EarlierWaves.State(state, b))));
+    return this;
+  }
+
+  /** The Cell waits for {@code key}, which does not exist. */
+  public CellScenario waitsForMissing(String key) {
+    earlierWaves.add(new EarlierWaves.Earlier(waveRef(key), Optional.empty()));
+    return this;
+  }
+
+  /** An entry of rolloutAfter the owner policy refused (not read). */
+  public CellScenario waveRefused(String field, String message) {
+    refusedWaves.add(new FieldError(field, message));
+    return this;
+  }
+
+  /** The Cell {@code from} waits for {@code to}, as the pass found when it followed the waits. */
+  public CellScenario waveEdge(String from, String... to) {
+    waveGraph.computeIfAbsent(from, k -> new ArrayList<>()).addAll(List.of(to));
+    return this;
+  }
+
+  private WaveReference waveRef(String key) {
+    String[] nsName = key.split("/", 2);
+    return new WaveReference(earlierWaves.size(), nsName[0], nsName[1]);
+  }
+
+  /** A settled earlier wave: {@code version} stable, in {@code phase}. */
+  public static RolloutState earlierAt(String version, Phase phase) {
+    return RolloutState.settled(phase, Version.parse(version), Optional.empty());
+  }
+
+  /** An earlier wave rolling {@code canary} out over {@code stable}. */
+  public static RolloutState earlierRollingOut(String stable, String canary) {
+    return new RolloutState(Phase.Progressing, Optional.of(Version.parse(stable)), Optional.of(Version.parse(canary)), Optional.of(0),
+        Optional.of(T0), Optional.of("hash"), Optional.of(ROLLOUT_ID), false, Optional.empty(), Optional.empty(), false);
+  }
+
+  /** An earlier wave whose rollout of {@code failed} failed and went back to {@code stable}. */
+  public static RolloutState earlierFailed(String stable, String failed, String cause) {
+    return RolloutState.settled(Phase.Failed, Version.parse(stable),
+        Optional.of(new RolloutState.Failure(Version.parse(failed), cause, T0, true)));
+  }
+
+  private EarlierWaves waves(CellDefinition d) {
+    if (earlierWaves.isEmpty() && refusedWaves.isEmpty()) return EarlierWaves.NONE;
+    Map<String, List<String>> graph = new LinkedHashMap<>(waveGraph);
+    List<String> own = new ArrayList<>(graph.getOrDefault(d.key(), List.of()));
+    earlierWaves.forEach(e -> own.add(e.ref().key()));
+    graph.put(d.key(), own);
+    return new EarlierWaves(earlierWaves, refusedWaves, graph);
+  }
+
   public CellScenario at(Instant now) {
     this.now = now;
     return this;
@@ -445,7 +511,8 @@ public final class CellScenario {
     List<ObservedRule> listenerRules = new ArrayList<>(otherRules);
     observedRule().ifPresent(listenerRules::add);
     return new Observed(d, buildState(d), targetGroups, blocked, observedRule(), runMap, referenceErrors,
-        previous.map(this::forwards).orElse(List.of()), listenerRules, policy.listener(d.listenerArn(), d.namespace(), d.priority()));
+        previous.map(this::forwards).orElse(List.of()), listenerRules, policy.listener(d.listenerArn(), d.namespace(), d.priority()),
+        waves(d));
   }
 
   private RolloutState buildState(CellDefinition d) {
