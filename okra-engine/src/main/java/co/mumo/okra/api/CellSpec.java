@@ -1,6 +1,7 @@
 package co.mumo.okra.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CellSpec {
@@ -14,5 +15,7 @@ public class CellSpec {
    * Waves: Cells that must have a version as their stable version before this Cell starts rolling it
    * out; a failure of that version there stops it here. Within the owner policy's {@code waves}.
    */
+  @JsonPropertyDescription("Waves: Cells that must have a version as their stable version (or a newer one) before this Cell starts"
+      + " rolling it out; a failure of that version in any of them stops it here. Other namespaces as the runner's owner policy allows.")
   public java.util.List<CellReference> rolloutAfter;
 }
