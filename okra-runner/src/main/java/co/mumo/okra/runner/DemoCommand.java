@@ -52,6 +52,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--ascii", description = "Draw the weight bars with ASCII (the default when the console is not UTF-8).")
   boolean ascii;
 
+  @Option(names = "--waves", description = {"Two Cells in two waves instead (spec.rolloutAfter): web-us starts a version only once it is",
+      "web-eu's stable version, and never one that failed in web-eu."})
+  boolean waves;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -65,6 +69,9 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     if (!(speed > 0)) throw new CommandLine.ParameterException(spec.commandLine(), "--speed must be a positive number");
     out = spec.commandLine().getOut();
+    if (waves) {
+      return new DemoWaves(out, spec.commandLine().getErr(), speed, fast, !ascii && Charset.defaultCharset().equals(StandardCharsets.UTF_8)).run();
+    }
     world = new DemoWorld();
     bars = new WeightBars(world::group, !ascii && Charset.defaultCharset().equals(StandardCharsets.UTF_8));
     world.alb().onCall(this::albCall);

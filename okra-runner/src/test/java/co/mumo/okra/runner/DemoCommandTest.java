@@ -55,6 +55,30 @@ class DemoCommandTest {
   }
 
   @Test
+  void wavesTakeEachVersionThroughTheFirstCellBeforeTheSecondAndStopAFailedOne() {
+    int code = run("demo", "--waves", "--fast");
+
+    assertThat(code).as(err.toString()).isZero();
+    String text = out.toString();
+    List<String> writes = new ArrayList<>();
+    Matcher m = Pattern.compile("^\\s+ALB (CreateRule|ModifyRule) \\((web-\\w+)\\): (.+)$", Pattern.MULTILINE).matcher(text);
+    while (m.find()) writes.add(m.group(2) + " " + m.group(3).trim());
+    assertThat(writes).containsExactly(
+        "web-eu 1.0.0 100%",
+        "web-us 1.0.0 100%",
+        "web-eu 1.0.0 50% | 2.0.0 50%",
+        "web-eu 2.0.0 100%",
+        "web-us 1.0.0 50% | 2.0.0 50%",
+        "web-us 2.0.0 100%",
+        "web-eu 2.0.0 50% | 3.0.0 50%",
+        "web-eu 2.0.0 100%");
+    assertThat(text).contains("web-us  Succeeded: waiting to start 2.0.0 until it is the stable version of the earlier wave demo/web-eu "
+        + "(it has 1.0.0, Progressing)");
+    assertThat(text).contains("web-us  Succeeded: 3.0.0 failed in the earlier wave demo/web-eu (AnalysisRun web-eu-");
+    assertThat(text).contains("== done");
+  }
+
+  @Test
   void pausesCountDownInSimulatedTime() {
     run("demo", "--fast");
 

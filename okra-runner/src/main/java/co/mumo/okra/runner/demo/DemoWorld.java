@@ -20,8 +20,9 @@ import java.util.Optional;
 
 /**
  * Everything the demo runs against, wired to the real {@link CellReconciler}: an in-memory API server
- * holding the Cell (from {@code cell.yaml}) and its target groups, a simulated ALB listener, and
- * Argo Rollouts played by a script in which 3.0.0 fails its analysis.
+ * holding the Cell (from {@code cell.yaml}; or the Cells of the waves demo, {@code waves.yaml}) and their
+ * target groups, a simulated ALB listener, and Argo Rollouts played by a script in which 3.0.0 fails its
+ * analysis.
  */
 public final class DemoWorld {
   public static final String NAMESPACE = "demo";
@@ -36,6 +37,8 @@ public final class DemoWorld {
   private final ScriptedAnalyses analyses = new ScriptedAnalyses(clock, ANALYSIS_TIME,
       Map.of("success-rate", List.of("cluster-version")), DemoWorld::verdict);
   private final CellReconciler reconciler = new CellReconciler(store, alb, analyses, clock);
+  /** The demo's Cells as created, the first being the one the single-Cell demo rolls out. */
+  private final List<Cell> cells = new ArrayList<>();
   private final Cell cell;
   /** A target group as the demo created it. */
   public record Group(String name, String version) {}
@@ -44,9 +47,19 @@ public final class DemoWorld {
   private final Map<String, Group> targetGroups = new LinkedHashMap<>();
 
   public DemoWorld() {
-    Cell manifest = Serialization.unmarshal(resource("cell.yaml"), Cell.class);
-    alb.addListener(manifest.getSpec().ingress.awsApplicationLoadBalancer.listenerARN);
-    this.cell = store.create(manifest);
+    this("cell.yaml");
+  }
+
+  /** The Cells of {@code resource} (one or more YAML documents beside this class), their listeners on the simulated ALB. */
+  public DemoWorld(String resource) {
+    java.util.Set<String> listeners = new java.util.HashSet<>();
+    for (String doc : resource(resource).split("\n---\n")) {
+      Cell manifest = Serialization.unmarshal(doc, Cell.class);
+      String listener = manifest.getSpec().ingress.awsApplicationLoadBalancer.listenerARN;
+      if (listeners.add(listener)) alb.addListener(listener);
+      cells.add(store.create(manifest));
+    }
+    this.cell = cells.get(0);
   }
 
   /** The script's analysis results: measured good for every version but the failing one. */
@@ -63,21 +76,29 @@ public final class DemoWorld {
    */
   public List<String> addVersion(String version) {
     List<String> names = new ArrayList<>();
-    int replicas = cell.getSpec().replicas == null ? 1 : cell.getSpec().replicas;
-    for (int i = 0; i < replicas; i++) {
-      String name = "web-" + version.replace('.', '-') + "-" + (char) ('a' + i);
-      String arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/" + name + "/" + String.format("%016x", name.hashCode() & 0xffffffffL);
-      alb.addTargetGroup(arn);
-      AWSTargetGroup tg = new AWSTargetGroup();
-      tg.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE)
-          .withLabels(Map.of("role", "web", "okra.mumo.co/version", version)).build());
-      tg.setSpec(new AWSTargetGroup.Spec());
-      tg.getSpec().arn = arn;
-      store.create(tg);
-      targetGroups.put(arn, new Group(name, version));
-      names.add(name);
+    for (Cell c : cells) {
+      int replicas = c.getSpec().replicas == null ? 1 : c.getSpec().replicas;
+      for (int i = 0; i < replicas; i++) {
+        String name = c.getMetadata().getName() + "-" + version.replace('.', '-') + "-" + (char) ('a' + i);
+        String arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/" + name + "/" + String.format("%016x", name.hashCode() & 0xffffffffL);
+        alb.addTargetGroup(arn);
+        Map<String, String> labels = new java.util.HashMap<>(c.getSpec().ingress.awsApplicationLoadBalancer.targetGroupSelector.matchLabels);
+        labels.put("okra.mumo.co/version", version);
+        AWSTargetGroup tg = new AWSTargetGroup();
+        tg.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).withLabels(labels).build());
+        tg.setSpec(new AWSTargetGroup.Spec());
+        tg.getSpec().arn = arn;
+        store.create(tg);
+        targetGroups.put(arn, new Group(name, version));
+        names.add(name);
+      }
     }
     return names;
+  }
+
+  /** Every Cell of the demo, as created. */
+  public List<Cell> cells() {
+    return List.copyOf(cells);
   }
 
   /** The target group behind {@code arn}; one the demo did not create shows as its ARN. */

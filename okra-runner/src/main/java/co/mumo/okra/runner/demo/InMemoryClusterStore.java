@@ -82,6 +82,16 @@ public final class InMemoryClusterStore implements ClusterStore {
   }
 
   @Override
+  public synchronized List<VersionBlocklist> blocklists(String namespace) {
+    return list(VersionBlocklist.class, namespace);
+  }
+
+  @Override
+  public synchronized List<AWSApplicationLoadBalancerConfig> albConfigs(String namespace) {
+    return list(AWSApplicationLoadBalancerConfig.class, namespace);
+  }
+
+  @Override
   public synchronized void block(Cell cell, String version, String cause) {
     String ns = cell.getMetadata().getNamespace();
     String name = cell.getMetadata().getName();
