@@ -188,6 +188,11 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private String clock() {
+    return elapsed(world);
+  }
+
+  /** The simulated time since the demo began, e.g. {@code +0:32:02}. */
+  static String elapsed(DemoWorld world) {
     Duration d = world.clock().elapsed();
     return String.format("+%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
   }

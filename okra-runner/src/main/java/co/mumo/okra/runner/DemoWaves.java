@@ -128,8 +128,7 @@ final class DemoWaves {
   }
 
   private String clock() {
-    Duration d = world.clock().elapsed();
-    return String.format("+%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+    return DemoCommand.elapsed(world);
   }
 
   private void say(String line) {

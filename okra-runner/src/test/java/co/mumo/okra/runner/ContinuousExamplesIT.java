@@ -164,6 +164,27 @@ class ContinuousExamplesIT {
   }
 
   @Test
+  void withoutTheWatchRoleTheLoopDoesNotStartAndSaysWhichRoleIsMissing() throws Exception {
+    Kubectl applied = kubectl("apply", "--server-side", "--field-manager=okra-examples-it", "-f", RBAC.toString());
+    assertThat(applied.code()).as(applied.output()).isZero();
+    String user = "okra-runner-without-watch";
+    kube.client().rbac().clusterRoleBindings().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
+        .withNewMetadata().withName(user).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "okra-runner")
+        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(user).endSubject().build())
+        .createOr(r -> r.update());
+    String ns = kube.freshNamespace("no-watch");
+    Config config = Config.fromKubeconfig(Files.readString(kube.kubeconfig()));
+    config.setImpersonateUsername(user);
+    try (KubernetesClient asUser = new KubernetesClientBuilder().withConfig(config).build()) {
+      await().atMost(GENEROUS).ignoreExceptions().until(() -> asUser.resources(Cell.class).inNamespace(ns).list() != null);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Passes.cellWatches(asUser, ns, new Wakeups()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("cannot watch Cells in namespace " + ns)
+          .hasMessageContaining("okra-runner-watch");
+    }
+  }
+
+  @Test
   void theRunnerJarInWatchModeStopsOnSigtermAfterItsPassAndReleasesTheLease() throws Exception {
     String ns = kube.freshNamespace("sigterm");
     AwsFixture.Alb alb = aws.createAlb(1);

@@ -71,6 +71,9 @@ public final class ContinuousLoop {
   private volatile boolean lastPassFailed;
   private volatile boolean passedOnce;
   private volatile boolean crashed;
+  /** What the last pass asked for, and whether the pass now due is the resync (for the trigger's name); loop thread only. */
+  private Optional<Duration> lastNextIn = Optional.empty();
+  private boolean lastDueWasResync;
 
   public ContinuousLoop(LeaseElection lease, Wakeups wakeups, Pass pass, Settings settings, Listener listener) {
     this.lease = lease;
@@ -136,9 +139,6 @@ public final class ContinuousLoop {
       dueAt = nextDue(failures);
     }
   }
-
-  private boolean lastDueWasResync;
-  private Optional<Duration> lastNextIn = Optional.empty();
 
   private void runPass(Trigger trigger, int failures) {
     Result result;
