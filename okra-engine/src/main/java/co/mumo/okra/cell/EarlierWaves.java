@@ -29,8 +29,4 @@ public record EarlierWaves(List<Earlier> cells, List<FieldError> refused, Map<St
       blocked = Set.copyOf(blocked);
     }
   }
-
-  public boolean none() {
-    return cells.isEmpty() && refused.isEmpty();
-  }
 }

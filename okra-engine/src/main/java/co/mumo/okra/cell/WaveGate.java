@@ -76,7 +76,7 @@ final class WaveGate {
 
   /** The plan with the waves' word on it: a condition, the hold's message first, and a look again while an earlier wave moves. */
   Plan annotate(Plan plan, Optional<Hold> held) {
-    if (cell == null || plan.state().phase() == Phase.Invalid || waves.cells().isEmpty()) return plan;
+    if (plan.state().phase() == Phase.Invalid || waves.cells().isEmpty()) return plan;
     CellCondition condition = held.map(h -> new CellCondition(Reasons.WAVE_READY, false, h.reason(), h.message()))
         .orElseGet(() -> new CellCondition(Reasons.WAVE_READY, true, Reasons.EARLIER_WAVES_DONE,
             "the earlier waves (" + waves.cells().stream().map(e -> e.ref().key()).collect(Collectors.joining(", "))

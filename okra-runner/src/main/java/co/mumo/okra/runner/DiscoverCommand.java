@@ -47,6 +47,9 @@ final class DiscoverCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Output out = new Output(global.output, spec.commandLine().getOut());
+    if (watchOptions.watch && (clusterSet != null || targetGroupSet != null || dryRun)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--watch covers every set of the namespace: without --clusterset, --targetgroupset or --dry-run");
+    }
     try (DiscoveryClients clients = new DiscoveryClients(global, allowExecPlugins)) {
       String ns = clients.kube().namespace();
       if (watchOptions.watch) return watch(clients, ns, out);
@@ -60,9 +63,6 @@ final class DiscoverCommand implements Callable<Integer> {
 
   /** {@code --watch}: discovery passes over every set of the namespace for as long as the process runs, while it holds the Lease. */
   private int watch(DiscoveryClients clients, String ns, Output out) throws InterruptedException {
-    if (clusterSet != null || targetGroupSet != null || dryRun) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--watch covers every set of the namespace: without --clusterset, --targetgroupset or --dry-run");
-    }
     Map<String, String> lastShown = new java.util.HashMap<>();
     Watching.Mode mode = new Watching.Mode("every ClusterSet and AWSTargetGroupSet in namespace " + ns, "okra-discover",
         java.time.Duration.ofMinutes(2),

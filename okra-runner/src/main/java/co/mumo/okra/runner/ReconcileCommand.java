@@ -88,6 +88,12 @@ final class ReconcileCommand implements Callable<Integer> {
     Duration limit = parseDuration("--timeout", timeout);
     Duration maxSleep = parseDuration("--interval", interval);
     Output output = new Output(global.output, spec.commandLine().getOut());
+    if (watchOptions.watch && !target.all) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--watch works with --all (every Cell, or every Cell of -n)");
+    }
+    if (watchOptions.watch && (wait || dryRun)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--watch cannot be combined with --wait or --dry-run");
+    }
     try (Clients clients = new Clients(global)) {
       clients.prepareLoadBalancer();
       CellReconciler reconciler = clients.reconciler(parseEvaluator(), allowJobs);
@@ -107,8 +113,6 @@ final class ReconcileCommand implements Callable<Integer> {
   /** {@code --all --watch}: passes over every Cell for as long as the process runs, while it holds the Lease. */
   private int watch(Clients clients, CellReconciler reconciler, String namespace, CellReconciler.Options options, Output output)
       throws InterruptedException {
-    if (!target.all) throw new CommandLine.ParameterException(spec.commandLine(), "--watch works with --all (every Cell, or every Cell of -n)");
-    if (wait || dryRun) throw new CommandLine.ParameterException(spec.commandLine(), "--watch cannot be combined with --wait or --dry-run");
     Map<String, String> lastShown = new HashMap<>();
     String what = "every Cell " + (namespace == null ? "in all namespaces" : "in namespace " + namespace);
     Watching.Mode mode = new Watching.Mode(what, "okra-runner", Duration.ofMinutes(5),
