@@ -110,7 +110,7 @@ public final class CellStatusMapping {
     List<CellCondition> computed = plan.conditions();
     // The pass that sees the final weights on the ALB says why they are there in the words the intent was
     // recorded in ("all 5 steps passed: 2.0.0 is stable", "fell back"), not only "2.0.0 has 100%".
-    Optional<String> story = carriedOver(old, r);
+    Optional<String> story = WaveGate.holding(plan) ? Optional.empty() : carriedOver(old, r); // a held version is news
     if (story.isPresent()) {
       s.message = story.get();
       String why = old.conditions == null ? null : old.conditions.stream().filter(c -> Reasons.READY.equals(c.type))

@@ -91,6 +91,11 @@ final class WaveGate {
     return plan.withWords(message, conditions, requeue);
   }
 
+  /** The earlier waves hold back a version this Cell wants (the plan's message says which and why). */
+  static boolean holding(Plan plan) {
+    return plan.conditions().stream().anyMatch(c -> c.type().equals(Reasons.WAVE_READY) && !c.status());
+  }
+
   /** Waiting for an earlier wave that is rolling out: not settled, more will happen without anyone acting. */
   static boolean waitingInMotion(Plan plan) {
     return plan.conditions().stream().anyMatch(c -> c.type().equals(Reasons.WAVE_READY) && !c.status()
