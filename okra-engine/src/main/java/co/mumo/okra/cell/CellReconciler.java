@@ -120,7 +120,8 @@ public final class CellReconciler {
     PassCachingClusterStore passStore = new PassCachingClusterStore(store);
     CellReconciler pass = new CellReconciler(passStore, loadBalancer, analyses.forPass(), clock, policy);
     Map<String, List<ObservedRule>> rulesByListener = new HashMap<>();
-    List<Cell> cells = passStore.cells(namespace);
+    // Copies: the listing stays as it was when the pass began, for the waves of other Cells to read (from other threads too).
+    List<Cell> cells = passStore.cells(namespace).stream().map(io.fabric8.kubernetes.client.utils.Serialization::clone).toList();
     if (options.parallelism() == 1 || cells.size() < 2) {
       List<PassResult> out = new ArrayList<>();
       for (Cell cell : cells) out.add(pass.reconcileOrReport(cell, options, rulesByListener));

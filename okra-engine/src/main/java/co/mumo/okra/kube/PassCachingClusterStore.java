@@ -31,8 +31,8 @@ public final class PassCachingClusterStore implements ClusterStore {
 
   /**
    * The Cells of a namespace (null: of all), listed once per pass: the Cells to reconcile, and the earlier
-   * waves other Cells wait for, as listed when the pass began (with this pass's own status writes to those
-   * objects): a wave's later progress is seen by the next pass, so a later wave may only start later, never sooner.
+   * waves other Cells wait for, as listed when the pass began (callers that change them work on copies): a
+   * wave's progress in this pass is seen by the next, so a later wave may only start later, never sooner.
    */
   @Override
   public List<Cell> cells(String namespace) {
