@@ -270,7 +270,6 @@ public final class CellDecider {
     private Plan walkSteps(RolloutState s, List<VersionedTargetGroup> stableGroups, List<VersionedTargetGroup> canaryGroups,
                            String prefix) {
       List<Step> steps = cell.steps();
-      String rolloutId = s.rolloutId().orElseThrow();
       Version canary = s.desired().orElseThrow();
       int i = s.stepIndex().orElse(0);
       s = s.withPhase(Phase.Progressing);
@@ -287,35 +286,68 @@ public final class CellDecider {
           return progressing(s.withPhase(Phase.Paused), shares, Reasons.PAUSED_BY_USER,
               prefix + where + ": paused by user; `okra-runner cell resume` continues", Optional.empty(), Optional.empty());
         }
-        if (step instanceof Step.SetWeight w) {
-          if (!o.rule().map(rule(shares)::isSatisfiedBy).orElse(false)) {
-            return progressing(s, shares, Reasons.STEP_IN_PROGRESS,
-                prefix + where + ": setting " + canary + " to " + w.percent() + "%", Optional.of(VERIFY_AFTER), Optional.empty());
-          }
-        } else if (step instanceof Step.Pause p) {
-          if (p.duration().isEmpty()) {
-            return progressing(s.withPhase(Phase.Paused), shares, Reasons.PAUSED_FOR_PROMOTION,
-                prefix + where + ": waiting for `okra-runner cell promote`", Optional.empty(), Optional.empty());
-          }
-          Instant ends = s.stepStartedAt().orElse(now).plus(p.duration().get());
-          if (now.isBefore(ends)) {
-            // The end is recorded once; how long is left is worked out when shown, so waiting writes nothing.
-            return progressing(s, shares, Reasons.STEP_IN_PROGRESS, prefix + where + ": waiting until " + ends,
-                Optional.of(Duration.between(now, ends)), Optional.of(ends));
-          }
-        } else {
-          String name = runName(cell.name(), rolloutId, i);
-          int index = i;
-          boolean analysis = step instanceof Step.Analysis;
-          Runnable start = analysis
-              ? () -> actions.add(new Action.StartAnalysis(name, index, canary, (Step.Analysis) step))
-              : () -> actions.add(new Action.StartExperiment(name, index, canary, (Step.Experiment) step));
-          Optional<Plan> waiting = awaitRun(s, name, analysis ? "AnalysisRun" : "Experiment", shares, stableGroups, canaryGroups,
-              prefix + where, start);
-          if (waiting.isPresent()) return waiting.get();
-        }
+        Optional<Plan> waiting = step.accept(new StepProgress(s, i, shares, stableGroups, canaryGroups, prefix + where));
+        if (waiting.isPresent()) return waiting.get();
         i++;
         s = s.atStep(i, now).withPhase(Phase.Progressing);
+      }
+    }
+
+    /**
+     * Whether the step at {@code index} is complete: empty when it is (the walk goes on to the next),
+     * else the plan for this pass (the weights to set, the run to start or wait for, the pause to keep).
+     * One method per kind of step: a new kind does not compile until it is handled here.
+     */
+    private final class StepProgress implements Step.Visitor<Optional<Plan>> {
+      private final RolloutState s;
+      private final int index;
+      private final List<Weights.Share> shares;
+      private final List<VersionedTargetGroup> stableGroups;
+      private final List<VersionedTargetGroup> canaryGroups;
+      private final String where;
+
+      StepProgress(RolloutState s, int index, List<Weights.Share> shares, List<VersionedTargetGroup> stableGroups,
+                   List<VersionedTargetGroup> canaryGroups, String where) {
+        this.s = s;
+        this.index = index;
+        this.shares = shares;
+        this.stableGroups = stableGroups;
+        this.canaryGroups = canaryGroups;
+        this.where = where;
+      }
+
+      @Override
+      public Optional<Plan> setWeight(Step.SetWeight w) {
+        if (o.rule().map(rule(shares)::isSatisfiedBy).orElse(false)) return Optional.empty();
+        return Optional.of(progressing(s, shares, Reasons.STEP_IN_PROGRESS,
+            where + ": setting " + s.desired().orElseThrow() + " to " + w.percent() + "%", Optional.of(VERIFY_AFTER), Optional.empty()));
+      }
+
+      @Override
+      public Optional<Plan> pause(Step.Pause p) {
+        if (p.duration().isEmpty()) {
+          return Optional.of(progressing(s.withPhase(Phase.Paused), shares, Reasons.PAUSED_FOR_PROMOTION,
+              where + ": waiting for `okra-runner cell promote`", Optional.empty(), Optional.empty()));
+        }
+        Instant ends = s.stepStartedAt().orElse(now).plus(p.duration().get());
+        if (!now.isBefore(ends)) return Optional.empty();
+        // The end is recorded once; how long is left is worked out when shown, so waiting writes nothing.
+        return Optional.of(progressing(s, shares, Reasons.STEP_IN_PROGRESS, where + ": waiting until " + ends,
+            Optional.of(Duration.between(now, ends)), Optional.of(ends)));
+      }
+
+      @Override
+      public Optional<Plan> analysis(Step.Analysis a) {
+        String name = runName(cell.name(), s.rolloutId().orElseThrow(), index);
+        return awaitRun(s, name, "AnalysisRun", shares, stableGroups, canaryGroups, where,
+            () -> actions.add(new Action.StartAnalysis(name, index, s.desired().orElseThrow(), a)));
+      }
+
+      @Override
+      public Optional<Plan> experiment(Step.Experiment e) {
+        String name = runName(cell.name(), s.rolloutId().orElseThrow(), index);
+        return awaitRun(s, name, "Experiment", shares, stableGroups, canaryGroups, where,
+            () -> actions.add(new Action.StartExperiment(name, index, s.desired().orElseThrow(), e)));
       }
     }
 

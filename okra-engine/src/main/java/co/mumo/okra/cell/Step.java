@@ -4,11 +4,28 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** One canary step, validated. */
+/**
+ * One canary step, validated. A kind of step is a record here, a method of {@link Visitor} (so that every
+ * place that handles steps stops compiling until it handles the new kind: the decider's
+ * {@code StepProgress}), its test, and its CRD field ({@code api.CanaryStep}, read by {@code CellValidator}).
+ */
 public sealed interface Step {
 
   /** Short text for progress lines, e.g. {@code setWeight 20}. */
   String describe();
+
+  <R> R accept(Visitor<R> visitor);
+
+  /** One method per kind of step. */
+  interface Visitor<R> {
+    R setWeight(SetWeight step);
+
+    R pause(Pause step);
+
+    R analysis(Analysis step);
+
+    R experiment(Experiment step);
+  }
 
   /** The canary gets {@code percent} of the traffic (absolute, as in Argo Rollouts). */
   record SetWeight(int percent) implements Step {
@@ -20,6 +37,11 @@ public sealed interface Step {
     public String describe() {
       return "setWeight " + percent;
     }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.setWeight(this);
+    }
   }
 
   /** Waits for {@code duration}, or until promoted when empty. */
@@ -27,6 +49,11 @@ public sealed interface Step {
     @Override
     public String describe() {
       return duration.map(d -> "pause " + Durations.format(d)).orElse("pause until promoted");
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.pause(this);
     }
   }
 
@@ -48,6 +75,11 @@ public sealed interface Step {
     public String describe() {
       return "analysis " + String.join(",", templates.stream().map(TemplateRef::name).toList());
     }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.analysis(this);
+    }
   }
 
   /** Runs an Argo Rollouts Experiment and waits for its verdict. */
@@ -61,6 +93,11 @@ public sealed interface Step {
     @Override
     public String describe() {
       return "experiment " + String.join(",", templates.stream().map(ExperimentTemplate::name).toList());
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.experiment(this);
     }
   }
 
