@@ -35,6 +35,11 @@ public interface TestKube extends AutoCloseable {
     return RealKube.shared();
   }
 
+  /** The kubectl built beside the API server (same version), for tests that apply manifests as a user would. */
+  static Path kubectl() {
+    return RealKube.kubectl();
+  }
+
   /** fabric8's mock server, for the rare test that needs something a real server cannot give. */
   static TestKube mock() {
     return MockKube.start();
