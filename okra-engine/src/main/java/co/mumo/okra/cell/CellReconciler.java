@@ -272,7 +272,10 @@ public final class CellReconciler {
     CellStatus previous = cell.getStatus();
     cell.setStatus(status);
     try {
-      return store.updateCellStatus(cell);
+      Cell written = store.updateCellStatus(cell);
+      // Only the runner whose guarded write recorded the transition tells of it: racing runners tell it once.
+      store.events().record(written, CellEvents.between(previous, status));
+      return written;
     } catch (RuntimeException e) {
       cell.setStatus(previous);
       throw e;

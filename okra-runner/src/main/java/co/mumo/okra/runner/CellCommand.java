@@ -4,6 +4,7 @@ import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.api.Condition;
 import co.mumo.okra.cell.CellControl;
+import co.mumo.okra.cell.CellEvents;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.CellStatusMapping;
 import co.mumo.okra.cell.CellValidator;
@@ -21,16 +22,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code okra-runner cell ...}: look at Cells and steer their rollouts. */
-@Command(name = "cell", description = "Show Cells and steer rollouts (promote, pause, resume, abort, retry).",
-    subcommands = {CellCommand.Get.class, CellCommand.Describe.class, CellCommand.Promote.class, CellCommand.Pause.class,
-        CellCommand.Resume.class, CellCommand.Abort.class, CellCommand.Retry.class})
+@Command(name = "cell", description = "Show Cells, their rollout history, and steer rollouts (promote, pause, resume, abort, retry).",
+    subcommands = {CellCommand.Get.class, CellCommand.Describe.class, CellCommand.History.class, CellCommand.Promote.class,
+        CellCommand.Pause.class, CellCommand.Resume.class, CellCommand.Abort.class, CellCommand.Retry.class})
 final class CellCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: get, describe, promote, pause, resume, abort or retry");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: get, describe, history, promote, pause, resume, abort or retry");
   }
 
   /** Shared by the subcommands: options and output. */
@@ -68,6 +69,48 @@ final class CellCommand implements Runnable {
           CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
           out.text(String.format("%-24s %-12s %-10s %-10s %-6s %s", c.getMetadata().getName(), dash(s.phase), dash(s.stableVersion),
               dash(s.desiredVersion), s.currentStepIndex == null ? "-" : s.currentStepIndex, Output.weights(s)));
+        }
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "history", description = {"List the Cell's latest rollouts, oldest first: version, from which version, start, end,",
+      "outcome. They are kept in the Cell's status (the last 10); `kubectl describe cell NAME` shows the Events of the last hour."})
+  static final class History extends Base {
+    @Parameters(index = "0", description = "The Cell.")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (Clients clients = new Clients(global)) {
+        String ns = clients.namespace();
+        Cell c = clients.store().cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
+        List<CellStatus.RolloutRecord> history = c.getStatus() == null || c.getStatus().history == null ? List.of() : c.getStatus().history;
+        Output out = output();
+        if (history.isEmpty()) {
+          out.event("empty", "[" + ns + "/" + name + "] no rollout recorded yet (the history starts with the first pass of this runner version)");
+          return ExitCodes.OK;
+        }
+        if (out.json()) {
+          for (CellStatus.RolloutRecord r : history) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cell", ns + "/" + name);
+            m.put("version", r.version);
+            m.put("from", r.from);
+            m.put("rolloutId", r.rolloutId);
+            m.put("startedAt", r.startedAt);
+            m.put("endedAt", r.endedAt);
+            m.put("outcome", r.outcome);
+            m.put("message", r.message);
+            out.line(m);
+          }
+          return ExitCodes.OK;
+        }
+        out.text(String.format("%-12s %-12s %-21s %-21s %-14s %s", "VERSION", "FROM", "STARTED", "ENDED", "OUTCOME", "MESSAGE"));
+        for (CellStatus.RolloutRecord r : history) {
+          out.text(String.format("%-12s %-12s %-21s %-21s %-14s %s", r.version, dash(r.from), dash(r.startedAt), dash(r.endedAt),
+              dash(r.outcome), r.message == null ? "" : r.message));
         }
         return ExitCodes.OK;
       }
@@ -144,9 +187,11 @@ final class CellCommand implements Runnable {
         RolloutState next = change(CellStatusMapping.toState(cell.getStatus()), cell);
         before(clients, cell);
         String message = done(cell);
-        cell.setStatus(CellStatusMapping.withState(cell.getStatus(), next, message, Instant.now()));
+        CellStatus was = cell.getStatus();
+        cell.setStatus(CellStatusMapping.withState(was, next, message, Instant.now()));
         try {
-          store.updateCellStatus(cell);
+          Cell written = store.updateCellStatus(cell);
+          store.events().record(written, CellEvents.between(was, cell.getStatus()));
         } catch (ClusterStore.ConflictException e) {
           output().event("conflict", "the Cell changed while this command ran; nothing was written: run it again");
           return ExitCodes.ERROR;
