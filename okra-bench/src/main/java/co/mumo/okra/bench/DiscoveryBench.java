@@ -91,7 +91,7 @@ final class DiscoveryBench {
     // As DiscoveryClients.discovery() builds it, but for the route and the meter on the workload clients.
     Fabric8WorkloadClusters real = new Fabric8WorkloadClusters((cluster, role) -> {
       throw new IllegalStateException("the stand-in clusters take a bearer token, not an EKS token");
-    }, Fabric8WorkloadClusters.DEFAULT_CONNECT_TIMEOUT, Fabric8WorkloadClusters.DEFAULT_REQUEST_TIMEOUT,
+    }, new Fabric8WorkloadClusters.Trust(new AwsEksClusters(eks), false), Fabric8WorkloadClusters.DEFAULT_CONNECT_TIMEOUT, Fabric8WorkloadClusters.DEFAULT_REQUEST_TIMEOUT,
         b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("okra-bench", workloadMeter.kubeInterceptor())));
     WorkloadClusters routed = (cluster, selectors) -> {
       long start = System.nanoTime();

@@ -3,8 +3,11 @@ package co.mumo.okra.alb;
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.ListenerRule;
 import co.mumo.okra.kube.ClusterStore;
+import co.mumo.okra.policy.ListenerVerdict;
+import co.mumo.okra.policy.OwnerPolicy;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,11 +25,25 @@ public final class AlbConfigApplier {
     this.clock = clock;
   }
 
-  /** Reads the listener's rules itself; for a standalone {@code alb apply}. */
-  public LoadBalancer.ApplyResult apply(AWSApplicationLoadBalancerConfig config) {
+  /**
+   * A standalone {@code alb apply}: the same ownership rules as a Cell pass ({@link RulePlacement}),
+   * checked against the listener's rules, which it reads itself. A refused rule causes no AWS write.
+   */
+  public LoadBalancer.ApplyResult apply(AWSApplicationLoadBalancerConfig config, OwnerPolicy policy) {
     DesiredRule rule = AlbConfigs.toRule(config);
-    Optional<ObservedRule> current = loadBalancer.rules(rule.listenerArn()).stream()
-        .filter(r -> !r.isDefault() && r.priority() == rule.priority()).findFirst();
+    String what = "AWSApplicationLoadBalancerConfig " + config.getMetadata().getNamespace() + "/" + config.getMetadata().getName();
+    ListenerVerdict verdict = policy.listener(rule.listenerArn(), config.getMetadata().getNamespace(), rule.priority());
+    // Refused by the policy before the listener is even read.
+    verdict.refusal().ifPresent(r -> {
+      throw new RuleRefusedException(what + ": " + r.message());
+    });
+    Map<String, String> annotations = config.getMetadata().getAnnotations();
+    boolean adopt = annotations != null && "true".equalsIgnoreCase(annotations.get(RulePlacement.ADOPT_ANNOTATION));
+    List<ObservedRule> rules = loadBalancer.rules(rule.listenerArn());
+    RulePlacement.check(rule, verdict, adopt, rules).ifPresent(r -> {
+      throw new RuleRefusedException(what + ": " + r.message());
+    });
+    Optional<ObservedRule> current = rules.stream().filter(r -> !r.isDefault() && r.priority() == rule.priority()).findFirst();
     return apply(config, rule, current);
   }
 

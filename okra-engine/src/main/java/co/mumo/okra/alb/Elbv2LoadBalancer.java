@@ -1,7 +1,6 @@
 package co.mumo.okra.alb;
 
-import java.net.URI;
-import java.time.Duration;
+import co.mumo.okra.aws.AwsClients;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -9,12 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
-import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2ClientBuilder;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
@@ -56,9 +50,6 @@ public final class Elbv2LoadBalancer implements LoadBalancer, AutoCloseable {
   static final int TAGS_PER_CALL = 20;
   /** The API's maximum, so a listener at the default quota of 100 rules is read in one call. */
   static final int DEFAULT_PAGE_SIZE = 400;
-  /** Whole call with retries, and one attempt: ELBv2 answers in well under a second when healthy. */
-  static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(60);
-  static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final String DEFAULT_PRIORITY = "default";
   /** What a bare TargetGroupArn is worth: everything, on Okra's percent scale. */
@@ -78,29 +69,9 @@ public final class Elbv2LoadBalancer implements LoadBalancer, AutoCloseable {
     this.ownsClient = ownsClient;
   }
 
-  /**
-   * A client for CI use: adaptive retries (they also slow the client down once ELBv2 throttles, which
-   * its account-wide API rate limits make likely when many pipelines poll one region), bounded call
-   * times so a hung connection cannot stall a pipeline, and the URLConnection HTTP client (the only
-   * one on the classpath: Netty and Apache are excluded in the pom). Empty arguments fall back to the
-   * SDK's default chains: region from {@code AWS_REGION} / the profile / IMDS, credentials from the
-   * default provider chain, endpoint as described in the class comment.
-   *
-   * @param profile a named profile for credentials, and for region and endpoint when those are empty
-   */
-  public static Elbv2LoadBalancer create(Optional<String> region, Optional<String> profile, Optional<URI> endpoint) {
-    ElasticLoadBalancingV2ClientBuilder builder = ElasticLoadBalancingV2Client.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .overrideConfiguration(o -> {
-          o.retryStrategy(RetryMode.ADAPTIVE_V2)
-              .apiCallTimeout(API_CALL_TIMEOUT)
-              .apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT);
-          profile.ifPresent(o::defaultProfileName);
-        });
-    region.map(Region::of).ifPresent(builder::region);
-    profile.map(ProfileCredentialsProvider::create).ifPresent(builder::credentialsProvider);
-    endpoint.ifPresent(builder::endpointOverride);
-    return new Elbv2LoadBalancer(builder.build(), true);
+  /** A client built by {@link AwsClients} (retries, timeouts, credentials), closed with this. */
+  public static Elbv2LoadBalancer create(AwsClients.Settings settings) {
+    return new Elbv2LoadBalancer(AwsClients.build(ElasticLoadBalancingV2Client.builder(), settings), true);
   }
 
   /** Smaller DescribeRules pages, so tests can cross page boundaries with a few rules. */

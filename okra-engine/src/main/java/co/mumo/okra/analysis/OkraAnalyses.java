@@ -19,6 +19,7 @@ import co.mumo.okra.cell.Step;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import co.mumo.okra.redaction.Secrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -363,10 +364,11 @@ public final class OkraAnalyses implements Analyses {
       public Optional<String> secret(String name, String key) {
         Secret s = client.secrets().inNamespace(ns).withName(name).get();
         if (s == null) return Optional.empty();
-        if (s.getData() != null && s.getData().get(key) != null) {
-          return Optional.of(new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8));
-        }
-        return Optional.ofNullable(s.getStringData() == null ? null : s.getStringData().get(key));
+        Optional<String> value = s.getData() != null && s.getData().get(key) != null
+            ? Optional.of(new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8))
+            : Optional.ofNullable(s.getStringData() == null ? null : s.getStringData().get(key));
+        value.ifPresent(Secrets::register);
+        return value;
       }
 
       @Override

@@ -2,6 +2,7 @@ package co.mumo.okra.cell;
 
 import co.mumo.okra.alb.DesiredRule;
 import co.mumo.okra.alb.ObservedRule;
+import co.mumo.okra.alb.RulePlacement;
 import co.mumo.okra.alb.TargetWeight;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,24 +124,23 @@ public final class CellDecider {
       return s.rollingOut() || (s.phase() == Phase.Invalid && s.desired().isPresent() && s.stepIndex().isPresent());
     }
 
-    /** A rule at our priority that someone else owns is an error, never a takeover. */
+    /**
+     * The rule's place on the listener, by the rules {@code alb apply} follows too ({@link RulePlacement}):
+     * the owner policy's grant, another owner's rule at our priority, adoption, shadowing.
+     */
     private Optional<Plan> ownershipConflict() {
-      if (o.rule().isEmpty()) return Optional.empty();
-      ObservedRule r = o.rule().get();
-      String field = "spec.ingress.awsApplicationLoadBalancer.listener.rule.priority";
-      if (r.isDefault()) {
-        return Optional.of(invalid(Reasons.RULE_CONFLICT, List.of(new FieldError(field, "the default rule is never managed"))));
+      String base = "spec.ingress.awsApplicationLoadBalancer.";
+      if (o.rule().isPresent() && o.rule().get().isDefault()) {
+        return Optional.of(invalid(Reasons.RULE_CONFLICT, List.of(new FieldError(base + "listener.rule.priority", "the default rule is never managed"))));
       }
-      if (r.owner().isPresent() && !r.owner().get().equals(cell.key())) {
-        return Optional.of(invalid(Reasons.RULE_CONFLICT, List.of(new FieldError(field, "the rule at priority "
-            + cell.priority() + " (" + r.ruleArn() + ") belongs to Cell " + r.owner().get() + ", not to " + cell.key()))));
-      }
-      if (r.owner().isEmpty() && !cell.adoptUnownedRule()) {
-        return Optional.of(invalid(Reasons.RULE_CONFLICT, List.of(new FieldError(field, "a rule Okra did not create is at priority "
-            + cell.priority() + " (" + r.ruleArn() + "); choose a free priority, or annotate the Cell with "
-            + CellValidator.ADOPT_ANNOTATION + "=true to let it take that rule over"))));
-      }
-      return Optional.empty();
+      boolean adopt = cell.adoptUnownedRule();
+      return RulePlacement.check(cell.priority(), cell.conditions(), cell.key(), o.verdict(), adopt, o.listenerRules())
+          .map(r -> invalid(Reasons.RULE_CONFLICT, List.of(new FieldError(switch (r.field()) {
+            case LISTENER -> base + "listenerARN";
+            case PRIORITY -> base + "listener.rule.priority";
+            case CONDITIONS -> base + "listener.rule";
+            case ADOPTION -> "metadata.annotations[" + CellValidator.ADOPT_ANNOTATION + "]";
+          }, r.message()))));
     }
 
     /** Completes the record of a failure: notices the blocklist entry, or writes it if it is missing. */

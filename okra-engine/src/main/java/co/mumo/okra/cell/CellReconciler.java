@@ -13,6 +13,8 @@ import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.api.VersionBlocklist;
 import co.mumo.okra.kube.ClusterStore;
 import co.mumo.okra.kube.PassCachingClusterStore;
+import co.mumo.okra.policy.ListenerVerdict;
+import co.mumo.okra.policy.OwnerPolicy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,12 +39,19 @@ public final class CellReconciler {
   private final Analyses analyses;
   private final AlbConfigApplier albApplier;
   private final Clock clock;
+  private final OwnerPolicy policy;
 
+  /** With the built-in default owner policy ({@link OwnerPolicy#defaults()}). */
   public CellReconciler(ClusterStore store, LoadBalancer loadBalancer, Analyses analyses, Clock clock) {
+    this(store, loadBalancer, analyses, clock, OwnerPolicy.defaults());
+  }
+
+  public CellReconciler(ClusterStore store, LoadBalancer loadBalancer, Analyses analyses, Clock clock, OwnerPolicy policy) {
     this.store = store;
     this.loadBalancer = loadBalancer;
     this.analyses = analyses;
     this.clock = clock;
+    this.policy = policy;
     this.albApplier = new AlbConfigApplier(loadBalancer, store, clock);
   }
 
@@ -91,7 +100,7 @@ public final class CellReconciler {
   public List<PassResult> reconcileAll(String namespace, Options options) {
     // One pass over many Cells reads each kind once per namespace and each listener's rules once,
     // so its cost grows with namespaces and listeners, not with Cells.
-    CellReconciler pass = new CellReconciler(new PassCachingClusterStore(store), loadBalancer, analyses.forPass(), clock);
+    CellReconciler pass = new CellReconciler(new PassCachingClusterStore(store), loadBalancer, analyses.forPass(), clock, policy);
     Map<String, List<ObservedRule>> rulesByListener = new HashMap<>();
     List<Cell> cells = store.cells(namespace);
     if (options.parallelism() == 1 || cells.size() < 2) {
@@ -171,7 +180,14 @@ public final class CellReconciler {
     } catch (InvalidSpecException e) {
       return recordInvalid(cell, key, e.errors(), generation, now, options);
     }
-    Observed observed = observe(cell, def, rulesByListener);
+    ListenerVerdict verdict = policy.listener(def.listenerArn(), def.namespace(), def.priority());
+    if (verdict.refusal().isPresent()) {
+      // Refused by the owner policy before anything is read from the ALB.
+      ListenerVerdict.Refusal r = verdict.refusal().get();
+      String field = "spec.ingress.awsApplicationLoadBalancer." + (r.field().equals(ListenerVerdict.PRIORITY) ? "listener.rule.priority" : "listenerARN");
+      return recordInvalid(cell, key, List.of(new FieldError(field, r.message())), generation, now, options);
+    }
+    Observed observed = observe(cell, def, verdict, rulesByListener);
     Plan plan = CellDecider.decide(observed, now);
     CellStatus status = CellStatusMapping.toStatus(plan, cell.getStatus(), generation, now);
     Phase phase = plan.state().phase();
@@ -193,7 +209,7 @@ public final class CellReconciler {
       LOG.info("cell={} another runner moved the Cell on right after this pass recorded it; leaving the rule to it", key);
       return new PassResult(key, Outcome.CONFLICT, phase, status, Optional.of(plan), List.of());
     }
-    List<String> done = new ArrayList<>(act(recorded, def, observed, plan));
+    List<String> done = new ArrayList<>(act(recorded, def, observed, plan, rulesByListener));
     done.addAll(recordSyncedRule(def, observed, plan));
     return new PassResult(key, phase == Phase.Invalid ? Outcome.INVALID : Outcome.CHANGED, phase, status, Optional.of(plan), done);
   }
@@ -226,7 +242,7 @@ public final class CellReconciler {
         .map(latest -> ours != null && !ours.equals(latest.getMetadata().getResourceVersion())).orElse(true);
   }
 
-  private Observed observe(Cell cell, CellDefinition def, Map<String, List<ObservedRule>> rulesByListener) {
+  private Observed observe(Cell cell, CellDefinition def, ListenerVerdict verdict, Map<String, List<ObservedRule>> rulesByListener) {
     List<TargetGroup> groups = new ArrayList<>();
     for (AWSTargetGroup tg : store.targetGroups(def.namespace(), def.matchLabels())) {
       groups.add(new TargetGroup(tg.getMetadata().getName(), tg.getSpec() == null ? null : tg.getSpec().arn, tg.getMetadata().getLabels()));
@@ -241,13 +257,12 @@ public final class CellReconciler {
         || def.steps().stream().anyMatch(s -> s instanceof Step.Analysis || s instanceof Step.Experiment);
     List<FieldError> referenceErrors = hasRuns ? analyses.checkReferences(def, cell) : List.of();
     // A Cell that refers to something missing is Invalid whatever the rule says: it costs no AWS call.
-    Optional<ObservedRule> rule = referenceErrors.isEmpty()
-        ? rulesByListener.computeIfAbsent(def.listenerArn(), loadBalancer::rules).stream()
-            .filter(r -> !r.isDefault() && r.priority() == def.priority()).findFirst()
-        : Optional.empty();
+    List<ObservedRule> listenerRules = referenceErrors.isEmpty()
+        ? rulesByListener.computeIfAbsent(def.listenerArn(), loadBalancer::rules) : List.of();
+    Optional<ObservedRule> rule = listenerRules.stream().filter(r -> !r.isDefault() && r.priority() == def.priority()).findFirst();
     Map<String, ChildRun> runs = hasRuns ? analyses.runs(def, cell) : Map.of();
     return new Observed(def, CellStatusMapping.toState(cell.getStatus()), groups, blocked, rule, runs, referenceErrors,
-        CellStatusMapping.previousWeights(cell.getStatus()));
+        CellStatusMapping.previousWeights(cell.getStatus()), listenerRules, verdict);
   }
 
   private PassResult recordInvalid(Cell cell, String key, List<FieldError> errors, long generation, Instant now, Options options) {
@@ -283,11 +298,13 @@ public final class CellReconciler {
   }
 
   /** Traffic first (a rollback must not wait), then the blocklist, then new runs. */
-  private List<String> act(Cell cell, CellDefinition def, Observed observed, Plan plan) {
+  private List<String> act(Cell cell, CellDefinition def, Observed observed, Plan plan, Map<String, List<ObservedRule>> rulesByListener) {
     List<String> done = new ArrayList<>();
     for (Action a : plan.actions()) {
       if (a instanceof Action.ApplyRule apply) {
         LoadBalancer.ApplyResult result = applyRule(cell, def, apply.rule(), plan, observed.rule());
+        // The Cells after this one on the listener must see this rule, e.g. not to be put in front of it.
+        rulesByListener.computeIfPresent(def.listenerArn(), (arn, rules) -> withRule(rules, applied(apply.rule(), result)));
         done.add("rule " + result.change().name().toLowerCase() + ": " + weights(plan));
         LOG.info("cell={} version={} rule {} {}", def.key(), plan.state().desired().orElse(null), result.change(), weights(plan));
       }
@@ -308,6 +325,17 @@ public final class CellReconciler {
       }
     }
     return done;
+  }
+
+  private static ObservedRule applied(DesiredRule rule, LoadBalancer.ApplyResult result) {
+    return new ObservedRule(result.ruleArn(), rule.listenerArn(), rule.priority(), false, Optional.of(rule.owner()), rule.conditions(),
+        rule.forwards());
+  }
+
+  private static List<ObservedRule> withRule(List<ObservedRule> rules, ObservedRule rule) {
+    List<ObservedRule> out = new ArrayList<>(rules.stream().filter(r -> r.isDefault() || r.priority() != rule.priority()).toList());
+    out.add(rule);
+    return List.copyOf(out);
   }
 
   private LoadBalancer.ApplyResult applyRule(Cell cell, CellDefinition def, DesiredRule rule, Plan plan, Optional<ObservedRule> current) {

@@ -20,7 +20,7 @@ import java.util.Optional;
  * field it concerns, so that a user fixes all of them in one go.
  */
 public final class CellValidator {
-  public static final String ADOPT_ANNOTATION = "okra.mumo.co/adopt-rule";
+  public static final String ADOPT_ANNOTATION = co.mumo.okra.alb.RulePlacement.ADOPT_ANNOTATION;
   /** The Cell's choice of analysis evaluator (okra or argo) for steps that do not name one. */
   public static final String EVALUATOR_ANNOTATION = "okra.mumo.co/analysis-evaluator";
   private static final String ALB = "spec.ingress.awsApplicationLoadBalancer";

@@ -2,14 +2,16 @@ package co.mumo.okra.cell;
 
 import co.mumo.okra.alb.ObservedRule;
 import co.mumo.okra.alb.TargetWeight;
+import co.mumo.okra.policy.ListenerVerdict;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Everything one pass read before deciding: the Cell, its recorded state, its target groups, the
- * blocklist, the rule as the ALB has it, the analysis runs, and problems found with what the Cell
- * refers to (e.g. a missing AnalysisTemplate).
+ * blocklist, the rule at the Cell's priority as the ALB has it and the listener's other rules, the
+ * analysis runs, problems found with what the Cell refers to (e.g. a missing AnalysisTemplate), and
+ * what the runner's owner policy lets the Cell do on its listener.
  */
 public record Observed(
     CellDefinition cell,
@@ -19,7 +21,9 @@ public record Observed(
     Optional<ObservedRule> rule,
     Map<String, ChildRun> runs,
     List<FieldError> referenceErrors,
-    List<TargetWeight> previousWeights) {
+    List<TargetWeight> previousWeights,
+    List<ObservedRule> listenerRules,
+    ListenerVerdict verdict) {
 
   public Observed {
     targetGroups = List.copyOf(targetGroups);
@@ -27,5 +31,6 @@ public record Observed(
     runs = Map.copyOf(runs);
     referenceErrors = List.copyOf(referenceErrors);
     previousWeights = List.copyOf(previousWeights);
+    listenerRules = List.copyOf(listenerRules);
   }
 }

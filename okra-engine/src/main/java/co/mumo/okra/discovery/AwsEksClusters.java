@@ -1,7 +1,6 @@
 package co.mumo.okra.discovery;
 
-import co.mumo.okra.alb.Elbv2LoadBalancer;
-import java.net.URI;
+import co.mumo.okra.aws.AwsClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eks.EksClient;
-import software.amazon.awssdk.services.eks.EksClientBuilder;
 import software.amazon.awssdk.services.eks.model.Cluster;
 import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 
@@ -29,8 +23,6 @@ import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 public final class AwsEksClusters implements EksClusters, AutoCloseable {
   /** The API's maximum page size. */
   static final int DEFAULT_PAGE_SIZE = 100;
-  static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(60);
-  static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
   /**
    * DescribeCluster calls in flight at once: one at a time, 50 clusters cost 50 round trips to the
    * EKS API on every pass. Modest, as the calls count against the account's EKS API rate (the
@@ -52,22 +44,13 @@ public final class AwsEksClusters implements EksClusters, AutoCloseable {
     this.ownsClient = ownsClient;
   }
 
-  /** A client configured like {@link Elbv2LoadBalancer#create}: adaptive retries, bounded call times. */
-  public static AwsEksClusters create(Optional<String> region, Optional<String> profile, Optional<URI> endpoint) {
-    return new AwsEksClusters(client(region, profile, endpoint), true);
+  /** A client built by {@link AwsClients}, closed with this. */
+  public static AwsEksClusters create(AwsClients.Settings settings) {
+    return new AwsEksClusters(client(settings), true);
   }
 
-  public static EksClient client(Optional<String> region, Optional<String> profile, Optional<URI> endpoint) {
-    EksClientBuilder builder = EksClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .overrideConfiguration(o -> {
-          o.retryStrategy(RetryMode.ADAPTIVE_V2).apiCallTimeout(API_CALL_TIMEOUT).apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT);
-          profile.ifPresent(o::defaultProfileName);
-        });
-    region.map(Region::of).ifPresent(builder::region);
-    profile.map(ProfileCredentialsProvider::create).ifPresent(builder::credentialsProvider);
-    endpoint.ifPresent(builder::endpointOverride);
-    return builder.build();
+  public static EksClient client(AwsClients.Settings settings) {
+    return AwsClients.build(EksClient.builder(), settings);
   }
 
   /** Smaller ListClusters pages, so tests cross page boundaries with a few clusters. */

@@ -1,5 +1,6 @@
 package co.mumo.okra.discovery;
 
+import co.mumo.okra.redaction.Secrets;
 import co.mumo.okra.cell.FieldError;
 import co.mumo.okra.cell.InvalidSpecException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -185,6 +186,11 @@ public record ClusterConfig(Optional<AwsAuth> awsAuth, Optional<Exec> exec, Opti
         errors.add(new FieldError(p, "certData and keyData go together"));
       }
     }
+    // Credentials never leave the runner, whatever message they might end up in.
+    password.ifPresent(Secrets::register);
+    bearer.ifPresent(Secrets::register);
+    tls.keyData().ifPresent(Secrets::registerBase64);
+    exec.ifPresent(e -> e.env().values().forEach(Secrets::register));
     if (!errors.isEmpty()) throw new InvalidSpecException(resource, errors);
     return new ClusterConfig(aws, exec, bearer, username, password, tls);
   }

@@ -13,12 +13,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -40,22 +42,32 @@ public final class Fabric8WorkloadClusters implements WorkloadClusters {
   private final Duration connectTimeout;
   private final Duration requestTimeout;
   private final Consumer<KubernetesClientBuilder> customizer;
+  private final Trust trust;
+  private final Map<String, Optional<EksCluster>> endpoints = new ConcurrentHashMap<>();
 
-  public Fabric8WorkloadClusters(EksTokens tokens) {
-    this(tokens, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+  /**
+   * What the runner's owner lets cluster Secrets do. {@code eks} describes the cluster an
+   * {@code awsAuthConfig} names, so that its token goes only to the endpoint EKS gives for it;
+   * {@code allowExecPlugins} lets {@code execProviderConfig} commands run on the runner.
+   */
+  public record Trust(EksClusters eks, boolean allowExecPlugins) {}
+
+  public Fabric8WorkloadClusters(EksTokens tokens, Trust trust) {
+    this(tokens, trust, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
   }
 
-  public Fabric8WorkloadClusters(EksTokens tokens, Duration connectTimeout, Duration requestTimeout) {
-    this(tokens, connectTimeout, requestTimeout, b -> { });
+  public Fabric8WorkloadClusters(EksTokens tokens, Trust trust, Duration connectTimeout, Duration requestTimeout) {
+    this(tokens, trust, connectTimeout, requestTimeout, b -> { });
   }
 
   /**
    * {@code customizer} sees each client's builder after its config is set, before it is built: the
    * benchmark adds an HTTP interceptor there to count the calls. The runner passes nothing.
    */
-  public Fabric8WorkloadClusters(EksTokens tokens, Duration connectTimeout, Duration requestTimeout,
+  public Fabric8WorkloadClusters(EksTokens tokens, Trust trust, Duration connectTimeout, Duration requestTimeout,
                                  Consumer<KubernetesClientBuilder> customizer) {
     this.tokens = tokens;
+    this.trust = trust;
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
     this.customizer = customizer;
@@ -82,6 +94,7 @@ public final class Fabric8WorkloadClusters implements WorkloadClusters {
   }
 
   private KubernetesClient client(ArgoCluster cluster) {
+    checkTrusted(cluster);
     KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config(cluster));
     customizer.accept(builder);
     return builder.build();
@@ -89,6 +102,47 @@ public final class Fabric8WorkloadClusters implements WorkloadClusters {
 
   private static String statusMessage(KubernetesClientException e) {
     return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+  }
+
+  /**
+   * Refuses, before any connection or credential is made, what only the runner's owner may allow: a
+   * command from the Secret, or an EKS token for a server that is not that cluster's EKS endpoint
+   * (whoever can write a cluster Secret could otherwise collect the runner's tokens).
+   */
+  private void checkTrusted(ArgoCluster cluster) {
+    ClusterConfig c = cluster.config();
+    if (c.awsAuth().isPresent()) {
+      String name = c.awsAuth().get().clusterName();
+      Optional<EksCluster> eks = endpoints.computeIfAbsent(name, trust.eks()::cluster);
+      Optional<String> endpoint = eks.flatMap(EksCluster::endpoint);
+      if (endpoint.isEmpty() || !sameEndpoint(endpoint.get(), cluster.server())) {
+        throw new WorkloadClusterException(cluster, "awsAuthConfig asks for a token for EKS cluster " + name + ", whose endpoint is "
+            + endpoint.orElse("unknown (no such cluster in this account and region)") + ", not " + cluster.server()
+            + ": no token is sent to another server; fix the Secret's server or clusterName", null);
+      }
+    } else if (c.exec().isPresent() && !trust.allowExecPlugins()) {
+      throw new WorkloadClusterException(cluster, "execProviderConfig would run the command " + c.exec().get().command()
+          + " on the runner; the runner's owner can allow exec plugins with --allow-exec-plugins or discovery.allowExecPlugins"
+          + " in the policy", null);
+    }
+  }
+
+  /** Scheme, host (case-insensitive) and port (443 when absent) must agree; a trailing slash is no difference. */
+  static boolean sameEndpoint(String a, String b) {
+    try {
+      URI x = URI.create(a.trim());
+      URI y = URI.create(b.trim());
+      return "https".equalsIgnoreCase(x.getScheme()) && "https".equalsIgnoreCase(y.getScheme()) && x.getHost() != null
+          && x.getHost().equalsIgnoreCase(y.getHost()) && port(x) == port(y)
+          && x.getRawPath().replaceAll("/+$", "").equals(y.getRawPath().replaceAll("/+$", ""))
+          && x.getRawUserInfo() == null && y.getRawUserInfo() == null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static int port(URI u) {
+    return u.getPort() < 0 ? 443 : u.getPort();
   }
 
   /** The fabric8 config for a cluster Secret. Package-private so the auth mapping can be checked without a server. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.mumo.okra.alb.LoadBalancer.ApplyResult;
 import co.mumo.okra.alb.LoadBalancer.Change;
+import co.mumo.okra.aws.AwsClients;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.MotoServer;
 import java.io.IOException;
@@ -243,8 +244,8 @@ class Elbv2LoadBalancerIT {
   @Test
   void factoryTakesAnExplicitEndpointAndAProfile(@TempDir Path dir) throws IOException {
     withProfileFiles(dir, Map.of(), () -> {
-      try (Elbv2LoadBalancer real = Elbv2LoadBalancer.create(Optional.of("us-east-1"), Optional.of(PROFILE),
-          Optional.of(moto.endpoint()))) {
+      try (Elbv2LoadBalancer real = Elbv2LoadBalancer.create(new AwsClients.Settings(Optional.of("us-east-1"), Optional.of(PROFILE),
+          Optional.of(moto.endpoint())))) {
         assertThat(real.apply(desired(50, hosts("shop.example.com"), weight(0, 100)), Optional.empty()).change())
             .isEqualTo(Change.CREATED);
       }
@@ -257,7 +258,7 @@ class Elbv2LoadBalancerIT {
     // aws.endpointUrlElasticLoadBalancingV2 is the system-property twin of AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2;
     // the region comes from the profile.
     withProfileFiles(dir, Map.of("aws.endpointUrlElasticLoadBalancingV2", moto.endpoint().toString()), () -> {
-      try (Elbv2LoadBalancer real = Elbv2LoadBalancer.create(Optional.empty(), Optional.of(PROFILE), Optional.empty())) {
+      try (Elbv2LoadBalancer real = Elbv2LoadBalancer.create(new AwsClients.Settings(Optional.empty(), Optional.of(PROFILE), Optional.empty()))) {
         assertThat(real.rules(alb.listenerArn())).singleElement().satisfies(r -> assertThat(r.isDefault()).isTrue());
       }
     });

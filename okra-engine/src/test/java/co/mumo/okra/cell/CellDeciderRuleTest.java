@@ -12,9 +12,15 @@ import static co.mumo.okra.testsupport.CellScenario.weightsByVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.alb.RuleConditions;
+import co.mumo.okra.policy.AnalysisPolicy;
+import co.mumo.okra.policy.DiscoveryPolicy;
+import co.mumo.okra.policy.ListenerGrant;
+import co.mumo.okra.policy.OwnerPolicy;
+import co.mumo.okra.policy.PriorityRange;
 import co.mumo.okra.testsupport.CellScenario;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,8 +90,16 @@ class CellDeciderRuleTest {
     }
 
     @Test
-    void anUntaggedRuleIsAdoptedWithTheAnnotation() {
+    void theAdoptAnnotationAloneAdoptsNothing() {
+      // The annotation is the Cell author's wish; only the runner's owner can allow taking a rule over.
       Plan p = cell().adoptUnownedRule().targetGroups(S, 1).observedWeights("arn:legacy", 100).untaggedRule().decide();
+      assertInvalid(p, Reasons.RULE_CONFLICT, "metadata.annotations[" + CellValidator.ADOPT_ANNOTATION + "]");
+      assertThat(p.message()).contains("adoptRules");
+    }
+
+    @Test
+    void anUntaggedRuleIsAdoptedWithTheAnnotationWhereThePolicyAllowsIt() {
+      Plan p = cell().adoptUnownedRule().policyAllowsAdoption().targetGroups(S, 1).observedWeights("arn:legacy", 100).untaggedRule().decide();
       assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
       assertThat(actions(p, Action.ApplyRule.class)).singleElement()
           .satisfies(a -> assertThat(a.rule().owner()).isEqualTo(CellScenario.KEY));
@@ -93,7 +107,7 @@ class CellDeciderRuleTest {
 
     @Test
     void anAdoptedRuleThatAlreadyMatchesStillGetsTheOwnershipTag() {
-      Plan p = cell().adoptUnownedRule().targetGroups(S, 1).stable(S).ruleForwardingTo(S).untaggedRule().decide();
+      Plan p = cell().adoptUnownedRule().policyAllowsAdoption().targetGroups(S, 1).stable(S).ruleForwardingTo(S).untaggedRule().decide();
       assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
       assertThat(actions(p, Action.ApplyRule.class)).as("the tag is written once").singleElement()
           .satisfies(a -> assertThat(a.rule().owner()).isEqualTo(CellScenario.KEY));
@@ -101,7 +115,7 @@ class CellDeciderRuleTest {
 
     @Test
     void theAdoptAnnotationDoesNotTakeARuleFromAnotherCell() {
-      Plan p = cell().adoptUnownedRule().targetGroups(S, 1).observedWeights("arn:other", 100).ruleOwnedBy("default/other")
+      Plan p = cell().adoptUnownedRule().policyAllowsAdoption().targetGroups(S, 1).observedWeights("arn:other", 100).ruleOwnedBy("default/other")
           .decide();
       assertInvalid(p, Reasons.RULE_CONFLICT, PRIORITY);
     }
@@ -118,6 +132,97 @@ class CellDeciderRuleTest {
       assertThat(actions(p, Action.ApplyRule.class)).hasSize(1);
       assertThat(condition(p, Reasons.TRAFFIC_SYNCED)).contains(false);
       assertThat(conditionReason(p, Reasons.TRAFFIC_SYNCED)).isEqualTo(Reasons.APPLYING);
+    }
+  }
+
+  // ================================================================ the owner policy and shadowing
+
+  static RuleConditions hosts(String... hosts) {
+    return new RuleConditions(List.of(hosts), null, null, null, null, null);
+  }
+
+  static OwnerPolicy grant(String namespaces, String priorities, boolean allowShadowing) {
+    return new OwnerPolicy("policy p.yaml", Optional.of(List.of(new ListenerGrant("arn:aws:elasticloadbalancing:*",
+        List.of(namespaces), List.of(PriorityRange.parse(priorities)), false, allowShadowing))), AnalysisPolicy.DEFAULT, DiscoveryPolicy.DEFAULT);
+  }
+
+  @Nested
+  class PlacementOnTheListener {
+    static final String RULE = "spec.ingress.awsApplicationLoadBalancer.listener.rule";
+    static final String LISTENER = "spec.ingress.awsApplicationLoadBalancer.listenerARN";
+
+    @Test
+    void aNewRuleInFrontOfAnotherCellsRuleForTheSameHostIsRefused() {
+      Plan p = cell().priority(5).targetGroups(S, 1).otherRule(20, Optional.of("team-a/web"), hosts("example.com")).decide();
+      assertInvalid(p, Reasons.RULE_CONFLICT, RULE);
+      assertThat(p.message()).contains("Cell team-a/web", "priority 20", "host example.com", "above 20");
+    }
+
+    @Test
+    void aWildcardHostThatCoversAnotherCellsHostIsRefused() {
+      Plan p = cell().priority(5).conditions(hosts("*.example.com")).targetGroups(S, 1)
+          .otherRule(20, Optional.of("team-a/api"), hosts("api.example.com")).decide();
+      assertInvalid(p, Reasons.RULE_CONFLICT, RULE);
+    }
+
+    @Test
+    void aRuleWithoutAHostConditionCoversEveryHost() {
+      RuleConditions pathOnly = new RuleConditions(null, List.of("/api/*"), null, null, null, null);
+      Plan p = cell().priority(5).conditions(pathOnly).targetGroups(S, 1).otherRule(20, Optional.of("team-a/web"), hosts("a.example.com"))
+          .decide();
+      assertInvalid(p, Reasons.RULE_CONFLICT, RULE);
+    }
+
+    @Test
+    void anUnmanagedRuleIsProtectedToo() {
+      Plan p = cell().priority(5).targetGroups(S, 1).otherRule(20, Optional.empty(), hosts("EXAMPLE.com")).decide();
+      assertInvalid(p, Reasons.RULE_CONFLICT, RULE);
+      assertThat(p.message()).contains("no Okra Cell");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"a different host, other.example.com, 20", "behind the other rule, example.com, 1"})
+    void rulesThatTakeNoTrafficFromTheOtherAreAllowed(String why, String host, int otherPriority) {
+      Plan p = cell().priority(5).targetGroups(S, 1).otherRule(otherPriority, Optional.of("team-a/web"), hosts(host)).decide();
+      assertThat(p.state().phase()).as(why).isEqualTo(Phase.Succeeded);
+      assertThat(actions(p, Action.ApplyRule.class)).hasSize(1);
+    }
+
+    @Test
+    void aRuleAlreadyInPlaceKeepsItsPlaceWhenANewcomerSitsBehindIt() {
+      // Otherwise a newcomer could make an existing Cell Invalid just by putting an overlapping rule behind it.
+      Plan p = cell().priority(5).targetGroups(S, 2).stable(S).ruleForwardingTo(S)
+          .otherRule(20, Optional.of("team-b/newcomer"), hosts("example.com")).decide();
+      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(p.actions()).isEmpty();
+    }
+
+    @Test
+    void changingTheConditionsOfARuleInPlaceIsCheckedAgain() {
+      Plan p = cell().priority(5).conditions(hosts("example.com", "other.example.com")).targetGroups(S, 2).stable(S).ruleForwardingTo(S)
+          .observedConditions(hosts("example.com")).otherRule(20, Optional.of("team-b/other"), hosts("other.example.com")).decide();
+      assertInvalid(p, Reasons.RULE_CONFLICT, RULE);
+    }
+
+    @Test
+    void theOwnerCanAllowShadowingOnAListener() {
+      Plan p = cell().priority(5).policy(grant("*", "1-100", true)).targetGroups(S, 1)
+          .otherRule(20, Optional.of("team-a/web"), hosts("example.com")).decide();
+      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+    }
+
+    @Test
+    void aNamespaceThePolicyDoesNotNameGetsNoRule() {
+      Plan p = cell().named("team-b", "web").policy(grant("team-a", "1-100", false)).targetGroups(S, 1).decide();
+      assertInvalid(p, Reasons.RULE_CONFLICT, LISTENER);
+      assertThat(p.message()).contains("policy p.yaml", "namespace team-b");
+    }
+
+    @Test
+    void aPriorityOutsideTheNamespacesRangeIsRefused() {
+      Plan p = cell().priority(5).policy(grant("*", "100-199", false)).targetGroups(S, 1).decide();
+      assertInvalid(p, Reasons.RULE_CONFLICT, PRIORITY);
+      assertThat(p.message()).contains("100-199");
     }
   }
 
@@ -263,7 +368,7 @@ class CellDeciderRuleTest {
 
     @Test
     void withNothingWantedBeforeADifferentRuleIsApplyingNotDrift() {
-      Plan p = cell().adoptUnownedRule().targetGroups(S, 1).observedWeights("arn:legacy", 100).untaggedRule().decide();
+      Plan p = cell().adoptUnownedRule().policyAllowsAdoption().targetGroups(S, 1).observedWeights("arn:legacy", 100).untaggedRule().decide();
       assertThat(conditionReason(p, Reasons.TRAFFIC_SYNCED)).isEqualTo(Reasons.APPLYING);
     }
 

@@ -78,7 +78,7 @@ class CellDeciderTest {
 
     @Test
     void firstAdoptionOfAnUntaggedRuleGoesStraightTo100Percent() {
-      Plan p = cell().adoptUnownedRule().readmeSteps().targetGroups(S, 2)
+      Plan p = cell().adoptUnownedRule().policyAllowsAdoption().readmeSteps().targetGroups(S, 2)
           .observedWeights("arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:targetgroup/legacy/1", 100).untaggedRule()
           .decide();
 

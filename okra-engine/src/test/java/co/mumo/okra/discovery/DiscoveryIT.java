@@ -77,7 +77,8 @@ class DiscoveryIT {
     workloads.forEach(WorkloadKube::clear);
     ns = kube.freshNamespace("disc");
     objects = new DiscoveryObjects(kube.client());
-    real = new Fabric8WorkloadClusters(new StsEksTokens(sts, Clock.systemUTC()), Duration.ofSeconds(3), Duration.ofSeconds(10));
+    real = new Fabric8WorkloadClusters(new StsEksTokens(sts, Clock.systemUTC()),
+        new Fabric8WorkloadClusters.Trust(new AwsEksClusters(eks), true), Duration.ofSeconds(3), Duration.ofSeconds(10));
     WorkloadClusters routed = (cluster, selectors) -> {
       WorkloadKube w = standIns.get(cluster.clusterName());
       ArgoCluster target = w == null ? cluster : new ArgoCluster(cluster.namespace(), cluster.secretName(), cluster.clusterName(),

@@ -1,12 +1,14 @@
 package co.mumo.okra.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.Config;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +23,55 @@ class Fabric8WorkloadClustersTest {
     asked.add(cluster + "|" + role.orElse(""));
     return new EksToken("k8s-aws-v1.token-for-" + cluster, Instant.MAX);
   };
-  private final Fabric8WorkloadClusters clusters = new Fabric8WorkloadClusters(tokens);
+  private final Map<String, EksCluster> eks = new java.util.HashMap<>(Map.of("cdk1",
+      new EksCluster("cdk1", "arn:aws:eks:eu-west-1:1:cluster/cdk1", "ACTIVE", Optional.of("https://cdk1.eks.example"), Optional.empty(), Map.of())));
+  private final EksClusters described = new EksClusters() {
+    @Override
+    public List<EksCluster> clusters() {
+      return List.copyOf(eks.values());
+    }
+
+    @Override
+    public Optional<EksCluster> cluster(String name) {
+      return Optional.ofNullable(eks.get(name));
+    }
+  };
+  private final Fabric8WorkloadClusters clusters = new Fabric8WorkloadClusters(tokens, new Fabric8WorkloadClusters.Trust(described, false));
+
+  @Test
+  void anEksTokenIsNeverSentToAServerThatIsNotThatClustersEndpoint() {
+    ArgoCluster stolen = new ArgoCluster("argocd", "evil", "cdk1", "https://collector.example.net",
+        ClusterConfig.parse("{\"awsAuthConfig\":{\"clusterName\":\"cdk1\"}}", "Secret argocd/evil"), Map.of());
+    assertThatThrownBy(() -> clusters.bindings(stolen, List.of())).isInstanceOf(Fabric8WorkloadClusters.WorkloadClusterException.class)
+        .hasMessageContaining("https://cdk1.eks.example").hasMessageContaining("no token is sent");
+    ArgoCluster unknown = new ArgoCluster("argocd", "other", "nope", "https://nope.example",
+        ClusterConfig.parse("{\"awsAuthConfig\":{\"clusterName\":\"nope\"}}", "Secret argocd/other"), Map.of());
+    assertThatThrownBy(() -> clusters.bindings(unknown, List.of())).hasMessageContaining("no such cluster");
+    assertThat(asked).as("no token was made").isEmpty();
+  }
+
+  @Test
+  void execPluginsNeedTheOwnersOptIn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path marker = dir.resolve("ran");
+    ArgoCluster exec = new ArgoCluster("argocd", "x", "x", "https://127.0.0.1:1", ClusterConfig.parse(
+        "{\"execProviderConfig\":{\"command\":\"/bin/sh\",\"args\":[\"-c\",\"touch " + marker + "\"],"
+            + "\"apiVersion\":\"client.authentication.k8s.io/v1beta1\"}}", "Secret argocd/x"), Map.of());
+    assertThatThrownBy(() -> clusters.bindings(exec, List.of())).hasMessageContaining("/bin/sh").hasMessageContaining("--allow-exec-plugins");
+    assertThat(marker).doesNotExist();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} vs {1}: {2}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "https://ABC.gr7.eu-west-1.eks.amazonaws.com, https://abc.gr7.eu-west-1.eks.amazonaws.com/, true",
+      "https://abc.eks.example, https://abc.eks.example:443, true",
+      "https://abc.eks.example, https://abc.eks.example:8443, false",
+      "https://abc.eks.example, http://abc.eks.example, false",
+      "https://abc.eks.example, https://abc.eks.example.evil.net, false",
+      "https://abc.eks.example, https://user@abc.eks.example, false",
+      "https://abc.eks.example, https://abc.eks.example/proxy, false"})
+  void endpointsCompareAsUrls(String a, String b, boolean same) {
+    assertThat(Fabric8WorkloadClusters.sameEndpoint(a, b)).isEqualTo(same);
+  }
 
   @Test
   void awsAuthConfigAsksForAnEksTokenPerRequestAndChecksTheCa() {

@@ -62,10 +62,8 @@ class KubeconfigTest {
             "disableHostnameVerification", true, "username", "admin", "namespace", "dev-ns")),
         shape("contexts.yaml", null, true, Map.of("masterUrl", "https://blue.example.com/", "namespace", "blue-ns")),
         shape("contexts.yaml", "green", true, Map.of("masterUrl", "https://green.example.com/", "namespace", "green-ns", "currentContext", "green")),
-        shape("contexts.yaml", "no-such-context", true, Map.of("masterUrl", "https://blue.example.com/", "currentContext", "blue")),
         shape("nulls.yaml", null, true, Map.of("masterUrl", "https://c.example.com/", "autoOAuthToken", "")),
         shape("json.yaml", null, true, Map.of("masterUrl", "https://json.example.com/", "namespace", "json-ns")),
-        shape("no-current-context.yaml", null, true, Map.of("masterUrl", "https://kubernetes.default.svc/", "currentContext", "")),
         shape("no-current-context.yaml", "c", true, Map.of("masterUrl", "https://c.example.com/", "autoOAuthToken", "not-a-real-token")),
         // Left to fabric8: what this reader does not handle.
         shape("exec.yaml", null, false, Map.of("masterUrl", "https://eks.example.com/", "autoOAuthToken", "not-a-real-exec-token")),
@@ -131,23 +129,54 @@ class KubeconfigTest {
   }
 
   @Test
-  void withoutKubeconfigFilesItIsFabric8sInClusterConfig() {
+  void aKubeconfigVariableNamingNoFileIsAnErrorNotTheInClusterConfig() {
     System.setProperty("kubeconfig", dir.resolve("absent.yaml").toString());
 
-    assertThat(describe(KubeClients.config(Optional.empty(), Optional.empty()))).isEqualTo(describe(Config.autoConfigure(null)));
+    assertThat(catchThrowable(() -> KubeClients.config(Optional.empty(), Optional.empty())))
+        .isInstanceOf(KubeconfigException.class).hasMessageContaining("$KUBECONFIG is " + dir.resolve("absent.yaml"));
   }
 
   @Test
-  void anEmptyOrBrokenFileFailsAsFabric8Fails() throws IOException {
-    for (String body : List.of("", "clusters: [", "- just\n- a list\n", read(fixtures().resolve("two-documents.yaml")))) {
+  void noKubeconfigAtAllOutsideAPodSaysWhereOneGoes() {
+    System.setProperty("kubeconfig", "");
+    String home = System.getProperty("user.home");
+    System.setProperty("user.home", dir.toString());
+    try {
+      assertThat(catchThrowable(() -> KubeClients.config(Optional.empty(), Optional.empty())))
+          .isInstanceOf(KubeconfigException.class).hasMessageContaining("no kubeconfig: pass --kubeconfig");
+    } finally {
+      System.setProperty("user.home", home);
+    }
+  }
+
+  @Test
+  void aContextThatDoesNotExistIsNamedNotReplaced() {
+    Path file = fixtures().resolve("contexts.yaml");
+    assertThat(catchThrowable(() -> KubeClients.config(Optional.of(file), Optional.of("no-such-context"))))
+        .isInstanceOf(KubeconfigException.class).hasMessageContaining("context \"no-such-context\" does not exist in kubeconfig " + file)
+        .hasMessageContaining("its contexts: blue, green");
+    assertThat(catchThrowable(() -> KubeClients.config(Optional.of(fixtures().resolve("no-current-context.yaml")), Optional.empty())))
+        .isInstanceOf(KubeconfigException.class).hasMessageContaining("has no current-context; pass --context");
+  }
+
+  @Test
+  void aBrokenFileIsNamedAndNotQuoted() throws IOException {
+    for (String body : List.of("clusters: [", "- just\n- a list\n", "users:\n- name: u\n  user: {token: s3cr3t-t0ken, [\n",
+        read(fixtures().resolve("two-documents.yaml")))) {
       Path file = Files.writeString(dir.resolve("broken.yaml"), body);
 
       Throwable okra = catchThrowable(() -> KubeClients.config(Optional.of(file), Optional.empty()));
 
-      Throwable fabric8 = catchThrowable(() -> fabric8(file, null));
-      assertThat(Kubeconfig.read(body, file.toFile())).as(body).isEmpty();
-      assertThat(okra).as(body).isNotNull().hasSameClassAs(fabric8).hasMessage(fabric8.getMessage());
+      assertThat(okra).as(body).isInstanceOf(KubeconfigException.class).hasMessageContaining(file.toString())
+          .hasMessageNotContaining("s3cr3t");
     }
+  }
+
+  @Test
+  void anEmptyFileIsAnEmptyConfig() throws IOException {
+    Path file = Files.writeString(dir.resolve("empty.yaml"), "");
+    assertThat(catchThrowable(() -> KubeClients.config(Optional.of(file), Optional.empty())))
+        .isInstanceOf(KubeconfigException.class).hasMessageContaining("defines no context at all");
   }
 
   @Test
@@ -155,7 +184,7 @@ class KubeconfigTest {
     Path missing = dir.resolve("missing.yaml");
 
     assertThat(catchThrowable(() -> KubeClients.config(Optional.of(missing), Optional.empty())))
-        .isInstanceOf(UncheckedIOException.class).hasMessageContaining(missing.toString());
+        .isInstanceOf(KubeconfigException.class).hasMessageContaining(missing + " (--kubeconfig) does not exist");
   }
 
   // ------------------------------------------------------------------ helpers

@@ -327,7 +327,7 @@ public final class BadCells {
       w.aws().createRule(w.alb().listenerArn(), w.priority(), "example.com", Map.of(w.tg(0), 100), Optional.empty());
       w.cell();
     }, List.of(RULE + ".priority: a rule Okra did not create is at priority {priority} (",
-        "annotate the Cell with okra.mumo.co/adopt-rule=true")));
+        "annotate with okra.mumo.co/adopt-rule=true where the runner's policy allows adoption")));
     c.add(new Case("a target group with a non-semver version label next to a good one", Kind.REPORTED, true, w -> {
       w.cell();
       w.objects().targetGroup(w.ns(), "web-bad", w.tg(1), "banana");

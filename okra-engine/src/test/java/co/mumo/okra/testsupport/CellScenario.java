@@ -24,6 +24,10 @@ import co.mumo.okra.cell.TargetGroupInventory;
 import co.mumo.okra.cell.Version;
 import co.mumo.okra.cell.VersionedTargetGroup;
 import co.mumo.okra.cell.Weights;
+import co.mumo.okra.policy.AnalysisPolicy;
+import co.mumo.okra.policy.DiscoveryPolicy;
+import co.mumo.okra.policy.ListenerGrant;
+import co.mumo.okra.policy.OwnerPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,6 +73,8 @@ public final class CellScenario {
   private List<Step> steps = List.of();
   private Optional<Step.Background> background = Optional.empty();
   private boolean adopt;
+  private OwnerPolicy policy = OwnerPolicy.defaults();
+  private final List<ObservedRule> otherRules = new ArrayList<>();
 
   // --- what the pass observes
   private final List<TargetGroup> targetGroups = new ArrayList<>();
@@ -146,6 +152,25 @@ public final class CellScenario {
   /** Sets the adopt annotation: an untagged rule at the priority may be taken over. */
   public CellScenario adoptUnownedRule() {
     this.adopt = true;
+    return this;
+  }
+
+  /** The runner's owner policy (default: the built-in one, which allows no adoption). */
+  public CellScenario policy(OwnerPolicy policy) {
+    this.policy = policy;
+    return this;
+  }
+
+  /** An owner policy that lets every namespace adopt rules on every listener. */
+  public CellScenario policyAllowsAdoption() {
+    return policy(new OwnerPolicy("a test policy", Optional.of(List.of(new ListenerGrant("*", List.of("*"), List.of(), true, false))),
+        AnalysisPolicy.DEFAULT, DiscoveryPolicy.DEFAULT));
+  }
+
+  /** Another rule on the Cell's listener: {@code owner} empty for one Okra did not create. */
+  public CellScenario otherRule(int priority, Optional<String> owner, RuleConditions conditions) {
+    otherRules.add(new ObservedRule("arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:listener-rule/app/web/1/2/other" + priority,
+        LISTENER_ARN, priority, false, owner, conditions, List.of(new TargetWeight("arn:other-" + priority, 100))));
     return this;
   }
 
@@ -411,8 +436,10 @@ public final class CellScenario {
       ChildRun run = r.apply(d);
       runMap.put(run.name(), run);
     }
+    List<ObservedRule> listenerRules = new ArrayList<>(otherRules);
+    observedRule().ifPresent(listenerRules::add);
     return new Observed(d, buildState(d), targetGroups, blocked, observedRule(), runMap, referenceErrors,
-        previous.map(this::forwards).orElse(List.of()));
+        previous.map(this::forwards).orElse(List.of()), listenerRules, policy.listener(d.listenerArn(), d.namespace(), d.priority()));
   }
 
   private RolloutState buildState(CellDefinition d) {

@@ -71,11 +71,6 @@ final class RealKube implements TestKube {
     return kube;
   }
 
-  static Path kubectl() {
-    Path dir = cacheDir();
-    return dir.resolve("k8s").resolve(installedVersion(dir) + "-linux-amd64").resolve("kubectl");
-  }
-
   static Path cacheDir() {
     String env = System.getenv("OKRA_KUBE_CACHE");
     return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "okra", "kube");

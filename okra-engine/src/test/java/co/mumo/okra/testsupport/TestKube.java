@@ -35,9 +35,10 @@ public interface TestKube extends AutoCloseable {
     return RealKube.shared();
   }
 
-  /** The kubectl built beside the API server (same version), for tests that apply manifests as a user would. */
+  /** The real kubectl that scripts/kube-binaries.sh built, beside the API server. */
   static Path kubectl() {
-    return RealKube.kubectl();
+    Path dir = RealKube.cacheDir();
+    return dir.resolve("k8s").resolve(RealKube.installedVersion(dir) + "-linux-amd64").resolve("kubectl");
   }
 
   /** fabric8's mock server, for the rare test that needs something a real server cannot give. */

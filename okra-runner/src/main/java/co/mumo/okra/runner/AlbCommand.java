@@ -1,8 +1,10 @@
 package co.mumo.okra.runner;
 
 import co.mumo.okra.alb.AlbConfigApplier;
+import co.mumo.okra.alb.AlbConfigs;
 import co.mumo.okra.alb.LoadBalancer;
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
+import co.mumo.okra.policy.OwnerPolicy;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,7 +24,9 @@ final class AlbCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: apply");
   }
 
-  @Command(name = "apply", description = "Create or modify the listener rule an AWSApplicationLoadBalancerConfig describes.")
+  @Command(name = "apply", description = {"Create or modify the listener rule an AWSApplicationLoadBalancerConfig describes,",
+      "by the same ownership rules as a Cell pass: the owner policy, no other owner's rule, no shadowing, adoption only",
+      "with the okra.mumo.co/adopt-rule annotation where the policy allows it."})
   static final class Apply implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
@@ -40,8 +44,9 @@ final class AlbCommand implements Runnable {
         AWSApplicationLoadBalancerConfig config = clients.store().albConfig(ns, name)
             .orElseThrow(() -> new IllegalArgumentException("AWSApplicationLoadBalancerConfig " + ns + "/" + name + " not found"));
         // Validates before any AWS call: a bad config fails with exit 2 and the ALB untouched.
-        co.mumo.okra.alb.AlbConfigs.toRule(config);
-        LoadBalancer.ApplyResult result = new AlbConfigApplier(clients.loadBalancer(), clients.store(), Clock.systemUTC()).apply(config);
+        AlbConfigs.toRule(config);
+        OwnerPolicy policy = clients.policy();
+        LoadBalancer.ApplyResult result = new AlbConfigApplier(clients.loadBalancer(), clients.store(), Clock.systemUTC()).apply(config, policy);
         Output out = new Output(global.output, spec.commandLine().getOut());
         if (out.json()) {
           out.line(Map.of("config", ns + "/" + name, "ruleArn", result.ruleArn(), "change", result.change().name()));

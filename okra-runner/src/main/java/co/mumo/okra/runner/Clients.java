@@ -9,6 +9,8 @@ import co.mumo.okra.kube.ClusterStore;
 import co.mumo.okra.kube.Fabric8ClusterStore;
 import co.mumo.okra.kube.KubeClients;
 import co.mumo.okra.kube.SelectorThreads;
+import co.mumo.okra.policy.OwnerPolicy;
+import co.mumo.okra.policy.OwnerPolicyFile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 
@@ -21,8 +23,16 @@ final class Clients implements AutoCloseable {
   private Elbv2LoadBalancer loadBalancer;
   private java.util.concurrent.CompletableFuture<Elbv2LoadBalancer> building;
 
+  private OwnerPolicy policy;
+
   Clients(GlobalOptions options) {
     this.options = options;
+  }
+
+  /** The owner policy from --policy ($OKRA_POLICY), else the built-in default; read once. */
+  OwnerPolicy policy() {
+    if (policy == null) policy = options.policy().map(OwnerPolicyFile::load).orElseGet(OwnerPolicy::defaults);
+    return policy;
   }
 
   KubernetesClient kube() {
@@ -46,7 +56,7 @@ final class Clients implements AutoCloseable {
 
   LoadBalancer loadBalancer() {
     if (loadBalancer == null) {
-      loadBalancer = building != null ? joined(building) : Elbv2LoadBalancer.create(options.region(), options.profile(), options.awsEndpoint());
+      loadBalancer = building != null ? joined(building) : Elbv2LoadBalancer.create(options.aws());
     }
     return loadBalancer;
   }
@@ -69,7 +79,7 @@ final class Clients implements AutoCloseable {
   void prepareLoadBalancer() {
     if (building == null && loadBalancer == null) {
       building = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> Elbv2LoadBalancer.create(options.region(), options.profile(), options.awsEndpoint()));
+          () -> Elbv2LoadBalancer.create(options.aws()));
     }
   }
 
@@ -94,7 +104,7 @@ final class Clients implements AutoCloseable {
 
   private synchronized software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch() {
     if (cloudWatch == null) {
-      cloudWatch = co.mumo.okra.analysis.eval.provider.CloudWatchProvider.client(options.region(), options.profile(), options.awsEndpoint());
+      cloudWatch = co.mumo.okra.analysis.eval.provider.CloudWatchProvider.client(options.aws());
     }
     return cloudWatch;
   }
@@ -105,6 +115,7 @@ final class Clients implements AutoCloseable {
     if (s.getData() != null) {
       s.getData().forEach((k, v) -> out.put(k, new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8)));
     }
+    out.values().forEach(co.mumo.okra.redaction.Secrets::register);
     return out;
   }
 
@@ -114,7 +125,8 @@ final class Clients implements AutoCloseable {
    */
   CellReconciler reconciler(co.mumo.okra.cell.Evaluator evaluator, boolean allowJobs) {
     // The load balancer is only built when a Cell is valid and needs it: a lazy proxy keeps bad-input runs AWS-free.
-    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), Clock.systemUTC());
+    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), Clock.systemUTC(),
+        policy());
   }
 
   @Override

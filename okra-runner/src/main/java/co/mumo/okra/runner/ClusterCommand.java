@@ -213,6 +213,9 @@ final class ClusterCommand implements Runnable {
     @Option(names = {"-l", "--selector"}, description = "Only bindings with these labels: key=value[,key=value...].")
     String selector;
 
+    @Option(names = "--allow-exec-plugins", description = "Run the Secret's execProviderConfig command, if it has one (off by default).")
+    boolean allowExecPlugins;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -220,7 +223,7 @@ final class ClusterCommand implements Runnable {
     public Integer call() {
       Map<String, String> labels = Selectors.parse(spec.commandLine(), "--selector", selector);
       Output out = new Output(global.output, spec.commandLine().getOut());
-      try (DiscoveryClients clients = new DiscoveryClients(global)) {
+      try (DiscoveryClients clients = new DiscoveryClients(global, allowExecPlugins)) {
         String ns = clients.kube().namespace();
         ObservedSecret s = clients.store().secret(ns, name)
             .orElseThrow(() -> new IllegalArgumentException("Secret " + ns + "/" + name + " not found"));

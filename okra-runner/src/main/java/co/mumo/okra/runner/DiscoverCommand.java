@@ -34,13 +34,17 @@ final class DiscoverCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print what would change; write nothing. A dry run does not see the Secrets it would create.")
   boolean dryRun;
 
+  @Option(names = "--allow-exec-plugins", description = {"Run the execProviderConfig commands of ArgoCD cluster Secrets (off by",
+      "default: whoever can write such a Secret would run commands with the runner's credentials)."})
+  boolean allowExecPlugins;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     Output out = new Output(global.output, spec.commandLine().getOut());
-    try (DiscoveryClients clients = new DiscoveryClients(global)) {
+    try (DiscoveryClients clients = new DiscoveryClients(global, allowExecPlugins)) {
       String ns = clients.kube().namespace();
       List<DiscoveryResult> results = clients.discovery()
           .run(ns, new Discovery.Selection(Optional.ofNullable(clusterSet), Optional.ofNullable(targetGroupSet)), dryRun);

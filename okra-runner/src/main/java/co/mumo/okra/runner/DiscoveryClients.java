@@ -1,5 +1,6 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.aws.AwsClients;
 import co.mumo.okra.discovery.AwsEksClusters;
 import co.mumo.okra.discovery.Discovery;
 import co.mumo.okra.discovery.DiscoveryStore;
@@ -10,14 +11,8 @@ import co.mumo.okra.discovery.ClusterSetReconciler;
 import co.mumo.okra.discovery.StsEksTokens;
 import co.mumo.okra.discovery.TargetGroupSetReconciler;
 import java.time.Clock;
-import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.sts.StsClient;
-import software.amazon.awssdk.services.sts.StsClientBuilder;
 
 /**
  * The clients discovery needs on top of {@link Clients}: EKS and STS, each built on first use (a
@@ -30,9 +25,17 @@ final class DiscoveryClients implements AutoCloseable {
   private StsClient sts;
   private StsEksTokens tokens;
 
+  private final boolean allowExecPlugins;
+
   DiscoveryClients(GlobalOptions options) {
+    this(options, false);
+  }
+
+  /** {@code allowExecPlugins}: the --allow-exec-plugins option (the policy can allow them too). */
+  DiscoveryClients(GlobalOptions options, boolean allowExecPlugins) {
     this.options = options;
     this.kube = new Clients(options);
+    this.allowExecPlugins = allowExecPlugins;
   }
 
   Clients kube() {
@@ -44,22 +47,13 @@ final class DiscoveryClients implements AutoCloseable {
   }
 
   EksClient eks() {
-    if (eks == null) eks = AwsEksClusters.client(options.region(), options.profile(), options.awsEndpoint());
+    if (eks == null) eks = AwsEksClusters.client(options.aws());
     return eks;
   }
 
   StsClient sts() {
     if (sts == null) {
-      StsClientBuilder builder = StsClient.builder()
-          .httpClientBuilder(UrlConnectionHttpClient.builder())
-          .overrideConfiguration(o -> {
-            o.retryStrategy(RetryMode.ADAPTIVE_V2).apiCallTimeout(Duration.ofSeconds(60)).apiCallAttemptTimeout(Duration.ofSeconds(10));
-            options.profile().ifPresent(o::defaultProfileName);
-          });
-      options.region().map(Region::of).ifPresent(builder::region);
-      options.profile().map(ProfileCredentialsProvider::create).ifPresent(builder::credentialsProvider);
-      options.awsEndpoint().ifPresent(builder::endpointOverride);
-      sts = builder.build();
+      sts = AwsClients.build(StsClient.builder(), options.aws());
     }
     return sts;
   }
@@ -73,7 +67,8 @@ final class DiscoveryClients implements AutoCloseable {
   }
 
   Fabric8WorkloadClusters workloads() {
-    return new Fabric8WorkloadClusters(tokens());
+    boolean exec = kube.policy().discovery().withExecPlugins(allowExecPlugins).allowExecPlugins();
+    return new Fabric8WorkloadClusters(tokens(), new Fabric8WorkloadClusters.Trust(new AwsEksClusters(eks()), exec));
   }
 
   Discovery discovery() {

@@ -1,5 +1,6 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.aws.AwsClients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -25,6 +26,12 @@ public final class GlobalOptions {
   @Option(names = "--aws-endpoint-url", description = "AWS endpoint override (AWS_ENDPOINT_URL is honoured too), e.g. for moto.")
   URI awsEndpoint;
 
+  @Option(names = "--policy", paramLabel = "FILE", defaultValue = "${env:OKRA_POLICY}", description = {
+      "The runner owner's policy (default: $OKRA_POLICY): which namespaces' Cells may hold rules on which listeners",
+      "and priorities, rule adoption, which hosts analyses may contact (docs/security.md). Without one, the built-in",
+      "default: any listener, no adoption, no shadowing, public hosts only."})
+  Path policy;
+
   @Option(names = {"-o", "--output"}, description = "text or json (one JSON object per line).", defaultValue = "text")
   Output.Format output;
 
@@ -33,6 +40,10 @@ public final class GlobalOptions {
 
   Optional<Path> kubeconfig() {
     return Optional.ofNullable(kubeconfig);
+  }
+
+  Optional<Path> policy() {
+    return Optional.ofNullable(policy);
   }
 
   Optional<String> context() {
@@ -49,5 +60,9 @@ public final class GlobalOptions {
 
   Optional<URI> awsEndpoint() {
     return Optional.ofNullable(awsEndpoint);
+  }
+
+  AwsClients.Settings aws() {
+    return new AwsClients.Settings(region(), profile(), awsEndpoint());
   }
 }

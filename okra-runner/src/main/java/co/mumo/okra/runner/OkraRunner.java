@@ -1,9 +1,17 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.alb.RuleRefusedException;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.InvalidSpecException;
+import co.mumo.okra.kube.KubeconfigException;
+import co.mumo.okra.policy.InvalidPolicyException;
+import co.mumo.okra.redaction.RedactingOutputStream;
+import co.mumo.okra.redaction.RedactingWriter;
+import co.mumo.okra.redaction.Secrets;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,11 +37,20 @@ public final class OkraRunner implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: okra-runner reconcile --cell NAME)");
   }
 
+  /**
+   * The process's own entry: stdout and stderr themselves go through the redaction, so that also what
+   * libraries print (slf4j-simple's log lines, an SDK's debug output under -v) never shows a secret.
+   */
   public static int execute(String... args) {
+    if (!(System.out instanceof RedactedStream)) System.setOut(new RedactedStream(System.out));
+    if (!(System.err instanceof RedactedStream)) System.setErr(new RedactedStream(System.err));
     return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
   }
 
+  /** Everything the command prints to {@code out} and {@code err} passes through {@link Secrets#redact}. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    out = new PrintWriter(new RedactingWriter(out), true);
+    err = new PrintWriter(new RedactingWriter(err), true);
     if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"))) {
       // Read by slf4j-simple when the first logger is made, which has not happened yet.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
@@ -85,6 +102,12 @@ public final class OkraRunner implements Runnable {
     return cli;
   }
 
+  private static final class RedactedStream extends PrintStream {
+    RedactedStream(PrintStream target) {
+      super(new RedactingOutputStream(target), true, StandardCharsets.UTF_8);
+    }
+  }
+
   /** Exceptions become one readable line and an exit code; --verbose adds the stack trace. */
   private static int handle(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
     PrintWriter err = cli.getErr();
@@ -94,7 +117,8 @@ public final class OkraRunner implements Runnable {
     int code;
     String message;
     if (ex instanceof InvalidSpecException || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-        || ex instanceof CellReconciler.CellNotFoundException) {
+        || ex instanceof CellReconciler.CellNotFoundException || ex instanceof InvalidPolicyException || ex instanceof RuleRefusedException
+        || ex instanceof KubeconfigException) {
       code = ExitCodes.INVALID;
       message = ex.getMessage();
     } else if (ex instanceof KubernetesClientException k) {

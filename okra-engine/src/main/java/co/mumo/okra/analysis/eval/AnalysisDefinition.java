@@ -1,5 +1,6 @@
 package co.mumo.okra.analysis.eval;
 
+import co.mumo.okra.redaction.Secrets;
 import co.mumo.okra.cell.FieldError;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,12 +95,12 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
     return metrics.stream().filter(m -> m.name().equals(name)).findFirst();
   }
 
-  /** {@code text} with every Secret value replaced by {@code *****}. */
+  /** {@code text} with every Secret value replaced by {@link Secrets#MASK}: this run's and any other the runner read. */
   public String redact(String text) {
     if (text == null) return null;
     String out = text;
-    for (String s : secretValues) if (!s.isEmpty()) out = out.replace(s, "*****");
-    return out;
+    for (String s : secretValues) if (!s.isEmpty()) out = out.replace(s, Secrets.MASK);
+    return Secrets.redact(out);
   }
 
   private static void resolveArg(String path, Map<String, Object> arg, ArgSource source, Map<String, String> out,

@@ -32,8 +32,6 @@ import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
 public final class CloudWatchProvider implements MetricProvider {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
-  private static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
   private final java.util.function.Supplier<CloudWatchClient> client;
 
   public CloudWatchProvider(CloudWatchClient client) {
@@ -46,19 +44,8 @@ public final class CloudWatchProvider implements MetricProvider {
   }
 
   /** A client as the runner configures AWS: region, profile and endpoint override when given, the SDK's retries, both timeouts. */
-  public static CloudWatchClient client(java.util.Optional<String> region, java.util.Optional<String> profile,
-      java.util.Optional<java.net.URI> endpoint) {
-    var builder = CloudWatchClient.builder()
-        .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
-        .overrideConfiguration(o -> {
-          o.retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD)
-              .apiCallTimeout(API_CALL_TIMEOUT).apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT);
-          profile.ifPresent(o::defaultProfileName);
-        });
-    region.map(software.amazon.awssdk.regions.Region::of).ifPresent(builder::region);
-    profile.map(software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider::create).ifPresent(builder::credentialsProvider);
-    endpoint.ifPresent(builder::endpointOverride);
-    return builder.build();
+  public static CloudWatchClient client(co.mumo.okra.aws.AwsClients.Settings settings) {
+    return co.mumo.okra.aws.AwsClients.build(CloudWatchClient.builder(), settings);
   }
 
   @Override

@@ -1,0 +1,12 @@
+package co.mumo.okra.policy;
+
+/** The owner policy file cannot be read or says something it must not: the runner does nothing. */
+public final class InvalidPolicyException extends RuntimeException {
+  public InvalidPolicyException(String message) {
+    super(message);
+  }
+
+  public InvalidPolicyException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
