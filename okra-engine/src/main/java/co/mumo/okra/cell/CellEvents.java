@@ -140,7 +140,7 @@ public final class CellEvents {
   }
 
   /** Traffic per version, as the runner prints it: {@code 1.0.0 80% (web-1 80) | 2.0.0 20% (web-2 20)}. */
-  static String weights(CellStatus s) {
+  public static String weights(CellStatus s) {
     if (s.targetGroups == null || s.targetGroups.isEmpty()) return "";
     Map<String, List<CellStatus.TargetGroupWeight>> byVersion = new java.util.LinkedHashMap<>();
     for (CellStatus.TargetGroupWeight w : s.targetGroups) byVersion.computeIfAbsent(w.version, k -> new ArrayList<>()).add(w);

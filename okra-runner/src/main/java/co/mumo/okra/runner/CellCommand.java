@@ -47,7 +47,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "get", description = "List Cells with their phase, versions and step.")
+  @Command(name = "get", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.READ_HELP, description = "List Cells with their phase, versions and step.")
   static final class Get extends Base {
     @Parameters(arity = "0..1", description = "A Cell name (default: all in the namespace).")
     String name;
@@ -60,8 +60,12 @@ final class CellCommand implements Runnable {
         List<Cell> cells = name == null ? store.cells(ns)
             : List.of(store.cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name)));
         Output out = output();
+        if (cells.isEmpty()) {
+          out.event("empty", "no Cell in namespace " + ns);
+          return ExitCodes.OK;
+        }
         if (out.json()) {
-          cells.forEach(c -> out.line(summary(c)));
+          cells.forEach(c -> out.line("cellSummary", summary(c)));
           return ExitCodes.OK;
         }
         out.text(String.format("%-24s %-12s %-10s %-10s %-6s %s", "NAME", "PHASE", "STABLE", "DESIRED", "STEP", "TRAFFIC"));
@@ -75,7 +79,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "history", description = {"List the Cell's latest rollouts, oldest first: version, from which version, start, end,",
+  @Command(name = "history", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.READ_HELP, description = {"List the Cell's latest rollouts, oldest first: version, from which version, start, end,",
       "outcome. They are kept in the Cell's status (the last 10); `kubectl describe cell NAME` shows the Events of the last hour."})
   static final class History extends Base {
     @Parameters(index = "0", description = "The Cell.")
@@ -103,7 +107,7 @@ final class CellCommand implements Runnable {
             m.put("endedAt", r.endedAt);
             m.put("outcome", r.outcome);
             m.put("message", r.message);
-            out.line(m);
+            out.line("rollout", m);
           }
           return ExitCodes.OK;
         }
@@ -117,7 +121,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "describe", description = "Show one Cell's status in full: steps, weights, analysis verdicts, conditions.")
+  @Command(name = "describe", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.READ_HELP, description = "Show one Cell's status in full: steps, weights, analysis verdicts, conditions.")
   static final class Describe extends Base {
     @Parameters(index = "0", description = "The Cell.")
     String name;
@@ -129,7 +133,11 @@ final class CellCommand implements Runnable {
         Cell c = clients.store().cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
         Output out = output();
         if (out.json()) {
-          out.line(Map.of("metadata", c.getMetadata(), "spec", c.getSpec(), "status", c.getStatus() == null ? Map.of() : c.getStatus()));
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("metadata", c.getMetadata());
+          m.put("spec", c.getSpec());
+          m.put("status", c.getStatus() == null ? Map.of() : c.getStatus());
+          out.line("cell", m);
           return ExitCodes.OK;
         }
         CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
@@ -202,7 +210,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "promote", description = "Go past the current step (a pause, an inconclusive analysis).")
+  @Command(name = "promote", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.STEER_HELP, description = "Go past the current step (a pause, an inconclusive analysis).")
   static final class Promote extends Steer {
     @Option(names = "--full", description = "Skip every remaining step: the canary gets 100%% on the next pass.")
     boolean full;
@@ -221,7 +229,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "pause", description = "Hold the rollout at its current step.")
+  @Command(name = "pause", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.STEER_HELP, description = "Hold the rollout at its current step.")
   static final class Pause extends Steer {
     @Override
     RolloutState change(RolloutState s, Cell cell) {
@@ -234,7 +242,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "resume", description = "Continue a rollout held by `cell pause`.")
+  @Command(name = "resume", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.STEER_HELP, description = "Continue a rollout held by `cell pause`.")
   static final class Resume extends Steer {
     @Override
     RolloutState change(RolloutState s, Cell cell) {
@@ -247,7 +255,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "abort", description = "Roll traffic back to the stable version and block the canary version.")
+  @Command(name = "abort", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.STEER_HELP, description = "Roll traffic back to the stable version and block the canary version.")
   static final class Abort extends Steer {
     @Option(names = "--reason", description = "Why; recorded in the blocklist.", defaultValue = "aborted from the command line")
     String reason;
@@ -263,7 +271,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "retry", description = "Unblock the failed version and roll it out again.")
+  @Command(name = "retry", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.STEER_HELP, description = "Unblock the failed version and roll it out again.")
   static final class Retry extends Steer {
     private String version;
 

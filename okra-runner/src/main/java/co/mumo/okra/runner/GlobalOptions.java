@@ -33,7 +33,7 @@ public final class GlobalOptions {
   Path policy;
 
   @Option(names = {"-o", "--output"}, description = "text or json (one JSON object per line).", defaultValue = "text")
-  Output.Format output;
+  Output.Format output = Output.Format.text;
 
   @Option(names = {"-v", "--verbose"}, description = "Show stack traces and debug logs.")
   boolean verbose;

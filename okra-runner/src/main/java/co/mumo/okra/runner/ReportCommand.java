@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "report", description = {
     "Summarise the output of `reconcile -o json` for CI: a Markdown summary, step",
     "outputs, a dotenv file, annotations. Reads JSON lines (other lines are",
-    "ignored); writes nothing to Kubernetes or AWS."})
+    "ignored); writes nothing to Kubernetes or AWS."}, footer = ExitCodes.REPORT_HELP)
 final class ReportCommand implements Callable<Integer> {
   @Option(names = "--input", description = "The JSON lines to read (default: standard input).")
   Path input;
