@@ -64,6 +64,10 @@ final class CliDocs {
     md.append("## Common options\n\n")
         .append("Commands that talk to Kubernetes or AWS take these; the sections below say \"and the common options\".\n\n");
     optionTable(CommandSpec.forAnnotatedObject(new GlobalOptions()).options());
+    md.append("With `-o json` every line a command prints is one JSON object with a `type` (`pass`, `event`, `error`, `cellSummary`, ...), ")
+        .append("described field by field in [output.schema.json](output.schema.json) (version ").append(Output.SCHEMA_VERSION)
+        .append("; the tests check every command's lines against it). A command that fails prints its error as an `error` object too, ")
+        .append("besides the one line on stderr.\n\n");
   }
 
   private void command(CommandSpec s) {
