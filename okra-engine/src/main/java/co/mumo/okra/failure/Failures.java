@@ -45,6 +45,7 @@ public final class Failures {
     if (t instanceof InputException) return new Failure(Failure.Kind.INPUT, "", message(t), "");
     if (t instanceof NoSuchFileException f) return new Failure(Failure.Kind.INPUT, "", "cannot read " + f.getFile() + ": no such file", "");
     if (t instanceof AccessDeniedException f) return new Failure(Failure.Kind.INPUT, "", "cannot read " + f.getFile() + ": permission denied", "");
+    if (t instanceof ServiceFailure) return new Failure(Failure.Kind.SERVICE, "", message(t), "");
     if (t instanceof KubernetesClientException k) return kubernetes(k);
     if (t instanceof SdkException s) return aws(s);
     Optional<Unreachable> unreachable = find(t, Unreachable.class);

@@ -58,7 +58,7 @@ public interface ClusterStore {
   }
 
   /** Thrown when a guarded write lost against another writer. */
-  class ConflictException extends RuntimeException {
+  class ConflictException extends RuntimeException implements co.mumo.okra.failure.ServiceFailure {
     public ConflictException(String message, Throwable cause) {
       super(message, cause);
     }

@@ -143,8 +143,9 @@ class BadInputIT {
       assertThat(writes(awsCalls)).as("AWS writes, calls: " + awsCalls).isZero();
       if (!c.readsAws()) assertThat(awsCalls).as("an invalid Cell makes no AWS call at all").isEmpty();
       assertThat(aws.ruleAt(alb.listenerArn(), priority)).as("the rule at the priority is untouched").isEqualTo(ruleBefore);
+      // The status, and the Event that tells `kubectl describe cell` the same.
       assertThat(kubeCalls).filteredOn(e -> !FaultProxy.isRead(e.operation())).extracting(FaultProxy.Exchange::operation)
-          .as("cluster writes").containsExactly("PUT cells/status");
+          .as("cluster writes").containsExactly("PUT cells/status", "POST events");
       assertThat(clusterObjects(ns)).as("objects in the namespace").isEqualTo(objectsBefore);
       assertThat(stored.getMetadata().getGeneration()).as("the spec is not touched").isEqualTo(generation);
 

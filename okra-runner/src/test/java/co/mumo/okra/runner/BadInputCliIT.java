@@ -111,7 +111,9 @@ class BadInputCliIT {
         assertThat(run.out()).as("the command line names the field").contains(expected);
         assertThat(cell.getStatus().message).as("so does the status").contains(expected);
         if (!c.readsAws()) assertThat(awsProxy.exchanges()).as("AWS calls").isEmpty();
-        assertThat(kubeProxy.writes()).extracting(FaultProxy.Exchange::operation).as("cluster writes").containsExactly("PUT cells/status");
+        // The status, and the Event that tells `kubectl describe cell` the same.
+        assertThat(kubeProxy.writes()).extracting(FaultProxy.Exchange::operation).as("cluster writes")
+            .containsExactly("PUT cells/status", "POST events");
         assertThat(aws.ruleAt(alb.listenerArn(), priority)).as("the rule at the priority is untouched").isEqualTo(ruleBefore);
       } else {
         assertThat(run.code()).as(run.all()).isEqualTo(ExitCodes.OK);
