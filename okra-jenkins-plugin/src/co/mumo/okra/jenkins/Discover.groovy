@@ -23,20 +23,21 @@ class Discover implements Serializable {
     }
     List<String> runnerArgs = ['discover', '-o', 'json']
     for (Object o : (extra ?: [])) runnerArgs << o.toString()
-    String ns = args.string('namespace', 'default')
-    Map run = RunnerProcess.run(steps, args, runnerArgs, "discover-${ns}", "okra: discover in ${ns}")
-    String output = run.output as String
+    Map run = RunnerProcess.run(steps, args, runnerArgs, "discover-${args.string('namespace', 'context')}",
+        "okra: discover in ${args.string('namespace', "the kubeconfig context's namespace")}")
+    String log = run.log
     int code = run.exitCode as int
     if (code != 0) {
-      String error = RunnerOutput.lastError(output) ?: 'see the log above'
+      String error = RunnerOutput.lastError(steps.fileExists(log) ? steps.readFile(log) : '') ?: 'see the log above'
       if (error.contains("Unmatched argument at index 0: 'discover'")) {
-        error = "this okra-runner has no discover command; use a runner release that has it (runnerVersion, runnerJar)"
+        error = 'this okra-runner has no discover command; use a runner release that has it (runnerVersion, runnerJar)'
       }
       steps.error("okra: discover failed (exit ${code}): ${error}")
       return null
     }
-    List<Map> objects = RunnerOutput.objects(output)
+    // Discovery prints a few lines per ClusterSet and AWSTargetGroupSet: the step returns them all.
+    List<Map> objects = RunnerOutput.objects(steps.fileExists(log) ? steps.readFile(log) : '')
     steps.echo("okra: discover done (${objects.size()} result lines)")
-    return [exitCode: code, objects: objects, log: run.log]
+    return [exitCode: code, objects: objects, log: log]
   }
 }

@@ -30,8 +30,9 @@ class Rollout implements Serializable {
     String cell = args.string('cell', '')
     String timeout = args.string('timeout', '30m')
     String onPause = args.string('onPause', 'UNSTABLE').toUpperCase()
-    if (problem == null && !(cell ==~ /[a-z0-9]([-a-z0-9.]*[a-z0-9])?/)) problem = "${STEP}: cell '${cell}' is not a Kubernetes object name"
-    if (problem == null && !(timeout ==~ /(\d+[smhd])+|\d+/)) problem = "${STEP}: timeout '${timeout}' is not a duration such as 30m, 1h or 1h30m"
+    if (problem == null && !StepArguments.isDuration(timeout)) {
+      problem = "${STEP}: timeout '${timeout}' is not a duration: seconds, or hours, minutes and seconds in that order, e.g. 30m, 1h, 1h30m"
+    }
     if (problem == null && !ON_PAUSE.contains(onPause)) problem = "${STEP}: onPause must be one of ${ON_PAUSE.join(', ')}, got '${onPause}'"
     if (problem != null) {
       steps.error(problem)
@@ -40,15 +41,16 @@ class Rollout implements Serializable {
 
     List<String> runnerArgs = ['reconcile', '--cell', cell, '--wait', '--timeout', timeout, '-o', 'json']
     if (args.bool('dryRun', false)) runnerArgs << '--dry-run'
-    String ns = args.string('namespace', 'default')
-    Map run = RunnerProcess.run(steps, args, runnerArgs, "rollout-${ns}-${cell}", "okra: roll out ${ns}/${cell}")
-    List<Map> objects = RunnerOutput.objects(run.output as String)
-    Map result = RunnerOutput.result(RunnerOutput.lastPass(objects))
+    String where = args.where(cell)
+    Map run = RunnerProcess.run(steps, args, runnerArgs, "rollout-${args.string('namespace', 'context')}-${cell}", "okra: roll out ${where}")
+    // The log is read and summarised outside CPS; only the small summary is kept.
+    Map out = RunnerOutput.summary(steps.fileExists(run.log as String) ? steps.readFile(run.log as String) : '')
+    Map result = RunnerOutput.result(out.lastPass as Map)
     result.exitCode = run.exitCode
     result.log = run.log
-    String who = result.cell ?: "${ns}/${cell}"
+    String who = result.cell ?: where
     String summary = "${who}: ${result.phase ?: 'no pass'}" + (result.version ? " ${result.version}" : '') +
-        (result.weights ? " (${RunnerOutput.weights(result.weights)})" : '') + (result.message ? ": ${result.message}" : '')
+        (result.weights ? " (${RunnerOutput.weights(result.weights as Map)})" : '') + (result.message ? ": ${result.message}" : '')
 
     int code = run.exitCode as int
     if (code == OK) {
@@ -57,7 +59,7 @@ class Rollout implements Serializable {
       return result
     }
     if (code == NEEDS_HUMAN) {
-      String message = "okra: ${who} waits for a human (okra-runner cell promote / resume / abort): ${result.message}"
+      String message = "okra: ${who} waits for a human (okraPromote, okraAbort, or okra-runner cell promote / resume / abort): ${result.message}"
       if (onPause == 'FAILURE') {
         steps.error(message)
         return null
@@ -74,13 +76,13 @@ class Rollout implements Serializable {
     if (code == ROLLOUT_FAILED) {
       why = "rollout failed, traffic rolled back to ${result.stableVersion}: ${result.message}"
     } else if (code == TIMED_OUT) {
-      why = "timed out after ${timeout}: " + (RunnerOutput.lastEvent(objects, 'timeout') ?: summary)
+      why = "timed out after ${timeout}: " + (out.timeout ?: summary)
     } else if (code == INVALID) {
-      why = "bad input: " + (RunnerOutput.lastError(run.output as String) ?: result.message ?: 'see the log above')
+      why = 'bad input: ' + (out.error ?: result.message ?: 'see the log above')
     } else if (code == ERROR) {
-      why = "error talking to Kubernetes or AWS: " + (RunnerOutput.lastError(run.output as String) ?: 'see the log above')
+      why = 'error talking to Kubernetes or AWS: ' + (out.error ?: 'see the log above')
     } else {
-      why = "okra-runner exited with ${code}: " + (RunnerOutput.lastError(run.output as String) ?: 'see the log above')
+      why = "okra-runner exited with ${code}: " + (out.error ?: 'see the log above')
     }
     steps.error("okra: ${who}: ${why}")
     return null

@@ -1,30 +1,46 @@
 package co.mumo.okra.jenkins
 
+import com.cloudbees.groovy.cps.NonCPS
 import groovy.json.JsonSlurperClassic
 
-/** Reads what `okra-runner ... -o json` printed: one JSON object per line, among plain error lines. */
+/**
+ * Reads what `okra-runner ... -o json` printed: one JSON object per line, among plain error lines.
+ * Every method is @NonCPS: plain parsing, run outside the CPS transform, so that the runner's whole
+ * log is never a CPS local (saved with the build's program state at every step) — callers pass it
+ * straight in and keep only the small summary that comes back.
+ */
 class RunnerOutput implements Serializable {
   private static final long serialVersionUID = 1L
 
   private RunnerOutput() {}
 
   /** Every line that is a JSON object, in order (JsonSlurperClassic: plain, serializable maps). */
+  @NonCPS
   static List<Map> objects(String output) {
     List<Map> out = []
-    for (String line : output.readLines()) {
+    for (String line : (output ?: '').readLines()) {
       String t = line.trim()
       if (!t.startsWith('{')) continue
       try {
         Object parsed = new JsonSlurperClassic().parseText(t)
         if (parsed instanceof Map) out << (Map) parsed
-      } catch (Exception ignored) {
+      } catch (groovy.json.JsonException ignored) {
         // a line that only looks like JSON (e.g. from a log): not the runner's
       }
     }
     return out
   }
 
+  /** What the steps need from a run's output: [lastPass (or null), timeout (the last timeout event's message), error (the runner's last error line)]. */
+  @NonCPS
+  static Map summary(String output) {
+    List<Map> objects = objects(output)
+    return [lastPass: lastPass(objects), timeout: lastEvent(objects, 'timeout'), event: lastEvent(objects, null),
+            error: lastError(output ?: '')]
+  }
+
   /** The last reconcile pass (an object with a phase), or null. */
+  @NonCPS
   static Map lastPass(List<Map> objects) {
     for (int i = objects.size() - 1; i >= 0; i--) {
       if (objects[i].phase != null) return objects[i]
@@ -32,14 +48,17 @@ class RunnerOutput implements Serializable {
     return null
   }
 
+  /** The message of the last event named {@code event} (any event when null), or null. */
+  @NonCPS
   static String lastEvent(List<Map> objects, String event) {
     for (int i = objects.size() - 1; i >= 0; i--) {
-      if (objects[i].event == event) return objects[i].message
+      if (objects[i].event != null && (event == null || objects[i].event == event)) return objects[i].message
     }
     return null
   }
 
   /** The runner's own error line ("okra-runner: ..."), without the prefix. */
+  @NonCPS
   static String lastError(String output) {
     List<String> lines = output.readLines()
     for (int i = lines.size() - 1; i >= 0; i--) {
@@ -48,7 +67,8 @@ class RunnerOutput implements Serializable {
     return null
   }
 
-  /** The result map of okraRollout, from the last pass. */
+  /** The result map of okraRollout and okraStatus, from the last pass (or `cell get` line). */
+  @NonCPS
   static Map result(Map pass) {
     if (pass == null) return [phase: null, version: null, step: null, weights: [:], targetGroups: [], message: null]
     Map<String, Integer> weights = [:]
@@ -69,6 +89,7 @@ class RunnerOutput implements Serializable {
   }
 
   /** e.g. {@code 1.0.0 80% | 2.0.0 20%}. */
+  @NonCPS
   static String weights(Map<String, Integer> weights) {
     List<String> parts = []
     for (Map.Entry e : weights.entrySet()) parts << "${e.key} ${e.value}%"

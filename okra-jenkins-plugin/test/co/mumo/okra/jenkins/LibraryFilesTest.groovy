@@ -27,5 +27,20 @@ class LibraryFilesTest {
     for (String arg : Rollout.OWN + StepArguments.CONNECTION) assertTrue(rollout.contains(arg), "okraRollout.txt lacks ${arg}")
     String discover = library('vars/okraDiscover.txt').text
     for (String arg : Discover.OWN + StepArguments.CONNECTION) assertTrue(discover.contains(arg), "okraDiscover.txt lacks ${arg}")
+    for (Map.Entry<String, List<String>> step : CellSteps.OWN.entrySet()) {
+      String help = library("vars/${step.key}.txt").text
+      for (String arg : step.value + StepArguments.CONNECTION) assertTrue(help.contains(arg), "${step.key}.txt lacks ${arg}")
+    }
+  }
+
+  @Test
+  void everyStepHasAScriptAndAHelpPageAndTheReadmeNamesIt() {
+    String readme = library('README.md').text
+    List<String> steps = library('vars').list().findAll { it.endsWith('.groovy') }.collect { it - '.groovy' }.sort()
+    assertEquals(['okraAbort', 'okraDiscover', 'okraPromote', 'okraRollout', 'okraStatus'], steps)
+    for (String step : steps) {
+      assertTrue(library("vars/${step}.txt").isFile(), "vars/${step}.txt")
+      assertTrue(readme.contains("`${step}`"), "README.md names ${step}")
+    }
   }
 }

@@ -103,7 +103,7 @@ class RolloutTest {
   void badInputFailsWithTheRunnersMessage() {
     runnerSays(2, 'okra-runner: Cell default/web not found\n')
 
-    assertEquals('okra: default/web: bad input: Cell default/web not found', failure([cell: 'web']))
+    assertEquals("okra: web (in the kubeconfig context's namespace): bad input: Cell default/web not found", failure([cell: 'web']))
   }
 
   @Test
@@ -118,7 +118,8 @@ class RolloutTest {
   void anUnreachableClusterFailsTheBuild() {
     runnerSays(1, 'okra-runner: Kubernetes API: connection refused\n')
 
-    assertEquals('okra: default/web: error talking to Kubernetes or AWS: Kubernetes API: connection refused', failure([cell: 'web']))
+    assertEquals('okra: default/web: error talking to Kubernetes or AWS: Kubernetes API: connection refused',
+        failure([cell: 'web', namespace: 'default']))
   }
 
   @Test
@@ -164,10 +165,11 @@ class RolloutTest {
     runnerSays(0, '')
 
     Rollout.run(steps, [cell: 'web', namespace: 'prod', context: "it's", region: 'eu-west-1', java: '/jdk/bin/java',
-                        extraArgs: ['--verbose'], dryRun: true])
+                        policy: '/etc/okra/policy.yaml', extraArgs: ['--verbose'], dryRun: true])
 
     assertEquals(['/jdk/bin/java', '-jar', '/opt/okra/okra-runner.jar', 'reconcile', '--cell', 'web', '--wait', '--timeout', '30m',
-                  '-o', 'json', '--dry-run', '--namespace', 'prod', '--context', "it's", '--region', 'eu-west-1', '--verbose'],
+                  '-o', 'json', '--dry-run', '--namespace', 'prod', '--context', "it's", '--region', 'eu-west-1',
+                  '--policy', '/etc/okra/policy.yaml', '--verbose'],
         ScriptWords.runnerWords(steps.callsOf('sh')[0][2] as String))
   }
 
@@ -181,28 +183,66 @@ class RolloutTest {
   }
 
   @Test
-  void withoutAJarThePinnedReleaseIsDownloadedFromMavenCentral() {
+  void withoutAJarTheReleaseIsDownloadedIntoTheUsersCacheAndPinned() {
     steps.environment.clear()
     runnerSays(0, '')
+    String sha = 'ab' * 32
 
-    Rollout.run(steps, [cell: 'web'])
+    Rollout.run(steps, [cell: 'web', runnerSha256: sha.toUpperCase()])
 
     String download = steps.callsOf('sh')[0][2]
     Properties p = new Properties()
     p.load(new StringReader(steps.libraryResource(RunnerJar.PROPERTIES)))
     String pinned = p.getProperty('runner.version')
-    assertTrue(download.contains("'https://repo1.maven.org/maven2/co/mumo/okra/okra-runner/${pinned}/okra-runner-${pinned}.jar'"), download)
-    assertEquals(".okra/okra-runner-${pinned}.jar".toString(), ScriptWords.runnerWords(steps.callsOf('sh')[1][2] as String)[2])
+    assertTrue(download.contains("okra_url='https://repo1.maven.org/maven2/co/mumo/okra/okra-runner/${pinned}/okra-runner-${pinned}.jar'"), download)
+    Map<String, String> env = ScriptWords.exports(steps.callsOf('sh')[1][2] as String)
+    assertEquals('${OKRA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/okra}/jars/okra-runner-' + pinned + '.jar', env.OKRA_RUNNER_JAR)
+    assertEquals(sha, env.OKRA_RUNNER_SHA256, 'the launcher checks the pin on every start')
   }
 
   @Test
-  void aFailedDownloadSaysHowToDoWithoutIt() {
+  void aReleaseWithoutAPinIsRefusedBeforeAnythingRuns() {
     steps.environment.clear()
-    steps.download = { String script -> 22 }
 
     String message = failure([cell: 'web', runnerVersion: '9.9.9'])
 
-    assertTrue(message.contains('could not download okra-runner 9.9.9'), message)
-    assertTrue(message.contains('set runnerJar or OKRA_RUNNER_JAR'))
+    assertTrue(message.contains('no pinned SHA-256 for okra-runner 9.9.9'), message)
+    assertTrue(message.contains('set runnerSha256'), message)
+    assertTrue(steps.callsOf('sh').isEmpty())
+  }
+
+  @Test
+  void aFailedOrRefusedDownloadSaysWhy() {
+    steps.environment.clear()
+    steps.download = { String script -> 22 }
+    String failed = failure([cell: 'web', runnerVersion: '9.9.9', runnerSha256: 'ab' * 32])
+    steps = new FakeSteps()
+    steps.download = { String script -> 2 }
+    String refused = failure([cell: 'web', runnerVersion: '9.9.9', runnerSha256: 'ab' * 32])
+
+    assertTrue(failed.contains('could not download okra-runner 9.9.9'), failed)
+    assertTrue(failed.contains('set runnerJar or OKRA_RUNNER_JAR'))
+    assertTrue(refused.contains('refusing okra-runner 9.9.9'), refused)
+    assertTrue(refused.contains('not the pinned SHA-256 ' + 'ab' * 32), refused)
+  }
+
+  @Test
+  void theTimeoutIsCheckedWithTheRunnersGrammar() {
+    for (String bad : ['1d', '30m1h', '1.5h', 'soon', '', '99999999999999999999']) {
+      steps = new FakeSteps()
+      steps.environment.OKRA_RUNNER_JAR = '/opt/okra.jar'
+      assertTrue(failure([cell: 'web', timeout: bad]).contains("timeout '${bad}' is not a duration"), bad)
+      assertTrue(steps.callsOf('sh').isEmpty())
+    }
+  }
+
+  @Test
+  void theNamespaceDefaultIsTheContextsAndSaidSo() {
+    runnerSays(0, '')
+
+    Rollout.run(steps, [cell: 'web'])
+
+    assertEquals("okra: roll out web (in the kubeconfig context's namespace)", steps.callsOf('sh')[0][1])
+    assertFalse(ScriptWords.launcherArgs(steps.callsOf('sh')[0][2] as String).contains('--namespace'), 'the runner picks the namespace')
   }
 }

@@ -7,142 +7,136 @@ import static org.junit.jupiter.api.Assertions.assertTrue
 import java.nio.file.Files
 import java.nio.file.Path
 import java.security.MessageDigest
+import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 
-/** The generated sh scripts, run by a real /bin/sh as a Jenkins agent would. */
+/**
+ * The generated sh scripts, run by a real /bin/sh as a Jenkins agent would, with the launcher the
+ * library ships and a fake java that prints its arguments and exits with FAKE_EXIT. (The launcher's
+ * own behaviour, archives included, is tested in okra-runner: LauncherTest, LauncherIT.)
+ */
 class ShellScriptsTest {
   @TempDir
   Path dir
 
-  private int sh(String script) {
-    Process p = new ProcessBuilder('/bin/sh', '-c', script).directory(dir.toFile()).redirectErrorStream(true).start()
-    p.inputStream.text
-    return p.waitFor()
-  }
+  String launcher
+  Path java
 
-  @Test
-  void theRunnersExitCodeSurvivesTheTeeAndItsOutputIsKept() {
-    List<String> words = ['sh', '-c', 'echo \'{"phase":"Failed"}\'; echo "okra-runner: it\'s broken" >&2; exit 3']
-
-    int rc = sh(RunnerProcess.script(words, '.okra/rollout-default-web.log'))
-
-    assertEquals(3, rc)
-    assertEquals('{"phase":"Failed"}\nokra-runner: it\'s broken\n', dir.resolve('.okra/rollout-default-web.log').toFile().text)
-  }
-
-  @Test
-  void quotingKeepsEveryWordWhole() {
-    List<String> words = ['printf', '%s\\n', "it's", 'a b', '$HOME', '`id`', '"q"']
-
-    sh(RunnerProcess.script(words, '.okra/q.log'))
-
-    assertEquals("it's\na b\n\$HOME\n`id`\n\"q\"\n", dir.resolve('.okra/q.log').toFile().text)
-  }
-
-  /**
-   * A fake java: records its arguments, writes the archive it is asked to record ("archive", or
-   * FAKE_ARCHIVE), and for -version says whether the archive it is given maps (only "archive" does).
-   */
-  private Path fakeJava() {
-    Path java = dir.resolve('bin/java')
+  @BeforeEach
+  void fakeJava() {
+    launcher = new File(System.getProperty('okra.library.dir', '.'), "resources/${RunnerProcess.LAUNCHER}").getText('UTF-8')
+    java = dir.resolve('bin/java')
     Files.createDirectories(java.parent)
     java.toFile().text = '''#!/bin/sh
-for a in "$@"; do
-  case "$a" in -XX:SharedArchiveFile=*) archive=${a#-XX:SharedArchiveFile=} ;; esac
-  if [ "$a" = -version ]; then [ "$(cat "$archive")" = archive ]; exit $?; fi
-done
-printf '%s\\n' "$@" > args
-for a in "$@"; do
-  case "$a" in -XX:ArchiveClassesAtExit=*) printf '%s' "${FAKE_ARCHIVE:-archive}" > "${a#-XX:ArchiveClassesAtExit=}" ;; esac
-done
-echo '{"phase":"Succeeded"}'
+for a in "$@"; do printf '%s\\n' "$a"; done
+echo "okra-runner: it's broken" >&2
 exit "${FAKE_EXIT:-0}"
 '''
     java.toFile().setExecutable(true)
     dir.resolve('okra-runner.jar').toFile().text = 'a jar'
-    return java
   }
 
-  /** [exit code] + the fake java's arguments, after running the generated script once. */
-  private List<String> runnerScript(String cache, boolean record, Map<String, String> env = [:]) {
-    String script = RunnerProcess.runnerScript([fakeJava().toString(), '-jar', 'okra-runner.jar', 'reconcile', '--cell', 'web'],
-        '.okra/rollout.log', cache, record)
-    String exports = env.collect { k, v -> "export ${k}=${Shell.quote(v)}\n" }.join('')
-    Files.deleteIfExists(dir.resolve('args'))
-    int rc = sh(exports + script)
-    return [rc as String] + (Files.exists(dir.resolve('args')) ? dir.resolve('args').toFile().readLines() : [])
+  private int sh(String script, Map<String, String> env = [:]) {
+    ProcessBuilder pb = new ProcessBuilder('/bin/sh', '-c', script).directory(dir.toFile()).redirectErrorStream(true)
+    pb.environment().put('OKRA_CACHE', dir.resolve('cache').toString())
+    pb.environment().putAll(env)
+    Process p = pb.start()
+    p.inputStream.text
+    return p.waitFor()
   }
 
-  private List<String> archives(String cache) {
-    File d = dir.resolve(cache).toFile()
-    return d.exists() ? d.list().findAll { it.endsWith('.jsa') || it.endsWith('.partial') }.sort() : []
+  private static String sha256(byte[] bytes) {
+    return MessageDigest.getInstance('SHA-256').digest(bytes).encodeHex().toString()
   }
 
-  @Test
-  void theFirstRolloutRecordsAnAppCdsArchiveAndTheNextStartsFromIt() {
-    List<String> first = runnerScript('cache dir', true)
-
-    assertEquals('0', first[0])
-    assertTrue(first.containsAll(RunnerProcess.JVM_FLAGS), first.toString())
-    assertTrue(first.any { it.startsWith('-XX:ArchiveClassesAtExit=cache dir/okra-runner-') }, first.toString())
-    assertEquals(['-jar', 'okra-runner.jar', 'reconcile', '--cell', 'web'], first[-5..-1])
-    assertEquals(1, archives('cache dir').size())
-    assertTrue(archives('cache dir')[0] ==~ /okra-runner-\d+\.jsa/, archives('cache dir').toString())
-    assertEquals('{"phase":"Succeeded"}\n', dir.resolve('.okra/rollout.log').toFile().text)
-
-    List<String> next = runnerScript('cache dir', true)
-
-    assertTrue(next.contains("-XX:SharedArchiveFile=cache dir/${archives('cache dir')[0]}".toString()), next.toString())
-    assertEquals(1, archives('cache dir').size())
+  private String script(List<String> words, String sha = null) {
+    return RunnerProcess.runnerScript(launcher, Shell.quote('okra-runner.jar'), sha, java.toString(), false, words, '.okra/rollout.log')
   }
 
   @Test
-  void theArchiveIsKeptOnlyFromAPassThatRanAndThatMaps() {
-    assertEquals('2', runnerScript('.okra', true, [FAKE_EXIT: '2'])[0])
-    assertEquals([], archives('.okra'), 'bad input: no archive')
-    assertEquals('0', runnerScript('.okra', true, [FAKE_ARCHIVE: 'cut short'])[0])
-    assertEquals([], archives('.okra'), 'an archive that does not map is not kept')
-    assertEquals('5', runnerScript('.okra', true, [FAKE_EXIT: '5'])[0])
-    assertEquals(1, archives('.okra').size())
+  void theRunnersExitCodeSurvivesTheTeeAndItsOutputIsKept() {
+    int rc = sh(script(['reconcile', '--cell', 'web']), [FAKE_EXIT: '3'])
+
+    assertEquals(3, rc)
+    List<String> log = dir.resolve('.okra/rollout.log').toFile().readLines()
+    assertTrue(log.containsAll(['-jar', 'okra-runner.jar', 'reconcile', '--cell', 'web']), log.toString())
+    assertTrue(log.contains("okra-runner: it's broken"))
   }
 
   @Test
-  void withoutACacheOrForOtherCommandsTheFlagsStayAndNothingIsRecorded() {
-    List<String> off = runnerScript(null, true)
-    List<String> noRecord = runnerScript('.okra', false)
+  void quotingKeepsEveryWordWhole() {
+    List<String> words = ['cell', 'get', "it's", 'a b', '$HOME', '`id`', '"q"']
 
-    for (List<String> run : [off, noRecord]) {
-      assertEquals('0', run[0])
-      assertTrue(run.containsAll(RunnerProcess.JVM_FLAGS), run.toString())
-      assertFalse(run.any { it.contains('Archive') }, run.toString())
-    }
-    assertEquals([], archives('.okra'))
+    sh(script(words))
+
+    List<String> log = dir.resolve('.okra/rollout.log').toFile().readLines()
+    assertEquals(words, log.subList(log.indexOf('okra-runner.jar') + 1, log.indexOf('okra-runner.jar') + 1 + words.size()))
   }
 
   @Test
-  void theRunnerIsDownloadedOnceAndCheckedAgainstTheRepositorysSha1() {
-    Path repo = Files.createDirectories(dir.resolve('repo'))
-    byte[] jar = 'not really a jar'.bytes
-    Files.write(repo.resolve('okra-runner-1.2.3.jar'), jar)
-    repo.resolve('okra-runner-1.2.3.jar.sha1').toFile().text = MessageDigest.getInstance('SHA-1').digest(jar).encodeHex().toString()
-    String url = repo.resolve('okra-runner-1.2.3.jar').toUri().toString()
+  void theLauncherRunsThePinnedJarAndRefusesAnyOther() {
+    String pin = sha256('a jar'.bytes)
 
-    assertEquals(0, sh(RunnerJar.downloadScript('cache', 'cache/okra-runner-1.2.3.jar', url)))
-    assertEquals('not really a jar', dir.resolve('cache/okra-runner-1.2.3.jar').toFile().text)
+    assertEquals(0, sh(script(['version'], pin)))
+    dir.resolve('okra-runner.jar').toFile().text = 'a jar, tampered with'
+    int rc = sh(script(['version'], pin))
 
-    Files.delete(repo.resolve('okra-runner-1.2.3.jar'))
-    assertEquals(0, sh(RunnerJar.downloadScript('cache', 'cache/okra-runner-1.2.3.jar', url)), 'cached: no download')
+    assertEquals(2, rc)
+    String log = dir.resolve('.okra/rollout.log').toFile().text
+    assertTrue(log.contains('okra-runner: refusing to run okra-runner.jar'), log)
+    assertFalse(log.contains('-jar'), 'java never ran')
   }
 
   @Test
-  void aDownloadWithTheWrongChecksumIsRefusedAndLeavesNoJar() {
-    Path repo = Files.createDirectories(dir.resolve('repo'))
-    Files.write(repo.resolve('okra-runner-1.2.3.jar'), 'tampered'.bytes)
-    repo.resolve('okra-runner-1.2.3.jar.sha1').toFile().text = '0' * 40
-    String url = repo.resolve('okra-runner-1.2.3.jar').toUri().toString()
+  void theLauncherIsWrittenAfreshEveryRun() {
+    sh(script(['version']))
+    dir.resolve('.okra/okra-runner').toFile().text = 'echo tampered; exit 0'
 
-    assertTrue(sh(RunnerJar.downloadScript('cache', 'cache/okra-runner-1.2.3.jar', url)) != 0)
-    assertFalse(Files.exists(dir.resolve('cache/okra-runner-1.2.3.jar')))
+    sh(script(['version']))
+
+    assertEquals(launcher, dir.resolve('.okra/okra-runner').toFile().text)
+  }
+
+  private Path repository(String version, String content) {
+    Path repo = Files.createDirectories(dir.resolve("repo/${version}"))
+    Files.write(repo.resolve("okra-runner-${version}.jar"), content.bytes)
+    return repo.resolve("okra-runner-${version}.jar")
+  }
+
+  private String download(String version, String url, String sha) {
+    return RunnerJar.downloadScript("\"${RunnerJar.CACHE}/jars/okra-runner-${version}.jar\"", version, url, sha)
+  }
+
+  @Test
+  void theReleaseIsDownloadedOnceIntoTheUsersCacheAndCheckedAgainstItsPin() {
+    Path jar = repository('1.2.3', 'not really a jar')
+    String pin = sha256('not really a jar'.bytes)
+    String url = jar.toUri().toString()
+    Path cached = dir.resolve('cache/jars/okra-runner-1.2.3.jar')
+
+    assertEquals(0, sh(download('1.2.3', url, pin)))
+    assertEquals('not really a jar', cached.toFile().text)
+    assertEquals('rwx------', java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cached.parent)))
+
+    Files.delete(jar)
+    assertEquals(0, sh(download('1.2.3', url, pin)), 'cached: no download')
+  }
+
+  @Test
+  void aTamperedCachedJarIsDownloadedAgainAndATamperedDownloadRefused() {
+    Path jar = repository('1.2.3', 'not really a jar')
+    String pin = sha256('not really a jar'.bytes)
+    Path cached = dir.resolve('cache/jars/okra-runner-1.2.3.jar')
+    Files.createDirectories(cached.parent)
+    cached.toFile().text = 'tampered with in the cache'
+
+    assertEquals(0, sh(download('1.2.3', jar.toUri().toString(), pin)))
+    assertEquals('not really a jar', cached.toFile().text)
+
+    Files.delete(cached)
+    jar.toFile().text = 'tampered with at the source'
+    assertEquals(2, sh(download('1.2.3', jar.toUri().toString(), pin)))
+    assertFalse(Files.exists(cached))
   }
 }

@@ -119,4 +119,73 @@ class VarsScriptsTest {
 
     assertTrue(e.message.startsWith("okraDiscover: unknown argument 'cell'"))
   }
+
+  @Test
+  void okraPromoteRecordsThePromotionAndSaysSo() {
+    pipeline.runner = { List<String> w -> [0, '{"event":"promote","message":"[prod/web] promoted past the current step; the next reconcile pass acts on it"}\n'] }
+
+    Map r = pipeline.call('okraPromote', [cell: 'web', namespace: 'prod', full: true])
+
+    Map sh = pipeline.callsOf('sh')[0][1] as Map
+    assertEquals('okra: promote prod/web', sh.label)
+    assertEquals(['cell', 'promote', 'web', '--full', '-o', 'json', '--namespace', 'prod'], ScriptWords.launcherArgs(sh.script as String))
+    assertEquals('[prod/web] promoted past the current step; the next reconcile pass acts on it', r.message)
+    assertTrue(pipeline.callsOf('echo').any { (it[1] as String).contains('promoted past the current step') })
+    assertNull(pipeline.currentBuild.result)
+  }
+
+  @Test
+  void okraPromoteFailsTheBuildWithTheRunnersMessage() {
+    pipeline.runner = { List<String> w -> [2, 'okra-runner: Cell prod/web not found\n'] }
+
+    def e = assertThrows(FakeSteps.PipelineError) { pipeline.call('okraPromote', [cell: 'web', namespace: 'prod']) }
+
+    assertEquals('okra: okraPromote prod/web: bad input: Cell prod/web not found', e.message)
+  }
+
+  @Test
+  void okraAbortPassesTheReason() {
+    pipeline.runner = { List<String> w -> [0, '{"event":"abort","message":"[prod/web] abort requested (rejected)"}\n'] }
+
+    Map r = pipeline.call('okraAbort', [cell: 'web', namespace: 'prod', reason: "rejected in build #7, it's bad"])
+
+    assertEquals(['cell', 'abort', 'web', '--reason', "rejected in build #7, it's bad", '-o', 'json', '--namespace', 'prod'],
+        ScriptWords.launcherArgs((pipeline.callsOf('sh')[0][1] as Map).script as String))
+    assertEquals(0, r.exitCode)
+  }
+
+  @Test
+  void okraAbortReportsAConflict() {
+    pipeline.runner = { List<String> w -> [1, '{"event":"conflict","message":"the Cell changed while this command ran; nothing was written: run it again"}\n'] }
+
+    def e = assertThrows(FakeSteps.PipelineError) { pipeline.call('okraAbort', [cell: 'web']) }
+
+    assertTrue(e.message.contains('run it again'), e.message)
+    assertTrue(e.message.startsWith("okra: okraAbort web (in the kubeconfig context's namespace)"), e.message)
+  }
+
+  @Test
+  void okraStatusReturnsTheCellsStatusLikeARollout() {
+    pipeline.runner = { List<String> w -> [0, RunnerLines.lines(RunnerLines.pass('Paused', '1.0.0', '2.0.0', 4, ['1.0.0': 50, '2.0.0': 50], 'waiting'))] }
+
+    Map s = pipeline.call('okraStatus', [cell: 'web', namespace: 'default'])
+
+    assertEquals(['cell', 'get', 'web', '-o', 'json', '--namespace', 'default'], ScriptWords.launcherArgs((pipeline.callsOf('sh')[0][1] as Map).script as String))
+    assertEquals('Paused', s.phase)
+    assertEquals('2.0.0', s.version)
+    assertEquals(['1.0.0': 50, '2.0.0': 50], s.weights)
+    assertNull(pipeline.currentBuild.result, 'reading a status changes no build result')
+  }
+
+  @Test
+  void theCellStepsRejectBadArguments() {
+    def unknown = assertThrows(FakeSteps.PipelineError) { pipeline.call('okraPromote', [cell: 'web', reason: 'x']) }
+    def missing = assertThrows(FakeSteps.PipelineError) { pipeline.call('okraAbort', [:]) }
+    def badName = assertThrows(FakeSteps.PipelineError) { pipeline.call('okraStatus', [cell: 'web; id']) }
+
+    assertTrue(unknown.message.startsWith("okraPromote: unknown argument 'reason'"), unknown.message)
+    assertTrue(missing.message.contains("the argument 'cell' is required"))
+    assertTrue(badName.message.contains('is not a Kubernetes object name'))
+    assertTrue(pipeline.callsOf('sh').isEmpty())
+  }
 }

@@ -3,17 +3,20 @@ package co.mumo.okra.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code --scenarios cells,discovery,runner --cells 1,10,100,1000 --listeners 1,10,50 --clusters 1,10,50
- * --bindings 3 --cluster-latency 100 --slow-cluster-latency 500 --aws-latency 0 --repeat 5 --parallel 4 --json FILE --runner-jar JAR}.
- * Latencies are in milliseconds; {@code --aws-latency} puts one in front of moto for discovery's EKS calls. The runner scenario needs {@code --runner-jar}.
+ * --bindings 3 --cluster-latency 100 --slow-cluster-latency 500 --aws-latency 0 --repeat 5 --parallel 4 --json FILE --runner-jar JAR --jdk HOME --runner-env NAME=VALUE}.
+ * Latencies are in milliseconds; {@code --aws-latency} puts one in front of moto for discovery's EKS calls. The runner scenario needs {@code --runner-jar}; it compares this JVM with the newest JDK 24+ under /usr/lib/jvm or /opt, or with each {@code --jdk HOME} given (repeatable); {@code --runner-env} sets a variable for the runner processes (e.g. JAVA_TOOL_OPTIONS for an experiment).
  */
 record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clusters, int bindings, long clusterLatencyMs,
-                 long slowClusterLatencyMs, long awsLatencyMs, int repeat, int parallel, Path json, Path runnerJar) {
+                 long slowClusterLatencyMs, long awsLatencyMs, int repeat, int parallel, Path json, Path runnerJar, List<Path> jdks,
+                 Map<String, String> runnerEnv) {
   static final Set<String> ALL_SCENARIOS = Set.of("cells", "discovery", "runner");
 
   static BenchArgs parse(String[] args) {
@@ -29,6 +32,8 @@ record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clus
     int parallel = 4; // the runner's default for reconcile --all
     Path json = Path.of("target", "bench.json");
     Path jar = null;
+    List<Path> jdks = new ArrayList<>();
+    Map<String, String> runnerEnv = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -44,12 +49,15 @@ record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clus
         case "--parallel" -> { parallel = Integer.parseInt(value); i++; }
         case "--json" -> { json = Path.of(value); i++; }
         case "--runner-jar" -> { jar = Path.of(value); i++; }
+        case "--jdk" -> { jdks.add(Path.of(value)); i++; }
+        case "--runner-env" -> { runnerEnv.put(value.substring(0, value.indexOf('=')), value.substring(value.indexOf('=') + 1)); i++; }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
             + " (use --scenarios cells,discovery,runner --cells 1,10 --listeners 1,10 --clusters 1,10,50 --bindings N"
-            + " --cluster-latency MS --slow-cluster-latency MS --aws-latency MS --repeat N --parallel N --json FILE --runner-jar JAR)");
+            + " --cluster-latency MS --slow-cluster-latency MS --aws-latency MS --repeat N --parallel N --json FILE --runner-jar JAR --jdk HOME --runner-env NAME=VALUE)");
       }
     }
-    return new BenchArgs(scenarios, cells, listeners, clusters, bindings, latency, slowLatency, awsLatency, repeat, parallel, json, jar);
+    return new BenchArgs(scenarios, cells, listeners, clusters, bindings, latency, slowLatency, awsLatency, repeat, parallel, json, jar,
+        jdks.isEmpty() ? RunnerStartup.defaultJdks() : List.copyOf(jdks), runnerEnv);
   }
 
   boolean runs(String scenario) {

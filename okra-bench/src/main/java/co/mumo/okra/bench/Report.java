@@ -41,15 +41,22 @@ final class Report {
           + " slowest: the longest single listing; after: AWSTargetGroup writes and status; CPU: this JVM's (medians)%n");
     }
     for (Map<String, Object> r : results) {
-      if ("runner".equals(r.get("scenario"))) {
-        out.printf("%nrunner (one-Cell converged pass, separate JVM, median of %s runs, load average %s):%n", r.get("runs"),
-            r.get("loadAverage"));
-        out.printf("  %-28s start->first API call %7s ms, start->exit %7s ms%n", "plain java -jar", r.get("firstCallMs"), r.get("exitMs"));
-        out.printf("  %-28s start->first API call %7s ms, start->exit %7s ms%n", "bin/okra-runner (AppCDS)", r.get("cdsFirstCallMs"),
-            r.get("cdsExitMs"));
-        out.printf("  %-28s start->exit %s ms (once per jar and JVM)%n", "bin/okra-runner, recording", r.get("cdsRecordingExitMs"));
-        out.printf("  jar size %s MB, archive %s MB%n", r.get("jarMb"), r.get("archiveMb"));
+      if (!"runner".equals(r.get("scenario"))) continue;
+      out.printf("%nrunner, one converged pass of one Cell and `version`, each a fresh process (medians of %s interleaved runs; CPU = user +"
+          + " system, the launcher's shell included; RSS = peak resident set):%n", r.get("runs"));
+      out.printf("  %-32s %-8s %9s %9s %9s %9s %9s  %s%n", "", "", "wall ms", "min ms", "CPU ms", "RSS MiB", "1st call", "load average");
+      for (Map<String, Object> v : (List<Map<String, Object>>) r.get("variants")) {
+        for (String what : List.of("pass", "version")) {
+          Map<String, Object> m = (Map<String, Object>) v.get(what);
+          out.printf("  %-32s %-8s %9s %9s %9s %9s %9s  %s-%s%n", v.get("variant"), what, m.get("wallMs"), m.get("wallMinMs"), m.get("cpuMs"),
+              m.get("rssMb"), m.getOrDefault("firstCallMs", "-"), m.get("loadMin"), m.get("loadMax"));
+        }
+        if (v.containsKey("recordingWallMs")) {
+          out.printf("  %-32s %-8s %9s %9s %9s  (first run, records the archive: %s MB, once per jar and JVM)%n", "", "record",
+              v.get("recordingWallMs"), "", v.get("recordingCpuMs"), v.get("archiveMb"));
+        }
       }
+      out.printf("  jar size %s MB%n", r.get("jarMb"));
     }
   }
 

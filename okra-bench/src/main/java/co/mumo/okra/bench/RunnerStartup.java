@@ -8,6 +8,7 @@ import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;
 import co.mumo.okra.testsupport.TestKube;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,24 +30,45 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The runner as CI runs it: a fresh JVM for one converged pass over one Cell. Measures the time from
- * process start to its first API call (a loopback forwarder in front of the API server notes the
- * first connection) and to exit: plain {@code java -jar}, and through okra-runner/bin/okra-runner
- * (C1 only, AppCDS archive), whose first run, which records the archive, is timed on its own. Also
- * the load average while it ran: the figures mean little without it.
+ * The runner as CI runs it: a fresh JVM for one converged pass over one Cell, and for {@code version}
+ * (JVM and picocli only). Side by side, interleaved round by round: plain {@code java -jar} and
+ * okra-runner/bin/okra-runner (C1 only, and its start-up archive: AppCDS on JDK 17, the AOT cache on
+ * JDK 24+) on each JDK given, whose launcher's first run, which records the archive, is timed on its
+ * own. Per run: wall time, CPU time (user + system, the launcher's shell and tools included), peak RSS,
+ * and for the pass the time to the first API call (a loopback forwarder in front of the API server
+ * notes the first connection); and the load average while it ran: the figures mean little without it.
  */
 final class RunnerStartup {
+  /** Runs a command and reports {start (monotonic ns), wall ns, user + system CPU ns, peak RSS KiB} as Python's rusage sees it. */
+  private static final String RUSAGE = String.join("\n",
+      "import json, resource, subprocess, sys, time",
+      "start = time.monotonic_ns()",
+      "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)",
+      "wall = time.monotonic_ns() - start",
+      "r = resource.getrusage(resource.RUSAGE_CHILDREN)",
+      "print(json.dumps({'rc': rc, 'start': start, 'wall': wall, 'cpu': int((r.ru_utime + r.ru_stime) * 1e9), 'rss': r.ru_maxrss}))");
+
   private final TestKube kube;
   private final MotoServer moto;
   private final Path jar;
   private final int runs;
+  private final List<Path> jdks;
+  private final Map<String, String> runnerEnv;
 
-  RunnerStartup(TestKube kube, MotoServer moto, Path jar, int runs) {
+  RunnerStartup(TestKube kube, MotoServer moto, Path jar, int runs, List<Path> jdks, Map<String, String> runnerEnv) {
     this.kube = kube;
     this.moto = moto;
     this.jar = jar;
     this.runs = runs;
+    this.jdks = jdks;
+    this.runnerEnv = runnerEnv;
   }
+
+  /** One way of starting the runner: a JDK's java, through the launcher or not. */
+  private record Variant(String name, Path java, boolean launcher, Path cache) {}
+
+  /** One run: ms to the first API call (-1: none), wall ms, CPU ms, peak RSS MiB, load average. */
+  private record Sample(long firstCallMs, long wallMs, long cpuMs, double rssMb, double load) {}
 
   Map<String, Object> measure() throws IOException, InterruptedException {
     String ns = kube.freshNamespace("bench-runner");
@@ -63,47 +85,88 @@ final class RunnerStartup {
       Path kubeconfig = Files.createTempFile("okra-bench", ".yaml");
       Files.writeString(kubeconfig, Files.readString(kube.kubeconfig()).replace(apiServer().toString(),
           "https://127.0.0.1:" + forwarder.port()));
-      Path cache = Files.createTempDirectory("okra-runner-cds");
-      long[] recording = run(kubeconfig, ns, forwarder, launcher(cache)); // records the archive
-      List<long[]> plain = new ArrayList<>();
-      List<long[]> cds = new ArrayList<>();
-      List<Double> load = new ArrayList<>();
+      List<Variant> variants = new ArrayList<>();
+      for (Path home : jdks) {
+        String v = "JDK " + feature(home);
+        Path java = home.resolve("bin/java");
+        Path cache = Files.createTempDirectory("okra-runner-startup");
+        variants.add(new Variant(v + " java -jar", java, false, null));
+        variants.add(new Variant(v + " launcher (" + (feature(home) >= 24 ? "AOT cache" : "AppCDS") + ")", java, true, cache));
+      }
+      List<String> pass = List.of("reconcile", "--cell", "web", "-n", ns, "--kubeconfig", kubeconfig.toString(),
+          "--region", AwsFixture.REGION.id(), "--aws-endpoint-url", moto.endpoint().toString());
+      Map<String, Sample> recording = new LinkedHashMap<>();
+      for (Variant v : variants) if (v.launcher()) recording.put(v.name(), run(v, pass, forwarder)); // records the archive
+      Map<String, List<Sample>> passes = new LinkedHashMap<>();
+      Map<String, List<Sample>> versions = new LinkedHashMap<>();
       for (int i = 0; i < runs; i++) {
-        plain.add(run(kubeconfig, ns, forwarder, plain()));
-        cds.add(run(kubeconfig, ns, forwarder, launcher(cache)));
-        load.add(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        for (Variant v : variants) passes.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(run(v, pass, forwarder));
+        for (Variant v : variants) versions.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(run(v, List.of("version"), null));
       }
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("scenario", "runner");
       out.put("runs", runs);
-      out.put("firstCallMs", median(plain, 0));
-      out.put("exitMs", median(plain, 1));
-      out.put("cdsFirstCallMs", median(cds, 0));
-      out.put("cdsExitMs", median(cds, 1));
-      out.put("cdsRecordingExitMs", recording[1]);
-      out.put("loadAverage", Bench.round(load.stream().sorted().toList().get(load.size() / 2)));
-      out.put("jarMb", Bench.round(Files.size(jar) / 1e6));
-      try (var archives = Files.list(cache)) {
-        out.put("archiveMb", Bench.round(archives.mapToLong(RunnerStartup::size).sum() / 1e6));
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Variant v : variants) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("variant", v.name());
+        row.put("pass", summary(passes.get(v.name())));
+        row.put("version", summary(versions.get(v.name())));
+        if (recording.containsKey(v.name())) {
+          row.put("recordingWallMs", recording.get(v.name()).wallMs());
+          row.put("recordingCpuMs", recording.get(v.name()).cpuMs());
+          try (var archives = Files.list(v.cache())) {
+            row.put("archiveMb", Bench.round(archives.mapToLong(RunnerStartup::size).sum() / 1e6));
+          }
+        }
+        rows.add(row);
       }
+      out.put("variants", rows);
+      out.put("jarMb", Bench.round(Files.size(jar) / 1e6));
       return out;
     }
   }
 
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  /** Medians (and the wall time's min and max) over the samples, with the load averages seen. */
+  private static Map<String, Object> summary(List<Sample> samples) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("wallMs", median(samples.stream().map(s -> (double) s.wallMs()).toList()));
+    m.put("wallMinMs", samples.stream().mapToLong(Sample::wallMs).min().orElse(-1));
+    m.put("wallMaxMs", samples.stream().mapToLong(Sample::wallMs).max().orElse(-1));
+    m.put("cpuMs", median(samples.stream().map(s -> (double) s.cpuMs()).toList()));
+    m.put("rssMb", median(samples.stream().map(Sample::rssMb).toList()));
+    if (samples.get(0).firstCallMs() >= 0) m.put("firstCallMs", median(samples.stream().map(s -> (double) s.firstCallMs()).toList()));
+    m.put("loadMin", samples.stream().mapToDouble(Sample::load).min().orElse(-1));
+    m.put("loadMax", samples.stream().mapToDouble(Sample::load).max().orElse(-1));
+    return m;
   }
 
-  /** {@code java -jar okra-runner.jar}, as the runner's README shows it. */
-  private List<String> plain() {
-    return List.of(java(), "-jar", jar.toString());
+  /** The JDKs to compare: this JVM's, and the newest Temurin 24+ under /usr/lib/jvm or /opt (or {@code --jdk} given). */
+  static List<Path> defaultJdks() {
+    List<Path> out = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+    for (String root : List.of("/usr/lib/jvm", "/opt")) {
+      try (var dirs = Files.list(Path.of(root))) {
+        dirs.filter(d -> Files.isExecutable(d.resolve("bin/java")) && feature(d) >= 24).max(java.util.Comparator.comparing(RunnerStartup::feature))
+            .ifPresent(d -> {
+              if (out.size() == 1) out.add(d);
+            });
+      } catch (IOException missing) {
+        // no such directory
+      }
+    }
+    return out;
   }
 
-  /** okra-runner/bin/okra-runner, next to the jar's target/ directory, with its archive in {@code cache}. */
-  private List<String> launcher(Path cache) {
-    Path script = jar.toAbsolutePath().getParent().getParent().resolve("bin/okra-runner");
-    if (!Files.isRegularFile(script)) throw new IllegalStateException("the launcher is not at " + script);
-    return List.of("env", "JAVA=" + java(), "OKRA_RUNNER_JAR=" + jar, "OKRA_CACHE=" + cache, "sh", script.toString());
+  /** The feature version in a JDK's release file (JAVA_VERSION="25.0.3"), 0 when there is none. */
+  static int feature(Path jdk) {
+    try {
+      for (String line : Files.readAllLines(jdk.resolve("release"))) {
+        if (line.startsWith("JAVA_VERSION=")) return Integer.parseInt(line.replaceAll("^JAVA_VERSION=\"?(\\d+).*", "$1"));
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
   }
 
   private static long size(Path p) {
@@ -114,34 +177,45 @@ final class RunnerStartup {
     }
   }
 
-  /** {time to first API call, time to exit} in ms for one runner process started with {@code runner}. */
-  private long[] run(Path kubeconfig, String ns, Forwarder forwarder, List<String> runner) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(runner);
-    command.addAll(List.of("reconcile", "--cell", "web", "-n", ns, "--kubeconfig", kubeconfig.toString(),
-        "--region", AwsFixture.REGION.id(), "--aws-endpoint-url", moto.endpoint().toString()));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+  /** One runner process for {@code args}, started as {@code v} says, measured by the rusage wrapper. */
+  private Sample run(Variant v, List<String> args, Forwarder forwarder) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("python3", "-c", RUSAGE));
+    if (v.launcher()) {
+      Path script = jar.toAbsolutePath().getParent().getParent().resolve("bin/okra-runner");
+      if (!Files.isRegularFile(script)) throw new IllegalStateException("the launcher is not at " + script);
+      command.addAll(List.of("env", "JAVA=" + v.java(), "OKRA_RUNNER_JAR=" + jar, "OKRA_CACHE=" + v.cache(), "sh", script.toString()));
+    } else {
+      command.addAll(List.of(v.java().toString(), "-jar", jar.toString()));
+    }
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
     pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
-    forwarder.firstConnection.set(0);
-    long start = System.nanoTime();
+    pb.environment().putAll(runnerEnv);
+    if (forwarder != null) forwarder.firstConnection.set(0);
     Process p = pb.start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+    String report = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IllegalStateException("the runner did not exit within 60 s");
+      throw new IllegalStateException("the runner did not exit within 120 s");
     }
-    long exit = System.nanoTime();
-    if (p.exitValue() != 0) throw new IllegalStateException("the runner exited with " + p.exitValue());
-    return new long[] {(forwarder.firstConnection.get() - start) / 1_000_000, (exit - start) / 1_000_000};
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    Map<?, ?> r = Serialization.jsonMapper().readValue(report.substring(report.lastIndexOf('{')), Map.class);
+    if (((Number) r.get("rc")).intValue() != 0) throw new IllegalStateException(v.name() + " " + args.get(0) + " exited with " + r.get("rc"));
+    long start = ((Number) r.get("start")).longValue();
+    long first = forwarder == null ? -1 : Math.max(-1, (forwarder.firstConnection.get() - start) / 1_000_000);
+    return new Sample(first, ((Number) r.get("wall")).longValue() / 1_000_000, ((Number) r.get("cpu")).longValue() / 1_000_000,
+        Bench.round(((Number) r.get("rss")).longValue() / 1024.0), Bench.round(load));
   }
 
   private URI apiServer() {
     return URI.create(kube.client().getMasterUrl().toString().replaceAll("/$", ""));
   }
 
-  private static long median(List<long[]> samples, int index) {
-    List<Long> values = new ArrayList<>(samples.stream().map(s -> s[index]).toList());
-    values.sort(Long::compare);
-    return values.get(values.size() / 2);
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    return Bench.round(sorted.get(sorted.size() / 2));
   }
 
   /** A loopback TCP forwarder that notes when the first connection arrives (TLS passes through untouched). */

@@ -7,6 +7,7 @@ import co.mumo.okra.cell.ChildRun;
 import co.mumo.okra.cell.FieldError;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The port to analyses and experiments (Argo Rollouts' resources in the Cell's namespace). */
 public interface Analyses {
@@ -31,6 +32,16 @@ public interface Analyses {
   void start(Action.StartAnalysis action, Cell cell);
 
   void start(Action.StartExperiment action, Cell cell);
+
+  /**
+   * Okra's evaluator: measures what is due on the run and records it, once however many runners race.
+   * Only asked for runs that {@link #runs} reported as {@code judgedByOkra}; others have nothing to do.
+   *
+   * @return what this runner did, for the pass's report; empty when it did nothing (another runner measures)
+   */
+  default Optional<String> evaluate(Action.EvaluateRun action, Cell cell) {
+    return Optional.empty();
+  }
 
   /** A view for one pass over many Cells that may read each kind once per namespace; by default, this. */
   default Analyses forPass() {

@@ -75,7 +75,7 @@ public final class ArgoAnalyses implements Analyses {
     List<co.mumo.okra.cell.MetricSummary> metrics = ctx == ArgoResources.ANALYSIS_RUN
         ? co.mumo.okra.analysis.eval.RunStatus.fromMap(status).summaries() : List.of();
     return new ChildRun(r.getMetadata().getName(), ctx.getKind(), RunPhase.parse(str(status.get("phase"))),
-        str(status.get("message")), metrics, Optional.empty());
+        str(status.get("message")), metrics);
   }
 
   /** The AnalysisRuns (or Experiments) labelled with the Cell's name; from the pass's one LIST per namespace when there is one. */

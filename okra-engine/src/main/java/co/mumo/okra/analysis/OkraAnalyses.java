@@ -1,7 +1,6 @@
 package co.mumo.okra.analysis;
 
 import co.mumo.okra.analysis.eval.AnalysisDefinition;
-import co.mumo.okra.analysis.eval.AnalysisEvaluator;
 import co.mumo.okra.analysis.eval.AnalysisSpecs;
 import co.mumo.okra.analysis.eval.ArgSource;
 import co.mumo.okra.analysis.eval.Evaluation;
@@ -16,6 +15,7 @@ import co.mumo.okra.cell.Evaluator;
 import co.mumo.okra.cell.FieldError;
 import co.mumo.okra.cell.RunPhase;
 import co.mumo.okra.cell.Step;
+import co.mumo.okra.core.CanonicalJson;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -38,10 +38,10 @@ import java.util.Optional;
  * {@code evaluator: okra}, else the Cell's annotation {@value #EVALUATOR_ANNOTATION}{@code : okra}, else
  * the runner's default), the step creates an
  * AnalysisRun that Okra owns (labelled {@value #INSTANCE_LABEL}{@code : okra}, which Argo Rollouts'
- * controller, when it runs without an instance id, leaves alone), and every pass that observes the Cell
- * takes the measurements that are due and writes the run's status in Argo's layout, guarded by the run's
- * resourceVersion, so two runners never record the same measurement twice. Experiments, and Cells that
- * choose Argo, go to {@link ArgoAnalyses}.
+ * controller, when it runs without an instance id, leaves alone). Observing the Cell only reads those
+ * runs and says when a measurement is due; the pass's plan then asks {@link #evaluate} to take it, after
+ * the pass recorded its decision, and {@link OkraRuns} takes it once however many runners race, writing
+ * the run's status in Argo's layout. Experiments, and Cells that choose Argo, go to {@link ArgoAnalyses}.
  */
 public final class OkraAnalyses implements Analyses {
   public static final String EVALUATOR_ANNOTATION = co.mumo.okra.cell.CellValidator.EVALUATOR_ANNOTATION;
@@ -53,6 +53,7 @@ public final class OkraAnalyses implements Analyses {
   private final Providers providers;
   private final Clock clock;
   private final Evaluator defaultEvaluator;
+  private final OkraRuns okraRuns;
 
   public OkraAnalyses(KubernetesClient client, Providers providers, Clock clock, Evaluator defaultEvaluator) {
     this(client, new ArgoAnalyses(client), providers, clock, defaultEvaluator);
@@ -64,6 +65,7 @@ public final class OkraAnalyses implements Analyses {
     this.providers = providers;
     this.clock = clock;
     this.defaultEvaluator = defaultEvaluator;
+    this.okraRuns = new OkraRuns(client, providers, this::secrets);
   }
 
   /** Runs and templates read once per namespace for the pass (Argo's pass view), as with Argo's evaluator. */
@@ -82,88 +84,57 @@ public final class OkraAnalyses implements Analyses {
     return runs(def.namespace(), def.name(), cell);
   }
 
-  /** Argo's view of the Cell's runs, with the runs Okra owns measured (when due) and reported with their next due time. */
+  /**
+   * Argo's view of the Cell's runs, and for the runs Okra owns, what their status says and whether Okra
+   * has work on them. Reads only: the measuring is an action of the plan ({@link #evaluate}).
+   */
   private Map<String, ChildRun> runs(String namespace, String cellName, Cell cell) {
     Map<String, ChildRun> runs = new LinkedHashMap<>();
+    Instant now = clock.instant();
     for (var ctx : ArgoAnalyses.RUN_KINDS) {
       for (GenericKubernetesResource run : argo.ofCell(ctx, namespace, cellName)) {
         String name = run.getMetadata().getName();
-        Map<String, String> labels = run.getMetadata().getLabels();
-        if (ctx != ArgoResources.ANALYSIS_RUN || labels == null || !INSTANCE.equals(labels.get(INSTANCE_LABEL))) {
+        if (ctx != ArgoResources.ANALYSIS_RUN || !ownedByOkra(run)) {
           runs.put(name, ArgoAnalyses.childRun(ctx, run));
           continue;
         }
-        Evaluation e = evaluation(run, over(cell, run));
-        runs.put(name, new ChildRun(name, "AnalysisRun", e.status().phase(), e.status().message(), e.status().summaries(),
-            e.nextMeasurementAt()));
+        OkraRuns.Preview p = okraRuns.preview(run, false, now);
+        runs.put(name, new ChildRun(name, "AnalysisRun", p.status().phase(), p.status().message(), p.status().summaries(),
+            p.nextMeasurementAt(), true, p.workDue()));
       }
     }
     return runs;
   }
 
-  /**
-   * A run of an earlier rollout, or of a rollout that has ended, measures nothing more: it is terminated
-   * (a background analysis without a count would otherwise be measured on every pass forever).
-   */
-  private static boolean over(Cell cell, GenericKubernetesResource run) {
-    if (cell == null || cell.getStatus() == null) return false;
-    String rolloutId = run.getMetadata().getLabels() == null ? null : run.getMetadata().getLabels().get(ArgoAnalyses.ROLLOUT_LABEL);
-    return rolloutId != null && cell.getStatus().rolloutId != null && !rolloutId.equals(cell.getStatus().rolloutId)
-        || "Succeeded".equals(cell.getStatus().phase) || "Failed".equals(cell.getStatus().phase);
+  private static boolean ownedByOkra(GenericKubernetesResource run) {
+    Map<String, String> labels = run.getMetadata().getLabels();
+    return labels != null && INSTANCE.equals(labels.get(INSTANCE_LABEL));
+  }
+
+  /** Measures what is due on one of the Cell's runs, as the plan asks, and records it (guarded; a lost race measures nothing). */
+  @Override
+  public Optional<String> evaluate(Action.EvaluateRun action, Cell cell) {
+    String ns = cell.getMetadata().getNamespace();
+    GenericKubernetesResource run = argo.ofCell(ArgoResources.ANALYSIS_RUN, ns, cell.getMetadata().getName()).stream()
+        .filter(r -> r.getMetadata().getName().equals(action.runName())).findFirst().orElse(null);
+    if (run == null || !ownedByOkra(run)) return Optional.empty();
+    OkraRuns.Advance a = okraRuns.advance(run, action.terminate(), clock.instant(), t -> clock.instant());
+    if (!a.written()) return Optional.empty();
+    return Optional.of((a.measured().isEmpty() ? (action.terminate() ? "ended" : "updated") : "measured " + String.join(", ", a.measured()))
+        + " in AnalysisRun " + action.runName() + " (" + a.evaluation().status().phase().argoName() + ")");
   }
 
   /**
-   * One pass over one run Okra owns: the measurements that are due, then the status write. When
-   * another runner wrote the run since it was read, its status stands and nothing is measured twice.
+   * One step of a run outside any rollout ({@code okra-runner analysis run}): the measurements that are
+   * due, under the same claim as in a rollout, and when the next is due (empty when over or unknown).
    */
-  public RunStatus evaluate(GenericKubernetesResource run) {
-    return evaluate(run, false);
-  }
-
-  /** As {@link #evaluate(GenericKubernetesResource)}; {@code terminate} ends the run without a new measurement. */
-  public RunStatus evaluate(GenericKubernetesResource run, boolean terminate) {
-    return evaluation(run, terminate).status();
-  }
-
-  /** As {@link #evaluate(GenericKubernetesResource)}, with when the next measurement is due (empty when over or unknown). */
   public Evaluation evaluation(GenericKubernetesResource run) {
-    return evaluation(run, false);
+    return okraRuns.advance(run, false, clock.instant(), t -> clock.instant()).evaluation();
   }
 
-  /** The run's status after this pass, and when its next measurement is due (empty when over or unknown). */
-  private Evaluation evaluation(GenericKubernetesResource run, boolean terminate) {
-    RunStatus status = RunStatus.fromMap(map(run.getAdditionalProperties().get("status")));
-    if (status.completed()) return new Evaluation(status, Optional.empty());
-    String ns = run.getMetadata().getNamespace();
-    Map<String, Object> spec = map(run.getAdditionalProperties().get("spec"));
-    boolean background = "bg".equals(run.getMetadata().getLabels() == null ? null
-        : run.getMetadata().getLabels().get(ArgoAnalyses.STEP_LABEL));
-    Instant now = clock.instant();
-    RunStatus next;
-    Optional<Instant> due = Optional.empty();
-    try {
-      AnalysisDefinition def = AnalysisDefinition.of("AnalysisRun " + ns + "/" + run.getMetadata().getName() + " spec", spec,
-          secrets(ns), background ? AnalysisDefinition.Mode.BACKGROUND : AnalysisDefinition.Mode.STEP);
-      Evaluation e = AnalysisEvaluator.pass(def, status, now, terminate || Boolean.TRUE.equals(spec.get("terminate")),
-          m -> providers.measure(m, now, ns));
-      next = e.status();
-      due = e.nextMeasurementAt();
-    } catch (InvalidAnalysisException invalid) {
-      next = new RunStatus(RunPhase.ERROR, "analysis spec invalid: " + invalid.getMessage(), Optional.of(now), status.metricResults());
-    }
-    if (next.equals(status)) return new Evaluation(status, due);
-    run.setAdditionalProperty("status", next.toMap());
-    try {
-      write(run);
-      return new Evaluation(next, due);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) throw e;
-      // Another runner measured first: its status stands; when it measures next is for it to say.
-      GenericKubernetesResource fresh = client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(ns)
-          .withName(run.getMetadata().getName()).get();
-      return new Evaluation(fresh == null ? status : RunStatus.fromMap(map(fresh.getAdditionalProperties().get("status"))),
-          Optional.empty());
-    }
+  /** As {@link #evaluation}, for its status. */
+  public RunStatus evaluate(GenericKubernetesResource run) {
+    return evaluation(run).status();
   }
 
   /** The run as stored now. */
@@ -279,13 +250,19 @@ public final class OkraAnalyses implements Analyses {
     }
   }
 
+  /** Label on a standalone run: the hash of the analysis it holds (templates' content and arguments). */
+  public static final String SPEC_HASH_LABEL = "okra.mumo.co/analysis-hash";
+
   /**
-   * An analysis outside any rollout ({@code okra-runner analysis run}): validates it, creates the run
-   * {@code name} if it does not exist yet, and returns it as stored, for {@link #evaluate}.
+   * An analysis outside any rollout ({@code okra-runner analysis run}): validates it, creates the run if it
+   * does not exist yet, and returns it as stored, for {@link #evaluate}. Without a {@code name} the run is
+   * named after the analysis itself (templates' content and arguments), so an edited template or another
+   * argument is a new run, measured afresh, and the same analysis continues its run. With a name, that run
+   * must hold this very analysis.
    *
    * @throws InvalidAnalysisException naming what is wrong, before anything is created
    */
-  public GenericKubernetesResource standalone(String ns, String name, List<Step.TemplateRef> templates, Map<String, String> args) {
+  public GenericKubernetesResource standalone(String ns, Optional<String> name, List<Step.TemplateRef> templates, Map<String, String> args) {
     List<Step.Arg> stepArgs = new ArrayList<>();
     args.forEach((k, v) -> stepArgs.add(new Step.Arg(k, Optional.of(v), Optional.empty(), Optional.empty())));
     Map<String, Object> spec = runSpec("analysis", new Step.Analysis(templates, stepArgs), ns);
@@ -304,21 +281,37 @@ public final class OkraAnalyses implements Analyses {
       }, AnalysisDefinition.Mode.STEP)));
     }
     if (!errors.isEmpty()) throw new InvalidAnalysisException(errors);
+    String hash = CanonicalJson.hash(spec, 10);
+    String runName = name.orElseGet(() -> defaultName(templates, hash));
     var runs = client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(ns);
-    GenericKubernetesResource existing = runs.withName(name).get();
-    if (existing != null) return existing;
+    GenericKubernetesResource existing = runs.withName(runName).get();
+    if (existing != null) {
+      Map<String, String> labels = existing.getMetadata().getLabels();
+      if (labels == null || !hash.equals(labels.get(SPEC_HASH_LABEL))) {
+        throw new InvalidAnalysisException(List.of(new FieldError("--name", "AnalysisRun " + ns + "/" + runName + " holds another analysis"
+            + " (the templates or arguments changed since it was made); its verdict is not this one's: give another --name,"
+            + " delete that run, or leave --name out to name the run after the analysis")));
+      }
+      return existing;
+    }
     GenericKubernetesResource r = new GenericKubernetesResource();
     r.setApiVersion(ArgoResources.GROUP + "/v1alpha1");
     r.setKind("AnalysisRun");
-    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns)
-        .withLabels(Map.of(INSTANCE_LABEL, INSTANCE, ArgoAnalyses.STEP_LABEL, "standalone")).build());
+    r.setMetadata(new ObjectMetaBuilder().withName(runName).withNamespace(ns)
+        .withLabels(Map.of(INSTANCE_LABEL, INSTANCE, ArgoAnalyses.STEP_LABEL, "standalone", SPEC_HASH_LABEL, hash)).build());
     r.setAdditionalProperty("spec", spec);
     try {
       return runs.resource(r).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) throw e;
-      return runs.withName(name).get();
+      return runs.withName(runName).get();
     }
+  }
+
+  /** okra-FIRSTTEMPLATE-HASH, a valid object name. */
+  static String defaultName(List<Step.TemplateRef> templates, String hash) {
+    String base = templates.get(0).name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    return ("okra-" + (base.length() > 40 ? base.substring(0, 40) : base) + "-" + hash).replaceAll("-+", "-");
   }
 
   @Override
@@ -376,17 +369,6 @@ public final class OkraAnalyses implements Analyses {
         return Optional.empty(); // fieldRef arguments were made literal when the run was created
       }
     };
-  }
-
-  /** The status subresource when the CRD has one (Argo's own CRDs may), else the whole object; both resourceVersion-guarded. */
-  private void write(GenericKubernetesResource run) {
-    var op = client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(run.getMetadata().getNamespace()).resource(run);
-    try {
-      op.updateStatus();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) throw e;
-      op.update();
-    }
   }
 
   @SuppressWarnings("unchecked")

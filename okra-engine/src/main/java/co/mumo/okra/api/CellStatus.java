@@ -147,6 +147,10 @@ public class CellStatus {
     /** True once the VersionBlocklist entry is known to be written. */
     @JsonPropertyDescription("True once the VersionBlocklist entry is known to be written.")
     public Boolean blocklisted;
+    /** {@code okra-runner cell retry} was recorded: the next pass removes the blocklist entry and forgets the failure. */
+    @JsonPropertyDescription("`okra-runner cell retry` was recorded: the version counts as unblocked, and the next pass removes its"
+        + " blocklist entry, then forgets the failure.")
+    public Boolean retryRequested;
   }
 
   /** One rollout as `cell history` lists it. */

@@ -45,12 +45,15 @@ public final class CellControl {
     return s.withAbortRequested(Optional.of(reason == null || reason.isBlank() ? "no reason given" : reason));
   }
 
-  /** Forgets the failure, so the next pass rolls the version out again (the caller removes the blocklist entry). */
+  /**
+   * Records the wish to roll the failed version out again: from this status on it counts as unblocked;
+   * the caller then removes its blocklist entry, and a pass completes that if the caller could not.
+   */
   public static RolloutState retry(RolloutState s) {
-    if (s.phase() != Phase.Failed || s.failure().isEmpty()) {
+    if (s.phase() != Phase.Failed || s.failure().isEmpty() || s.failure().get().retryRequested()) {
       throw new SteeringRefusedException("the Cell has no failed rollout to retry (phase " + s.phase() + ")");
     }
-    return s.withFailure(Optional.empty()).withPhase(Phase.Idle);
+    return s.withFailure(Optional.of(s.failure().get().retried())).withPhase(Phase.Idle);
   }
 
   private static void requireRollout(RolloutState s, String verb) {

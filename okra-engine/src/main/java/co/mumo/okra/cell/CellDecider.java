@@ -26,7 +26,44 @@ public final class CellDecider {
   private CellDecider() {}
 
   public static Plan decide(Observed o, Instant now) {
-    return new Pass(o, now).decide();
+    Plan plan = new Pass(o, now).decide();
+    return plan.state().phase() == Phase.Invalid ? plan : withRunWork(plan, o);
+  }
+
+  /**
+   * The runs Okra judges get their measurements as actions, so that observing them never measures: a
+   * run the rollout waits on when a measurement is due (or its status moves), and any other run of the
+   * Cell still going, which the rollout has left behind, is ended.
+   */
+  private static Plan withRunWork(Plan plan, Observed o) {
+    java.util.Set<String> watched = new java.util.HashSet<>();
+    plan.runs().forEach(r -> watched.add(r.name()));
+    List<Action> actions = new ArrayList<>(plan.actions());
+    o.runs().values().stream().filter(ChildRun::judgedByOkra).sorted(java.util.Comparator.comparing(ChildRun::name)).forEach(r -> {
+      if (watched.contains(r.name())) {
+        if (r.workDue()) actions.add(new Action.EvaluateRun(r.name(), false));
+      } else if (!r.phase().completed()) {
+        actions.add(new Action.EvaluateRun(r.name(), true));
+      }
+    });
+    if (actions.size() == plan.actions().size()) return plan;
+    return new Plan(plan.state(), plan.rule(), plan.weights(), actions, plan.requeueAfter(), plan.message(), plan.conditions(),
+        plan.rejected(), plan.pauseEndsAt(), plan.errors(), plan.runs());
+  }
+
+  /**
+   * The plan for an invalid Cell, whether the spec is malformed (found by the validator) or refers to
+   * something missing or taken (found by the decider): phase Invalid with the step it was at kept, the
+   * fields named, and nothing to apply: an invalid Cell never changes the load balancer.
+   */
+  public static Plan invalid(String key, RolloutState state, String reason, List<FieldError> errors,
+                             List<TargetGroupInventory.Rejected> rejected) {
+    String message = "Cell " + key + " is invalid: " + errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));
+    List<CellCondition> conditions = List.of(
+        new CellCondition(Reasons.READY, false, reason, message),
+        new CellCondition(Reasons.SPEC_VALID, false, reason, message));
+    return new Plan(state.withPhase(Phase.Invalid), Optional.empty(), List.of(), List.of(), Optional.empty(), message, conditions, rejected,
+        Optional.empty(), errors);
   }
 
   /** The name of the AnalysisRun or Experiment of one step (-1 = the background analysis). */
@@ -58,7 +95,9 @@ public final class CellDecider {
       // A failure whose blocklist entry is not yet written counts as blocked all the same, so that a
       // runner killed between the two writes cannot start the failed version again.
       Map<Version, String> b = new HashMap<>(o.blocked());
-      o.state().failure().filter(f -> !f.blocklisted()).ifPresent(f -> b.putIfAbsent(f.version(), f.cause()));
+      o.state().failure().filter(f -> !f.blocklisted() && !f.retryRequested()).ifPresent(f -> b.putIfAbsent(f.version(), f.cause()));
+      // A retry recorded in status unblocks the version, whether or not its entry is removed yet.
+      o.state().failure().filter(RolloutState.Failure::retryRequested).ifPresent(f -> b.keySet().removeIf(v -> v.sameAs(f.version())));
       this.blocked = b;
     }
 
@@ -143,10 +182,18 @@ public final class CellDecider {
           }, r.message()))));
     }
 
-    /** Completes the record of a failure: notices the blocklist entry, or writes it if it is missing. */
+    /**
+     * Completes the record of a failure: notices the blocklist entry, or writes it if it is missing; for a
+     * retry, removes the entry and, once it is gone, forgets the failure.
+     */
     private RolloutState bookkeepFailure(RolloutState s) {
       if (s.failure().isEmpty()) return s;
       RolloutState.Failure f = s.failure().get();
+      if (f.retryRequested()) {
+        if (o.blocked().keySet().stream().noneMatch(v -> v.sameAs(f.version()))) return s.withFailure(Optional.empty());
+        actions.add(new Action.UnblockVersion(f.version()));
+        return s;
+      }
       if (f.blocklisted()) {
         return s;
       }
@@ -171,7 +218,7 @@ public final class CellDecider {
       if (!sameRollout) {
         if (inFlight(s)) message = "newer version " + canary + " replaces the rollout of " + s.desired().get() + "; ";
         s = startRollout(s, stable, canary);
-      } else if (!s.stepsHash().equals(Optional.of(cell.stepsHash()))) {
+      } else if (!cell.sameSteps(s.stepsHash())) {
         message = "the steps changed: starting them again; ";
         s = new RolloutState(Phase.Progressing, s.stable(), s.desired(), Optional.of(0), Optional.of(now),
             Optional.of(cell.stepsHash()), Optional.of(rolloutId(canary, now)), s.pausedByUser(), s.abortRequested(), s.failure(), false);
@@ -225,8 +272,8 @@ public final class CellDecider {
           }
           Instant ends = s.stepStartedAt().orElse(now).plus(p.duration().get());
           if (now.isBefore(ends)) {
-            return progressing(s, shares, Reasons.STEP_IN_PROGRESS,
-                prefix + where + ": " + Durations.format(Duration.between(now, ends).plusMillis(999)) + " left",
+            // The end is recorded once; how long is left is worked out when shown, so waiting writes nothing.
+            return progressing(s, shares, Reasons.STEP_IN_PROGRESS, prefix + where + ": waiting until " + ends,
                 Optional.of(Duration.between(now, ends)), Optional.of(ends));
           }
         } else {
@@ -407,14 +454,7 @@ public final class CellDecider {
     }
 
     private Plan invalid(String reason, List<FieldError> errors) {
-      String message = "Cell " + cell.key() + " is invalid: " + errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));
-      RolloutState s = o.state().withPhase(Phase.Invalid);
-      List<CellCondition> conditions = List.of(
-          new CellCondition(Reasons.READY, false, reason, message),
-          new CellCondition(Reasons.SPEC_VALID, false, reason, message));
-      // Nothing is applied: an invalid Cell never changes the load balancer.
-      return new Plan(s, Optional.empty(), List.of(), List.of(), Optional.empty(), message, conditions, inventory.rejected(),
-          Optional.empty(), errors);
+      return CellDecider.invalid(cell.key(), o.state(), reason, errors, inventory.rejected());
     }
 
     private List<CellCondition> conditions(Phase phase, String reason, String message, Optional<CellCondition> traffic) {

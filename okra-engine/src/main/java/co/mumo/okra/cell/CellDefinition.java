@@ -23,7 +23,8 @@ public record CellDefinition(
     Optional<Version> pinnedVersion,
     List<Step> steps,
     Optional<Step.Background> background,
-    boolean adoptUnownedRule) {
+    boolean adoptUnownedRule,
+    String stepsHash) {
 
   public static final String DEFAULT_VERSION_LABEL = "okra.mumo.co/version";
 
@@ -33,14 +34,35 @@ public record CellDefinition(
     steps = List.copyOf(steps);
   }
 
+  /** For tests that build a definition without a Cell: the steps hash from Java's text of the step records. */
+  public CellDefinition(String namespace, String name, long generation, String listenerArn, int priority, RuleConditions conditions,
+                        Map<String, String> matchLabels, List<String> versionLabels, int replicas, Optional<Version> pinnedVersion,
+                        List<Step> steps, Optional<Step.Background> background, boolean adoptUnownedRule) {
+    this(namespace, name, generation, listenerArn, priority, conditions, matchLabels, versionLabels, replicas, pinnedVersion, steps,
+        background, adoptUnownedRule, sha256(steps.toString() + background.map(Object::toString).orElse("")).substring(0, STEPS_HASH_LENGTH));
+  }
+
+  /** Hex digits of the steps hash. */
+  public static final int STEPS_HASH_LENGTH = 10;
+
   /** {@code namespace/name}, the key used in logs, tags and messages. */
   public String key() {
     return namespace + "/" + name;
   }
 
-  /** Changes whenever the step list changes, so that a rollout restarts its steps (as Argo does). */
-  public String stepsHash() {
-    return sha256(steps.toString() + background.map(Object::toString).orElse("")).substring(0, 10);
+  /**
+   * Whether {@code recorded} (the status's stepsHash) is the hash of these steps. {@link #stepsHash} is
+   * the canonical JSON of the steps and background analysis as the user wrote them (see
+   * {@code CellValidator}); releases before it recorded a hash of Okra's own step records, which is
+   * accepted too, so that an upgrade does not restart the rollouts in flight.
+   */
+  public boolean sameSteps(Optional<String> recorded) {
+    return recorded.isPresent() && (recorded.get().equals(stepsHash) || recorded.get().equals(legacyStepsHash()));
+  }
+
+  /** The hash releases up to 2026-12 recorded: Java's text of the step records (it moved when a record gained a field). */
+  String legacyStepsHash() {
+    return sha256(steps.toString() + background.map(Object::toString).orElse("")).substring(0, STEPS_HASH_LENGTH);
   }
 
   static String sha256(String text) {

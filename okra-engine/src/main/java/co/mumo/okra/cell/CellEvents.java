@@ -47,8 +47,10 @@ public final class CellEvents {
     if (b.abortRequested == null && after.abortRequested != null) {
       out.add(CellEvent.warning(CellEvent.ABORT_REQUESTED, "abort of " + after.desiredVersion + " requested: " + after.abortRequested));
     }
-    if (b.failure != null && after.failure == null && Phase.parse(b.phase) == Phase.Failed && Phase.parse(after.phase) == Phase.Idle) {
-      out.add(CellEvent.normal(CellEvent.RETRY_REQUESTED, "retry of " + b.failure.version + " requested: it is no longer blocked"));
+    boolean retry = after.failure != null && Boolean.TRUE.equals(after.failure.retryRequested);
+    boolean wasRetry = b.failure != null && Boolean.TRUE.equals(b.failure.retryRequested);
+    if (retry && !wasRetry) {
+      out.add(CellEvent.normal(CellEvent.RETRY_REQUESTED, "retry of " + after.failure.version + " requested: it is no longer blocked"));
     }
   }
 

@@ -74,7 +74,22 @@ public final class CellReconciler {
     ERROR
   }
 
-  public record PassResult(String cell, Outcome outcome, Phase phase, CellStatus status, Optional<Plan> plan, List<String> done) {}
+  public record PassResult(String cell, Outcome outcome, Phase phase, CellStatus status, Optional<Plan> plan, List<String> done) {
+    /**
+     * Settled: nothing more will happen without a new version or a human, so a loop of passes may stop
+     * ({@code reconcile --wait}). Succeeded and Idle only once a pass found nothing to do; Failed once
+     * the rollback and the blocklist entry are done; Paused and Invalid wait for people.
+     */
+    public boolean settled() {
+      if (outcome == Outcome.CONFLICT || outcome == Outcome.ERROR) return false;
+      return switch (phase) {
+        case Succeeded, Idle -> outcome == Outcome.UNCHANGED;
+        case Failed -> plan.map(p -> p.actions().isEmpty()).orElse(true);
+        case Paused, Invalid -> true;
+        case Progressing -> false;
+      };
+    }
+  }
 
   /**
    * Options for a pass. {@code dryRun} decides and reports but writes nothing. {@code parallelism}: how
@@ -172,7 +187,26 @@ public final class CellReconciler {
     return new PassResult(key, Outcome.ERROR, Phase.parse(shown.phase), shown, Optional.empty(), List.of());
   }
 
+  /**
+   * A pass, and when it took measurements, one more: a measurement is taken after the pass decided, so
+   * the verdict it may bring (a failed analysis: roll back now) is acted on by a second pass at once,
+   * not by whichever pass comes next (a cron job's, minutes later).
+   */
   private PassResult reconcile(Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {
+    PassResult first = pass(cell, options, rulesByListener);
+    boolean measured = first.outcome() == Outcome.CHANGED
+        && first.plan().map(p -> p.actions().stream().anyMatch(a -> a instanceof Action.EvaluateRun)).orElse(false);
+    if (!measured) return first;
+    Optional<Cell> again = store.cell(cell.getMetadata().getNamespace(), cell.getMetadata().getName());
+    if (again.isEmpty()) return first;
+    PassResult second = pass(again.get(), options, rulesByListener);
+    List<String> done = new ArrayList<>(first.done());
+    done.addAll(second.done());
+    Outcome outcome = second.outcome() == Outcome.UNCHANGED ? Outcome.CHANGED : second.outcome();
+    return new PassResult(second.cell(), outcome, second.phase(), second.status(), second.plan(), done);
+  }
+
+  private PassResult pass(Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {
     String key = cell.getMetadata().getNamespace() + "/" + cell.getMetadata().getName();
     Instant now = clock.instant();
     long generation = cell.getMetadata().getGeneration() == null ? 0 : cell.getMetadata().getGeneration();
@@ -194,11 +228,13 @@ public final class CellReconciler {
     CellStatus status = CellStatusMapping.toStatus(plan, cell.getStatus(), generation, now);
     Phase phase = plan.state().phase();
     if (options.dryRun()) {
-      return new PassResult(key, Outcome.DRY_RUN, phase, status, Optional.of(plan), describe(plan.actions()));
+      return new PassResult(key, Outcome.DRY_RUN, phase, status, Optional.of(plan), describe(plan));
     }
-    if (plan.actions().isEmpty() && !CellStatusMapping.differs(status, cell.getStatus())) {
-      List<String> repaired = recordSyncedRule(def, observed, plan);
-      return new PassResult(key, repaired.isEmpty() ? Outcome.UNCHANGED : Outcome.CHANGED, phase, status, Optional.of(plan), repaired);
+    // Measuring a run is guarded by the run itself: a pass whose only work is that writes no Cell status.
+    if (plan.actions().stream().allMatch(a -> a instanceof Action.EvaluateRun) && !CellStatusMapping.differs(status, cell.getStatus())) {
+      List<String> done = new ArrayList<>(evaluateRuns(cell, plan));
+      done.addAll(recordSyncedRule(def, observed, plan));
+      return new PassResult(key, done.isEmpty() ? Outcome.UNCHANGED : Outcome.CHANGED, phase, status, Optional.of(plan), done);
     }
     Cell recorded;
     try {
@@ -268,12 +304,7 @@ public final class CellReconciler {
   }
 
   private PassResult recordInvalid(Cell cell, String key, List<FieldError> errors, long generation, Instant now, Options options) {
-    String message = "Cell " + key + " is invalid: " + String.join("; ", errors.stream().map(FieldError::toString).toList());
-    List<CellCondition> conditions = List.of(new CellCondition(Reasons.READY, false, Reasons.INVALID_SPEC, message),
-        new CellCondition(Reasons.SPEC_VALID, false, Reasons.INVALID_SPEC, message));
-    RolloutState state = CellStatusMapping.toState(cell.getStatus()).withPhase(Phase.Invalid);
-    Plan plan = new Plan(state, Optional.empty(), List.of(), List.of(), Optional.empty(), message, conditions, List.of(),
-        Optional.empty(), errors);
+    Plan plan = CellDecider.invalid(key, CellStatusMapping.toState(cell.getStatus()), Reasons.INVALID_SPEC, errors, List.of());
     CellStatus status = CellStatusMapping.toStatus(plan, cell.getStatus(), generation, now);
     if (!options.dryRun() && CellStatusMapping.differs(status, cell.getStatus())) {
       try {
@@ -299,7 +330,19 @@ public final class CellReconciler {
     }
   }
 
-  /** Traffic first (a rollback must not wait), then the blocklist, then new runs. */
+  /** Okra's measurements, each taken once however many runners race (see {@link Analyses#evaluate}). */
+  private List<String> evaluateRuns(Cell cell, Plan plan) {
+    List<String> done = new ArrayList<>();
+    for (Action a : plan.actions()) {
+      if (a instanceof Action.EvaluateRun run) analyses.evaluate(run, cell).ifPresent(what -> {
+        done.add(what);
+        LOG.info("cell={} {}", cell.getMetadata().getNamespace() + "/" + cell.getMetadata().getName(), what);
+      });
+    }
+    return done;
+  }
+
+  /** Traffic first (a rollback must not wait), then the blocklist, then new runs, then measurements. */
   private List<String> act(Cell cell, CellDefinition def, Observed observed, Plan plan, Map<String, List<ObservedRule>> rulesByListener) {
     List<String> done = new ArrayList<>();
     for (Action a : plan.actions()) {
@@ -316,6 +359,10 @@ public final class CellReconciler {
         store.block(cell, block.version().toString(), block.cause());
         done.add("blocked " + block.version() + ": " + block.cause());
         LOG.info("cell={} version={} blocked: {}", def.key(), block.version(), block.cause());
+      } else if (a instanceof Action.UnblockVersion unblock) {
+        store.unblock(cell, unblock.version().toString());
+        done.add("unblocked " + unblock.version() + " (cell retry)");
+        LOG.info("cell={} version={} unblocked for a retry", def.key(), unblock.version());
       } else if (a instanceof Action.StartAnalysis start) {
         analyses.start(start, cell);
         done.add("started AnalysisRun " + start.runName());
@@ -326,6 +373,7 @@ public final class CellReconciler {
         LOG.info("cell={} version={} step={} started Experiment {}", def.key(), start.version(), start.stepIndex(), start.experimentName());
       }
     }
+    done.addAll(evaluateRuns(cell, plan));
     return done;
   }
 
@@ -354,14 +402,40 @@ public final class CellReconciler {
     return String.join(", ", plan.weights().stream().map(s -> s.group().name() + "(" + s.group().version() + ")=" + s.weight()).toList());
   }
 
-  private static List<String> describe(List<Action> actions) {
-    return actions.stream().map(a -> {
-      if (a instanceof Action.ApplyRule r) return "apply rule " + r.rule().forwards();
-      if (a instanceof Action.BlockVersion b) return "block " + b.version() + ": " + b.cause();
-      if (a instanceof Action.StartAnalysis s) return "start AnalysisRun " + s.runName();
-      if (a instanceof Action.StartExperiment e) return "start Experiment " + e.experimentName();
-      return a.toString();
-    }).toList();
+  /** What a dry run would do, in the words of a real pass: names and versions. */
+  private static List<String> describe(Plan plan) {
+    Action.Visitor<String> words = new Action.Visitor<>() {
+      @Override
+      public String applyRule(Action.ApplyRule a) {
+        return "would apply the rule at priority " + a.rule().priority() + ": " + weights(plan);
+      }
+
+      @Override
+      public String startAnalysis(Action.StartAnalysis a) {
+        return "would start AnalysisRun " + a.runName() + " (" + a.version() + ")";
+      }
+
+      @Override
+      public String startExperiment(Action.StartExperiment a) {
+        return "would start Experiment " + a.experimentName() + " (" + a.version() + ")";
+      }
+
+      @Override
+      public String evaluateRun(Action.EvaluateRun a) {
+        return (a.terminate() ? "would end AnalysisRun " : "would measure AnalysisRun ") + a.runName();
+      }
+
+      @Override
+      public String blockVersion(Action.BlockVersion a) {
+        return "would block " + a.version() + ": " + a.cause();
+      }
+
+      @Override
+      public String unblockVersion(Action.UnblockVersion a) {
+        return "would unblock " + a.version() + " (cell retry)";
+      }
+    };
+    return plan.actions().stream().map(a -> a.accept(words)).toList();
   }
 
   /** The Cell named on the command line does not exist. */

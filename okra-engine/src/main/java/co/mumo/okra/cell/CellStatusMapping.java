@@ -17,7 +17,7 @@ public final class CellStatusMapping {
     if (s == null) return RolloutState.initial();
     Optional<RolloutState.Failure> failure = Optional.ofNullable(s.failure)
         .flatMap(f -> Version.tryParse(f.version).map(v -> new RolloutState.Failure(v, f.cause == null ? "" : f.cause,
-            instant(f.at).orElse(Instant.EPOCH), Boolean.TRUE.equals(f.blocklisted))));
+            instant(f.at).orElse(Instant.EPOCH), Boolean.TRUE.equals(f.blocklisted), Boolean.TRUE.equals(f.retryRequested))));
     return new RolloutState(Phase.parse(s.phase), Version.tryParse(s.stableVersion), Version.tryParse(s.desiredVersion),
         Optional.ofNullable(s.currentStepIndex), instant(s.currentStepStartedAt), Optional.ofNullable(s.stepsHash),
         Optional.ofNullable(s.rolloutId), Boolean.TRUE.equals(s.pausedByUser), Optional.ofNullable(s.abortRequested), failure,
@@ -54,6 +54,7 @@ public final class CellStatusMapping {
     out.cause = f.cause();
     out.at = f.at().toString();
     out.blocklisted = f.blocklisted();
+    out.retryRequested = f.retryRequested() ? Boolean.TRUE : null;
     return out;
   }
 

@@ -9,6 +9,7 @@ import co.mumo.okra.api.CellIngress;
 import co.mumo.okra.api.CellSpec;
 import co.mumo.okra.api.ListenerRule;
 import co.mumo.okra.api.UpdateStrategy;
+import co.mumo.okra.core.CanonicalJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +116,10 @@ public final class CellValidator {
     List<Step> steps = new ArrayList<>();
     Optional<Step.Background> background = Optional.empty();
     UpdateStrategy strategy = spec.updateStrategy;
+    // What the user wrote, not Okra's reading of it: a release that models steps differently hashes the same.
+    UpdateStrategy.Canary canary = strategy == null ? null : strategy.canary;
+    String stepsHash = CanonicalJson.hash(java.util.Arrays.asList(canary == null || canary.steps == null ? List.of() : canary.steps,
+        canary == null ? null : canary.analysis), CellDefinition.STEPS_HASH_LENGTH);
     if (strategy != null) {
       if (strategy.type != null && !strategy.type.equals("Canary")) {
         error("spec.updateStrategy.type", "\"" + strategy.type + "\" is not supported (only Canary)");
@@ -153,7 +158,7 @@ public final class CellValidator {
     if (!errors.isEmpty()) throw new InvalidSpecException("Cell " + ns + "/" + name, errors);
     long generation = cell.getMetadata().getGeneration() == null ? 0 : cell.getMetadata().getGeneration();
     return new CellDefinition(ns, name, generation, listenerArn, priority, conditions, matchLabels, versionLabels,
-        replicas, pinned, steps, background, adopt);
+        replicas, pinned, steps, background, adopt, stepsHash);
   }
 
   private Optional<Step> step(String path, CanaryStep s) {

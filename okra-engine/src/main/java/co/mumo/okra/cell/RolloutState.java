@@ -21,10 +21,22 @@ public record RolloutState(
     Optional<Failure> failure,
     boolean backgroundAccepted) {
 
-  /** A failed rollout: {@code blocklisted} turns true once the VersionBlocklist entry is seen written. */
-  public record Failure(Version version, String cause, Instant at, boolean blocklisted) {
+  /**
+   * A failed rollout: {@code blocklisted} turns true once the VersionBlocklist entry is seen written;
+   * {@code retryRequested} is {@code okra-runner cell retry} recorded: the version counts as unblocked
+   * from then on, and passes remove its blocklist entry, then forget the failure.
+   */
+  public record Failure(Version version, String cause, Instant at, boolean blocklisted, boolean retryRequested) {
+    public Failure(Version version, String cause, Instant at, boolean blocklisted) {
+      this(version, cause, at, blocklisted, false);
+    }
+
     public Failure blocklisted(boolean b) {
-      return new Failure(version, cause, at, b);
+      return new Failure(version, cause, at, b, retryRequested);
+    }
+
+    public Failure retried() {
+      return new Failure(version, cause, at, blocklisted, true);
     }
   }
 

@@ -16,6 +16,11 @@ public enum RunPhase {
     };
   }
 
+  /** A run in this phase takes no more measurements. */
+  public boolean completed() {
+    return this == SUCCESSFUL || this == FAILED || this == ERROR || this == INCONCLUSIVE;
+  }
+
   public String argoName() {
     return switch (this) {
       case PENDING -> "Pending";

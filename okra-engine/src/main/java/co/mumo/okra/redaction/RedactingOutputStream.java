@@ -6,9 +6,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Passes text through {@link Secrets#redact} a line at a time (a secret split over two writes of one
- * line is still found); a flush without a newline passes on what it has, so prompts and progress
- * still appear. Lines are decoded as UTF-8, as the runner writes them.
+ * Passes text through {@link Secrets#redact} a line at a time, so a secret split over several writes
+ * of one line (PrintStream flushes after each {@code print}) is still found. A line still open at the
+ * end goes out with {@link #drain} or {@link #close}. Lines are decoded as UTF-8, as the runner writes them.
  */
 public final class RedactingOutputStream extends OutputStream {
   private static final int MAX_LINE = 64 * 1024;
@@ -33,15 +33,21 @@ public final class RedactingOutputStream extends OutputStream {
     }
   }
 
+  /** Flushes the lines written so far; a line without its newline yet waits for the rest. */
   @Override
   public synchronized void flush() throws IOException {
+    target.flush();
+  }
+
+  /** Passes on the open line as well: at the end of a command. */
+  public synchronized void drain() throws IOException {
     emit();
     target.flush();
   }
 
   @Override
   public synchronized void close() throws IOException {
-    flush();
+    drain();
     target.close();
   }
 

@@ -20,15 +20,21 @@ public final class RedactingWriter extends Writer {
     }
   }
 
+  /** Flushes the lines written so far; a line without its newline yet waits for the rest. */
   @Override
   public synchronized void flush() throws IOException {
+    target.flush();
+  }
+
+  /** Passes on the open line as well: at the end of a command. */
+  public synchronized void drain() throws IOException {
     emit();
     target.flush();
   }
 
   @Override
   public synchronized void close() throws IOException {
-    flush();
+    drain();
     target.close();
   }
 

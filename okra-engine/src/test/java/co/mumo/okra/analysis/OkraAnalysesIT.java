@@ -94,7 +94,8 @@ class OkraAnalysesIT {
           successCondition: result == '{{args.version}}'
           provider:
             job:
-              command: "echo measured >> %s; echo '\\"{{args.version}}\\"'"
+              command: 'echo measured >> %s; echo "\\"$VERSION\\""'
+              env: [{name: VERSION, value: "{{args.version}}"}]
         """.formatted(log));
     Cell cell = cell(ns);
     Step.Analysis step = new Step.Analysis(List.of(new Step.TemplateRef("smoke", false)),
@@ -107,28 +108,38 @@ class OkraAnalysesIT {
         .containsEntry(ArgoAnalyses.CELL_LABEL, "web");
     assertThat(Serialization.asJson(created.getAdditionalProperties().get("spec"))).contains("\"value\":\"2.0.0\"");
 
-    Map<String, ChildRun> first = runner(clock).runs(ns, "web");
-    assertThat(first.get("web-r1-step0").phase()).isEqualTo(RunPhase.RUNNING);
+    // Observing the Cell measures nothing: it says a measurement is due, and the plan takes it.
+    ChildRun observed = runner(clock).runs(ns, "web").get("web-r1-step0");
+    assertThat(observed.judgedByOkra()).isTrue();
+    assertThat(observed.workDue()).isTrue();
+    assertThat(log).doesNotExist();
+    assertThat(runner(clock).evaluate(new Action.EvaluateRun("web-r1-step0", false), cell)).hasValueSatisfying(done ->
+        assertThat(done).contains("measured smoke"));
+    assertThat(runner(clock).runs(ns, "web").get("web-r1-step0").phase()).isEqualTo(RunPhase.RUNNING);
     assertThat(Files.readAllLines(log)).hasSize(1);
+    assertThat(runner(clock).runs(ns, "web").get("web-r1-step0").workDue()).as("the next one is a minute away").isFalse();
 
     // The runner dies; a minute later another one (another adapter, same cluster) takes the pass.
     GenericKubernetesResource stale = run(ns);
     clock.advance(Duration.ofMinutes(1));
-    Map<String, ChildRun> second = runner(clock).runs(ns, "web");
-    assertThat(second.get("web-r1-step0").phase()).isEqualTo(RunPhase.SUCCESSFUL);
+    assertThat(runner(clock).runs(ns, "web").get("web-r1-step0").workDue()).isTrue();
+    runner(clock).evaluate(new Action.EvaluateRun("web-r1-step0", false), cell);
+    assertThat(runner(clock).runs(ns, "web").get("web-r1-step0").phase()).isEqualTo(RunPhase.SUCCESSFUL);
     assertThat(Files.readAllLines(log)).hasSize(2);
 
-    // A runner that read the run before that write takes its measurement, loses the write, and adopts the winner's status.
+    // A runner that read the run before that write loses its claim: it measures nothing and reports what is stored.
     RunStatus adopted = runner(clock).evaluate(stale);
     assertThat(adopted.phase()).isEqualTo(RunPhase.SUCCESSFUL);
+    assertThat(Files.readAllLines(log)).as("no measurement taken twice").hasSize(2);
     RunStatus stored = RunStatus.fromMap(asMap(run(ns).getAdditionalProperties().get("status")));
     assertThat(stored.result("smoke").orElseThrow().count()).isEqualTo(2);
     assertThat(stored.result("smoke").orElseThrow().measurements()).extracting(m -> m.value()).containsExactly("\"2.0.0\"", "\"2.0.0\"");
 
-    // Completed: later passes measure nothing.
+    // Completed: later passes have nothing to do.
     clock.advance(Duration.ofMinutes(5));
-    runner(clock).runs(ns, "web");
-    assertThat(Files.readAllLines(log)).hasSize(3); // only the stale runner's lost measurement above, nothing since
+    assertThat(runner(clock).runs(ns, "web").get("web-r1-step0").workDue()).isFalse();
+    assertThat(runner(clock).evaluate(new Action.EvaluateRun("web-r1-step0", false), cell)).isEmpty();
+    assertThat(Files.readAllLines(log)).hasSize(2);
   }
 
   @Test
@@ -151,17 +162,19 @@ class OkraAnalysesIT {
     MutableClock clock = new MutableClock(T0);
     runner(clock).start(new Action.StartAnalysis("web-r1-bg", -1, Version.parse("2.0.0"), step), cell);
     for (int i = 0; i < 3; i++) {
+      runner(clock).evaluate(new Action.EvaluateRun("web-r1-bg", false), cell);
       assertThat(runner(clock).runs(ns, "web").get("web-r1-bg").phase()).isEqualTo(RunPhase.RUNNING);
       clock.advance(Duration.ofMinutes(1));
     }
     assertThat(Files.readAllLines(log)).hasSize(3);
 
-    Cell next = kube.client().resources(Cell.class).inNamespace(ns).withName("web").get();
-    next.getStatus().rolloutId = "r2"; // a new rollout started
-    kube.client().resources(Cell.class).inNamespace(ns).resource(next).updateStatus();
+    // The rollout moved on: the decider asks for the run to end (CellDeciderTest), which takes no measurement.
+    assertThat(runner(clock).evaluate(new Action.EvaluateRun("web-r1-bg", true), cell)).hasValueSatisfying(done ->
+        assertThat(done).startsWith("ended"));
     ChildRun ended = runner(clock).runs(ns, "web").get("web-r1-bg");
     assertThat(ended.phase()).isEqualTo(RunPhase.SUCCESSFUL);
     assertThat(ended.message()).isEqualTo("Run Terminated");
+    assertThat(ended.workDue()).isFalse();
     assertThat(Files.readAllLines(log)).hasSize(3);
   }
 
@@ -218,6 +231,9 @@ class OkraAnalysesIT {
     }
     assertThat(judges).containsExactly(Map.entry("web-r1-step0", "null"), Map.entry("web-r1-step1", "okra"), Map.entry("web-r1-step2", "null"));
     // Okra measures only its own run, and reports each metric with the reason of the latest measurement.
+    Map<String, ChildRun> observed = runner(clock).runs(ns, "web");
+    assertThat(observed.values()).filteredOn(ChildRun::judgedByOkra).extracting(ChildRun::name).containsExactly("web-r1-step1");
+    runner(clock).evaluate(new Action.EvaluateRun("web-r1-step1", false), cell);
     ChildRun okraRun = runner(clock).runs(ns, "web").get("web-r1-step1");
     assertThat(okraRun.phase()).isEqualTo(RunPhase.SUCCESSFUL);
     assertThat(okraRun.metrics()).singleElement().satisfies(m -> {
@@ -263,16 +279,24 @@ class OkraAnalysesIT {
       for (int i = 0; i < 3; i++) { // as for three Cells of one namespace
         assertThat(pass.checkReferences(def, cell)).isEmpty();
         ChildRun run = pass.runs(def, cell).get("web-r1-step0");
-        assertThat(run.phase()).isEqualTo(RunPhase.RUNNING);
-        assertThat(run.nextMeasurementAt()).contains(T0.plusSeconds(30));
+        assertThat(run.phase()).isEqualTo(RunPhase.PENDING);
+        assertThat(run.workDue()).isTrue();
+        assertThat(run.nextMeasurementAt()).contains(T0);
       }
+      assertThat(requests).as("observing writes nothing").allSatisfy(r -> assertThat(r).startsWith("GET"));
+      pass.evaluate(new Action.EvaluateRun("web-r1-step0", false), cell);
+      ChildRun measured = new OkraAnalyses(counted, new Providers(List.of(new JobProvider())), clock, co.mumo.okra.cell.Evaluator.OKRA)
+          .runs(def, cell).get("web-r1-step0");
+      assertThat(measured.phase()).isEqualTo(RunPhase.RUNNING);
+      assertThat(measured.nextMeasurementAt()).contains(T0.plusSeconds(30));
     }
     String runs = "/apis/argoproj.io/v1alpha1/namespaces/" + ns + "/analysisruns";
     assertThat(requests).filteredOn(r -> r.startsWith("GET")).containsExactlyInAnyOrder(
         "GET " + runs, "GET /apis/argoproj.io/v1alpha1/namespaces/" + ns + "/experiments",
-        "GET /apis/argoproj.io/v1alpha1/namespaces/" + ns + "/analysistemplates");
-    // The first measurement, recorded once (the test CRD has no status subresource: Okra then writes the object).
-    assertThat(requests).filteredOn(r -> r.equals("PUT " + runs + "/web-r1-step0")).hasSize(1);
+        "GET /apis/argoproj.io/v1alpha1/namespaces/" + ns + "/analysistemplates",
+        "GET " + runs, "GET /apis/argoproj.io/v1alpha1/namespaces/" + ns + "/experiments"); // the last two: the second adapter
+    // The first measurement: claimed, then recorded (the test CRD has no status subresource: Okra then writes the object).
+    assertThat(requests).filteredOn(r -> r.equals("PUT " + runs + "/web-r1-step0")).hasSize(2);
   }
 
   private GenericKubernetesResource run(String ns) {

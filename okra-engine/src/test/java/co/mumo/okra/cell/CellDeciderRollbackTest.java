@@ -226,11 +226,19 @@ class CellDeciderRollbackTest {
     }
 
     @Test
-    void cellRetryWithTheEntryStillPresentDoesNotRollOut() {
-      // The caller of CellControl.retry removes the entry; until it is gone the version stays blocked.
+    void aRecordedRetryRollsTheVersionOutAgainAndRemovesItsEntry() {
+      // cell retry records first, then removes the entry; if it could not, the pass removes it.
       Plan p = readme().failed(S, C, "x", true).blocked(C, "x").tweakState(CellControl::retry).ruleForwardingTo(S).decide();
-      assertThat(p.state().rollingOut()).isFalse();
-      assertThat(weightsByVersion(p)).isEqualTo(Map.of("1.0.0", 100));
+      assertThat(p.state().rollingOut()).isTrue();
+      assertThat(p.state().desired()).contains(v(C));
+      assertThat(actions(p, Action.UnblockVersion.class)).singleElement().satisfies(a -> assertThat(a.version()).isEqualTo(v(C)));
+    }
+
+    @Test
+    void onceTheRetriedEntryIsGoneTheFailureIsForgotten() {
+      Plan p = readme().failed(S, C, "x", true).tweakState(CellControl::retry).ruleForwardingTo(S).decide();
+      assertThat(p.state().failure()).isEmpty();
+      assertThat(actions(p, Action.UnblockVersion.class)).isEmpty();
     }
 
     @Test

@@ -438,7 +438,8 @@ class CellDeciderTest {
       assertThat(p.requeueAfter()).contains(Duration.ofSeconds(left));
       assertThat(p.actions()).isEmpty();
       assertThat(weightOf(p, C)).isEqualTo(20);
-      assertThat(p.message()).contains(left + "s left");
+      // The same words at every second of the pause, so a pass while waiting writes nothing; the countdown is shown, not stored.
+      assertThat(p.message()).endsWith("waiting until " + T0.plusSeconds(5)).isEqualTo(atPause().at(T0).decide().message());
     }
 
     @ParameterizedTest(name = "{0}s after the pause started: on to setWeight 40")
@@ -575,6 +576,29 @@ class CellDeciderTest {
       assertThat(p.state().phase()).isEqualTo(Phase.Progressing);
       assertThat(p.requeueAfter()).contains(CellDecider.POLL_RUN_EVERY);
       assertThat(p.message()).contains(phase.argoName());
+    }
+
+    @Test
+    void aMeasurementThatIsDueIsAnActionNotSomethingObservingDid() {
+      Plan due = atAnalysis().stepRun(1, RunPhase.RUNNING, List.of(), T0).at(T0).decide();
+      assertThat(actions(due, Action.EvaluateRun.class)).containsExactly(new Action.EvaluateRun(runName(1), false));
+
+      Plan notYet = atAnalysis().stepRun(1, RunPhase.RUNNING, List.of(), T0.plusSeconds(30)).at(T0).decide();
+      assertThat(notYet.actions()).as("nothing due: nothing to do, nothing to write").isEmpty();
+    }
+
+    @Test
+    void aRunOkraJudgesThatTheRolloutLeftBehindIsEnded() {
+      Plan p = atAnalysis().stepRun(1, RunPhase.RUNNING, List.of(), T0.plusSeconds(30)).at(T0)
+          .leftoverOkraRun("cell1-0ld0ld00-step3", RunPhase.RUNNING).leftoverOkraRun("cell1-0ld0ld00-step1", RunPhase.SUCCESSFUL).decide();
+      assertThat(actions(p, Action.EvaluateRun.class)).containsExactly(new Action.EvaluateRun("cell1-0ld0ld00-step3", true));
+    }
+
+    @Test
+    void anInvalidCellMeasuresNothing() {
+      Plan p = atAnalysis().stepRun(1, RunPhase.RUNNING, List.of(), T0).at(T0).referenceError("spec.x", "missing").decide();
+      assertThat(p.state().phase()).isEqualTo(Phase.Invalid);
+      assertThat(p.actions()).isEmpty();
     }
 
     @Test

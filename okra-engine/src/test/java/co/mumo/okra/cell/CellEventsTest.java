@@ -183,7 +183,7 @@ class CellEventsTest {
 
     CellStatus failed = failed("rollout of 2.0.0 failed");
     CellStatus retried = copy(failed);
-    retried.failure = null;
+    retried.failure.retryRequested = true;
     retried.phase = "Idle";
     retried.message = "retrying 2.0.0 (removed from the blocklist)";
     assertThat(events(failed, retried)).containsExactly("Normal RetryRequested retry of 2.0.0 requested: it is no longer blocked");

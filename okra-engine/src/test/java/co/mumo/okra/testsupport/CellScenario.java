@@ -383,6 +383,12 @@ public final class CellScenario {
     return this;
   }
 
+  /** A run Okra judges that belongs to an earlier rollout of the Cell, still going. */
+  public CellScenario leftoverOkraRun(String name, RunPhase phase) {
+    runs.add(d -> new ChildRun(name, "AnalysisRun", phase, "", List.of(), Optional.empty(), true, false));
+    return this;
+  }
+
   /** The run of step {@code stepIndex} (-1: background) of the recorded rollout. */
   public CellScenario stepRun(int stepIndex, RunPhase phase) {
     runs.add(d -> {
@@ -398,7 +404,7 @@ public final class CellScenario {
     runs.add(d -> {
       String id = buildState(d).rolloutId().orElseThrow(() -> new AssertionError("no rollout id recorded"));
       return new ChildRun(CellDecider.runName(d.name(), id, stepIndex), "AnalysisRun", phase, "", metrics,
-          Optional.ofNullable(nextMeasurementAt));
+          Optional.ofNullable(nextMeasurementAt), true, nextMeasurementAt != null && !nextMeasurementAt.isAfter(now));
     });
     return this;
   }

@@ -127,6 +127,7 @@ public final class FaultProxy implements AutoCloseable {
     /** A Kubernetes Status body with the usual reason for {@code code} (429, 500, 503, ...). */
     public static Fault kube(int code) {
       String reason = switch (code) {
+        case 409 -> "Conflict";
         case 429 -> "TooManyRequests";
         case 500 -> "InternalError";
         case 503 -> "ServiceUnavailable";

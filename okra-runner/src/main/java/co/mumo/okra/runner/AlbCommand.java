@@ -25,9 +25,10 @@ final class AlbCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: apply");
   }
 
-  @Command(name = "apply", footer = ExitCodes.ALB_APPLY_HELP, description = {"Create or modify the listener rule an AWSApplicationLoadBalancerConfig describes,",
-      "by the same ownership rules as a Cell pass: the owner policy, no other owner's rule, no shadowing, adoption only",
-      "with the okra.mumo.co/adopt-rule annotation where the policy allows it."})
+  @Command(name = "apply", footer = ExitCodes.ALB_APPLY_HELP, description = {
+      "Create or modify the listener rule an AWSApplicationLoadBalancerConfig describes.",
+      "The same ownership rules as a Cell pass apply: the owner policy (--policy), never another owner's rule, no",
+      "shadowing, adoption only with the okra.mumo.co/adopt-rule annotation where the policy allows it."})
   static final class Apply implements Callable<Integer> {
     @Mixin
     GlobalOptions global;

@@ -10,18 +10,13 @@ import co.mumo.okra.cell.FieldError;
 import co.mumo.okra.cell.RunPhase;
 import co.mumo.okra.cell.Step;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,11 +59,14 @@ final class AnalysisCommand implements Runnable {
     @Option(names = "--arg", paramLabel = "NAME=VALUE", description = "An argument of the templates, NAME=VALUE (repeatable; NAME= for an empty value).")
     Map<String, String> args = new LinkedHashMap<>();
 
-    @Option(names = "--name", paramLabel = "RUN", description = "The AnalysisRun to keep the measurements in (default: okra-TEMPLATE-HASH of the templates and args).")
+    @Option(names = "--name", paramLabel = "RUN", description = {"The AnalysisRun to keep the measurements in (default: okra-TEMPLATE-HASH,",
+        "the hash of the templates' content and the args: an edited template is a new run, measured afresh). A named run",
+        "must hold this very analysis."})
     String name;
 
     @Option(names = "--allow-job-provider", description = {"Let job metrics run their command on this machine, with the",
-        "runner's credentials (off by default: a template's author should not get them)."})
+        "runner's credentials (off by default: a template's author should not get them; the policy's",
+        "analysis.allowJobProvider does the same)."})
     boolean allowJobs;
 
     @Option(names = "--wait", description = "Take measurements as they fall due until there is a verdict.")
@@ -104,11 +102,10 @@ final class AnalysisCommand implements Runnable {
       Output out = new Output(global.output, spec.commandLine().getOut());
       try (Clients clients = new Clients(global)) {
         String ns = clients.namespace();
-        String runName = name != null ? name : defaultName(refs, args);
         OkraAnalyses okra = clients.okraAnalyses(co.mumo.okra.cell.Evaluator.OKRA, allowJobs);
         GenericKubernetesResource run;
         try {
-          run = okra.standalone(ns, runName, refs, args);
+          run = okra.standalone(ns, java.util.Optional.ofNullable(name), refs, args);
         } catch (InvalidAnalysisException e) {
           for (FieldError error : e.errors()) spec.commandLine().getErr().println("okra-runner: " + error);
           return ExitCodes.INVALID;
@@ -117,7 +114,7 @@ final class AnalysisCommand implements Runnable {
         while (true) {
           co.mumo.okra.analysis.eval.Evaluation evaluation = okra.evaluation(run);
           RunStatus status = evaluation.status();
-          print(out, ns + "/" + runName, status);
+          print(out, ns + "/" + run.getMetadata().getName(), status);
           if (status.completed()) return exitCode(status.phase());
           if (!wait) return ExitCodes.TIMED_OUT;
           // The pass that measured knows when the next measurement is due; no second read of the spec's Secrets.
@@ -140,17 +137,6 @@ final class AnalysisCommand implements Runnable {
         case FAILED, ERROR -> ExitCodes.ROLLOUT_FAILED;
         default -> ExitCodes.TIMED_OUT;
       };
-    }
-
-    static String defaultName(List<Step.TemplateRef> refs, Map<String, String> args) {
-      String key = refs.toString() + new TreeMap<>(args);
-      try {
-        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        String base = refs.get(0).name().toLowerCase().replaceAll("[^a-z0-9-]", "-");
-        return ("okra-" + (base.length() > 40 ? base.substring(0, 40) : base) + "-" + hash.substring(0, 8)).replaceAll("-+", "-");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
     }
 
     private static void print(Output out, String key, RunStatus status) {

@@ -143,7 +143,7 @@ final class CellCommand implements Runnable {
         CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
         out.text("Cell:       " + ns + "/" + name);
         out.text("Phase:      " + dash(s.phase));
-        out.text("Message:    " + dash(s.message));
+        out.text("Message:    " + dash(s.message) + Output.countdown(s, Instant.now()));
         out.text("Stable:     " + dash(s.stableVersion));
         out.text("Desired:    " + dash(s.desiredVersion));
         try {
@@ -184,7 +184,8 @@ final class CellCommand implements Runnable {
 
     abstract String done(Cell cell);
 
-    void before(Clients clients, Cell cell) {}
+    /** What the command does once its decision is recorded (record, then act, like a pass). */
+    void after(Clients clients, Cell recorded) {}
 
     @Override
     public Integer call() {
@@ -193,17 +194,18 @@ final class CellCommand implements Runnable {
         ClusterStore store = clients.store();
         Cell cell = store.cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
         RolloutState next = change(CellStatusMapping.toState(cell.getStatus()), cell);
-        before(clients, cell);
         String message = done(cell);
         CellStatus was = cell.getStatus();
         cell.setStatus(CellStatusMapping.withState(was, next, message, Instant.now()));
+        Cell recorded;
         try {
-          Cell written = store.updateCellStatus(cell);
-          store.events().record(written, CellEvents.between(was, cell.getStatus()));
+          recorded = store.updateCellStatus(cell);
+          store.events().record(recorded, CellEvents.between(was, cell.getStatus()));
         } catch (ClusterStore.ConflictException e) {
           output().event("conflict", "the Cell changed while this command ran; nothing was written: run it again");
           return ExitCodes.ERROR;
         }
+        after(clients, recorded);
         output().event(spec.name(), "[" + ns + "/" + name + "] " + message + "; the next reconcile pass acts on it");
         return ExitCodes.OK;
       }
@@ -282,9 +284,10 @@ final class CellCommand implements Runnable {
       return next;
     }
 
+    /** Recorded first; were this to fail or the runner to die here, the next pass removes the entry. */
     @Override
-    void before(Clients clients, Cell cell) {
-      clients.store().unblock(cell, version);
+    void after(Clients clients, Cell recorded) {
+      clients.store().unblock(recorded, version);
     }
 
     @Override

@@ -85,18 +85,15 @@ final class Clients implements AutoCloseable {
 
   /**
    * Okra's own evaluator (each analysis step, else the Cell's annotation, may choose Argo Rollouts'
-   * controller instead), with every provider Okra has; the job provider only when {@code allowJobs}.
+   * controller instead), with every provider Okra has, held to the owner policy's {@code analysis}
+   * section; {@code allowJobs} (--allow-job-provider) allows the job provider too.
    */
   co.mumo.okra.analysis.OkraAnalyses okraAnalyses(co.mumo.okra.cell.Evaluator defaultEvaluator, boolean allowJobs) {
-    var providers = new co.mumo.okra.analysis.eval.provider.Providers(java.util.List.of(
-        new co.mumo.okra.analysis.eval.provider.CloudWatchProvider(this::cloudWatch),
-        new co.mumo.okra.analysis.eval.provider.WebProvider(),
-        allowJobs ? new co.mumo.okra.analysis.eval.provider.JobProvider()
-            : co.mumo.okra.analysis.eval.provider.JobProvider.disabled("the runner is started with --allow-job-provider"),
-        new co.mumo.okra.analysis.eval.provider.PrometheusProvider(),
+    var providers = co.mumo.okra.analysis.eval.provider.Providers.standard(policy().analysis().withJobProvider(allowJobs),
+        this::cloudWatch,
         // Keys live beside the run (the Cell's namespace), as Argo reads them beside the Rollout.
-        new co.mumo.okra.analysis.eval.provider.DatadogProvider((ns, name) -> java.util.Optional.ofNullable(
-            kube().secrets().inNamespace(ns == null ? namespace() : ns).withName(name).get()).map(Clients::decoded))));
+        (ns, name) -> java.util.Optional.ofNullable(kube().secrets().inNamespace(ns == null ? namespace() : ns).withName(name).get())
+            .map(Clients::decoded));
     return new co.mumo.okra.analysis.OkraAnalyses(kube(), providers, Clock.systemUTC(), defaultEvaluator);
   }
 

@@ -105,12 +105,12 @@ final class DemoCommand implements Callable<Integer> {
     for (int i = 0; i < MAX_PASSES; i++) {
       PassResult r = world.reconciler().reconcile(DemoWorld.NAMESPACE, DemoWorld.CELL, new CellReconciler.Options(false));
       collectVerdicts();
-      String shown = r.phase() + ": " + r.status().message;
+      String shown = r.phase() + ": " + r.status().message + Output.countdown(r.status(), world.clock().instant());
       if (!shown.equals(lastShown)) say(String.format("   [%s] %s", clock(), shown));
       lastShown = shown;
       events.forEach(this::say);
       events.clear();
-      if (ReconcileCommand.settled(r)) return;
+      if (r.settled()) return;
       Duration next = r.plan().flatMap(Plan::requeueAfter).orElse(MAX_TICK);
       if (next.compareTo(MAX_TICK) > 0) next = MAX_TICK;
       if (next.compareTo(Duration.ofSeconds(1)) < 0) next = Duration.ofSeconds(1);

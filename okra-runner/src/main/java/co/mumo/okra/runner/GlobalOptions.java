@@ -43,8 +43,9 @@ public final class GlobalOptions {
     return Optional.ofNullable(kubeconfig);
   }
 
+  /** A blank $OKRA_POLICY (a CI input left empty) is no policy. */
   Optional<Path> policy() {
-    return Optional.ofNullable(policy);
+    return Optional.ofNullable(policy).filter(p -> !p.toString().isBlank());
   }
 
   Optional<String> context() {

@@ -35,15 +35,58 @@ public final class OkraRunner implements Runnable {
    * libraries print (slf4j-simple's log lines, an SDK's debug output under -v) never shows a secret.
    */
   public static int execute(String... args) {
-    if (!(System.out instanceof RedactedStream)) System.setOut(new RedactedStream(System.out));
-    if (!(System.err instanceof RedactedStream)) System.setErr(new RedactedStream(System.err));
-    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    RedactedStream stdout = RedactedStream.install(System.out, System::setOut);
+    RedactedStream stderr = RedactedStream.install(System.err, System::setErr);
+    try {
+      return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    } finally {
+      drain(stdout.redacting::drain);
+      drain(stderr.redacting::drain);
+    }
+  }
+
+  /** stdout or stderr behind {@link RedactingOutputStream}, installed once per JVM. */
+  private static final class RedactedStream extends PrintStream {
+    private final RedactingOutputStream redacting;
+
+    private RedactedStream(RedactingOutputStream redacting) {
+      super(redacting, true, StandardCharsets.UTF_8);
+      this.redacting = redacting;
+    }
+
+    static RedactedStream install(PrintStream current, java.util.function.Consumer<PrintStream> set) {
+      if (current instanceof RedactedStream r) return r;
+      RedactedStream r = new RedactedStream(new RedactingOutputStream(current));
+      set.accept(r);
+      return r;
+    }
   }
 
   /** Everything the command prints to {@code out} and {@code err} passes through {@link Secrets#redact}. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    out = new PrintWriter(new RedactingWriter(out), true);
-    err = new PrintWriter(new RedactingWriter(err), true);
+    RedactingWriter redactedOut = new RedactingWriter(out);
+    RedactingWriter redactedErr = new RedactingWriter(err);
+    try {
+      return run(new PrintWriter(redactedOut, true), new PrintWriter(redactedErr, true), args);
+    } finally {
+      drain(redactedOut::drain);
+      drain(redactedErr::drain);
+    }
+  }
+
+  private interface Drain {
+    void run() throws java.io.IOException;
+  }
+
+  private static void drain(Drain d) {
+    try {
+      d.run();
+    } catch (java.io.IOException e) {
+      // stdout or stderr closed under us: nothing left to tell anyone.
+    }
+  }
+
+  private static int run(PrintWriter out, PrintWriter err, String... args) {
     if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"))) {
       // Read by slf4j-simple when the first logger is made, which has not happened yet.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
@@ -96,9 +139,4 @@ public final class OkraRunner implements Runnable {
     return cli;
   }
 
-  private static final class RedactedStream extends PrintStream {
-    RedactedStream(PrintStream target) {
-      super(new RedactingOutputStream(target), true, StandardCharsets.UTF_8);
-    }
-  }
 }

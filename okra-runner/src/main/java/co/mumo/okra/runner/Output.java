@@ -60,7 +60,7 @@ final class Output {
     } else if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.CONFLICT) {
       b.append(": another runner updated the Cell first; this pass changed nothing");
     } else {
-      b.append(": ").append(s.message);
+      b.append(": ").append(s.message).append(countdown(s, java.time.Instant.now()));
     }
     String weights = weights(s);
     if (!weights.isEmpty()) b.append("\n    traffic: ").append(weights);
@@ -109,6 +109,17 @@ final class Output {
       }
     }
     return lines;
+  }
+
+  /** How long a timed pause has left, worked out now (the status records only when it ends), e.g. " (4m59s left)". */
+  static String countdown(CellStatus s, java.time.Instant now) {
+    if (s == null || s.pauseEndsAt == null) return "";
+    try {
+      java.time.Duration left = java.time.Duration.between(now, java.time.Instant.parse(s.pauseEndsAt));
+      return left.isNegative() || left.isZero() ? " (over; the next pass moves on)" : " (" + co.mumo.okra.cell.Durations.format(left.plusMillis(999)) + " left)";
+    } catch (java.time.format.DateTimeParseException e) {
+      return "";
+    }
   }
 
   /** What a --wait loop compares to decide whether a pass is worth printing: each run's phase and counts. */

@@ -62,7 +62,8 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
   String analysisEvaluator;
 
   @Option(names = "--allow-job-provider", description = {"Let Okra's evaluator run job metrics' commands on this machine, with",
-      "the runner's credentials (off by default: a template's author should not get them)."})
+      "the runner's credentials (off by default: a template's author should not get them; the policy's",
+      "analysis.allowJobProvider does the same)."})
   boolean allowJobs;
 
   @Option(names = "--interval", description = "With --wait: the longest sleep between passes (default: ${DEFAULT-VALUE}).",
@@ -154,12 +155,12 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
         String shown = r.phase() + "|" + r.status().message + "|" + Output.weights(r.status()) + "|" + Output.analysisKey(r.status());
         if (!shown.equals(lastShown.put(r.cell(), shown)) || !r.done().isEmpty()) output.pass(r);
       }
-      if (results.stream().allMatch(ReconcileCommand::settled)) {
+      if (results.stream().allMatch(PassResult::settled)) {
         return exitCode(results, true);
       }
       Duration left = Duration.between(Instant.now(), deadline);
       if (left.isNegative() || left.isZero()) return timedOut(output, limit, results);
-      Duration next = results.stream().filter(r -> !settled(r))
+      Duration next = results.stream().filter(r -> !r.settled())
           .map(r -> r.plan().flatMap(p -> p.requeueAfter()).orElse(maxSleep))
           .min(Duration::compareTo).orElse(maxSleep);
       next = min(min(next, maxSleep), left);
@@ -175,23 +176,12 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
 
   private static int timedOut(Output output, Duration limit, List<PassResult> results) {
     output.event("timeout", "timed out after " + Durations.format(limit) + "; still waiting: " + String.join("; ",
-        results.stream().filter(r -> !settled(r)).map(r -> r.cell() + ": " + r.status().message).toList()));
+        results.stream().filter(r -> !r.settled()).map(r -> r.cell() + ": " + r.status().message).toList()));
     return ExitCodes.TIMED_OUT;
   }
 
   private List<PassResult> pass(CellReconciler reconciler, String namespace, CellReconciler.Options options) {
     return target.all ? reconciler.reconcileAll(namespace, options) : List.of(reconciler.reconcile(namespace, target.cell, options));
-  }
-
-  /** Settled: nothing more will happen without a new version or a human. */
-  static boolean settled(PassResult r) {
-    if (r.outcome() == CellReconciler.Outcome.CONFLICT || r.outcome() == CellReconciler.Outcome.ERROR) return false;
-    return switch (r.phase()) {
-      case Succeeded, Idle -> r.outcome() == CellReconciler.Outcome.UNCHANGED;
-      case Failed -> r.plan().map(p -> p.actions().isEmpty()).orElse(true);
-      case Paused, Invalid -> true;
-      case Progressing -> false;
-    };
   }
 
   /** The worst outcome wins: invalid, then failed, then a Cell whose calls failed, then needs-a-human. */

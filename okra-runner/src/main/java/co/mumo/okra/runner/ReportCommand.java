@@ -64,8 +64,8 @@ final class ReportCommand implements Callable<Integer> {
     if (annotations != null && exitCode != ExitCodes.OK) {
       // Workflow commands: %, CR and LF must be escaped in the message.
       String level = exitCode == ExitCodes.NEEDS_HUMAN ? "warning" : "error";
-      String message = (report.cell() + ": " + report.outcome() + ": " + report.message())
-          .replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+      String message = Report.visible((report.cell() + ": " + report.outcome() + ": " + report.message())
+          .replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"));
       spec.commandLine().getOut().println("::" + level + " title=Okra::" + message);
     }
     spec.commandLine().getOut().flush();
@@ -90,8 +90,9 @@ final class ReportCommand implements Callable<Integer> {
 
   private static String lines(Map<String, String> values) {
     StringBuilder b = new StringBuilder();
-    // Values are single-line by construction (messages have newlines replaced), as both formats need.
-    values.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+    // One line per value, as both formats need: a control character in a value (a newline could add an
+    // output of its own) is shown as its Unicode picture instead.
+    values.forEach((k, v) -> b.append(k).append('=').append(Report.visible(v)).append('\n'));
     return b.toString();
   }
 
@@ -136,9 +137,9 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     String message() {
-      if (error != null && exitCode != ExitCodes.OK) return error.replace('\n', ' ');
-      if (timeout != null && exitCode == ExitCodes.TIMED_OUT) return timeout.replace('\n', ' ');
-      return last == null ? "the runner printed no pass (see the log)" : text("message").replace('\n', ' ');
+      if (error != null && exitCode != ExitCodes.OK) return error;
+      if (timeout != null && exitCode == ExitCodes.TIMED_OUT) return timeout;
+      return last == null ? "the runner printed no pass (see the log)" : text("message");
     }
 
     String outcome() {
@@ -178,8 +179,8 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     String markdown() {
-      StringBuilder md = new StringBuilder("### Okra: ").append(cell()).append(" — ")
-          .append(last == null ? "no pass" : text("phase")).append("\n\n");
+      StringBuilder md = new StringBuilder("### Okra: ").append(markdownText(cell())).append(" — ")
+          .append(last == null ? "no pass" : markdownText(text("phase"))).append("\n\n");
       md.append("| | |\n| --- | --- |\n");
       row(md, "outcome", outcome() + " (exit " + exitCode + ")");
       row(md, "version", version());
@@ -197,20 +198,63 @@ final class ReportCommand implements Callable<Integer> {
             if (tg.path("version").asText().equals(e.getKey())) groups.add(tg.path("name").asText() + " " + tg.path("weight").asInt());
           }
           int filled = Math.max(0, Math.min(20, Math.round(e.getValue() / 5f)));
-          md.append("| ").append(e.getKey()).append(" | `").append("█".repeat(filled)).append("░".repeat(20 - filled)).append("` ")
-              .append(e.getValue()).append("% | ").append(String.join(", ", groups)).append(" |\n");
+          md.append("| ").append(markdownText(e.getKey())).append(" | `").append("█".repeat(filled)).append("░".repeat(20 - filled))
+              .append("` ").append(e.getValue()).append("% | ").append(markdownText(String.join(", ", groups))).append(" |\n");
         }
         md.append('\n');
       }
       if (!runs.isEmpty()) {
-        md.append("Analyses started in this run: ").append(String.join(", ", runs.stream().map(r -> "`" + r + "`").toList())).append("\n\n");
+        md.append("Analyses started in this run: ").append(markdownText(String.join(", ", runs))).append("\n\n");
       }
       return md.toString();
     }
 
     private static void row(StringBuilder md, String name, String value) {
       if (value == null || value.isEmpty()) return;
-      md.append("| ").append(name).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
+      md.append("| ").append(name).append(" | ").append(markdownText(value)).append(" |\n");
+    }
+
+    /**
+     * {@code s} as plain text inside Markdown (a table cell, a heading): what Cell and template authors
+     * write (messages, names) must not format, link, embed images or HTML, end the cell, or bring
+     * control characters into a CI page. Characters that would be markup are escaped, HTML's as
+     * entities; control characters are shown by {@link #visible}.
+     */
+    static String markdownText(String s) {
+      StringBuilder b = new StringBuilder();
+      for (char c : visible(s).toCharArray()) {
+        switch (c) {
+          case '&' -> b.append("&amp;");
+          case '<' -> b.append("&lt;");
+          case '>' -> b.append("&gt;");
+          case '\\', '`', '*', '_', '[', ']', '|', '~', '$', '#', '!' -> b.append('\\').append(c);
+          default -> b.append(c);
+        }
+      }
+      return b.toString();
+    }
+
+    /**
+     * {@code s} with every control character shown instead of acting: C0 and DEL as their Unicode
+     * control pictures (a newline as ␊, an escape as ␛), C1 controls and the invisible direction and
+     * format marks that can make text read differently from what it says as U+FFFD.
+     */
+    static String visible(String s) {
+      StringBuilder b = new StringBuilder(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x20) {
+          b.append((char) (0x2400 + c));
+        } else if (c == 0x7f) {
+          b.append('\u2421');
+        } else if ((c >= 0x80 && c < 0xa0) || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e)
+            || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff) {
+          b.append('\ufffd');
+        } else {
+          b.append(c);
+        }
+      }
+      return b.toString();
     }
   }
 }

@@ -2,6 +2,7 @@ package co.mumo.okra.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.mumo.okra.testsupport.LocalHttpServer;
 import co.mumo.okra.testsupport.OkraObjects;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -9,6 +10,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +79,52 @@ class AnalysisCommandIT {
   }
 
   @Test
+  void anEditedTemplateIsMeasuredAfreshNeverAnsweredWithTheOldVerdict() {
+    template("gate", """
+        metrics:
+        - name: errors
+          successCondition: result == 0
+          provider: {job: {command: "echo 0"}}
+        """);
+    Run passed = okra("analysis", "run", "--allow-job-provider", "--template", "gate", "--wait");
+    assertThat(passed.code()).as(passed.all()).isEqualTo(ExitCodes.OK);
+    Run again = okra("analysis", "run", "--allow-job-provider", "--template", "gate", "--wait");
+    assertThat(again.code()).isEqualTo(ExitCodes.OK);
+    assertThat(kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_RUN).inNamespace(ns).list().getItems())
+        .as("the same analysis continues its run").hasSize(1);
+
+    // The team tightens the gate: the same command must judge by the new template.
+    var templates = kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_TEMPLATE).inNamespace(ns);
+    GenericKubernetesResource t = templates.withName("gate").get();
+    t.setAdditionalProperty("spec", Serialization.unmarshal("""
+        metrics:
+        - name: errors
+          successCondition: result == 1
+          provider: {job: {command: "echo 0"}}
+        """, Map.class));
+    templates.resource(t).update();
+    Run tightened = okra("analysis", "run", "--allow-job-provider", "--template", "gate", "--wait");
+    assertThat(tightened.code()).as(tightened.all()).isEqualTo(ExitCodes.ROLLOUT_FAILED);
+    assertThat(tightened.out()).contains("successCondition \"result == 1\" is false");
+
+    // A run named by hand must hold this very analysis.
+    okra("analysis", "run", "--allow-job-provider", "--template", "gate", "--name", "pinned");
+    t.setAdditionalProperty("spec", Serialization.unmarshal("""
+        metrics:
+        - name: errors
+          successCondition: result == 0
+          provider: {job: {command: "echo 0"}}
+        """, Map.class));
+    templates.resource(templates.withName("gate").get()).edit(x -> {
+      x.setAdditionalProperty("spec", t.getAdditionalProperties().get("spec"));
+      return x;
+    });
+    Run stale = okra("analysis", "run", "--allow-job-provider", "--template", "gate", "--name", "pinned");
+    assertThat(stale.code()).isEqualTo(ExitCodes.INVALID);
+    assertThat(stale.err()).contains("--name", "holds another analysis");
+  }
+
+  @Test
   void aFailingMetricExitsThreeWithTheReason() {
     template("smoke", """
         metrics:
@@ -116,13 +165,64 @@ class AnalysisCommandIT {
     Run refused = okra("analysis", "run", "--template", "smoke", "--wait");
     assertThat(refused.code()).as(refused.all()).isEqualTo(ExitCodes.INVALID);
     assertThat(refused.err()).contains("analysis.metrics[0].provider.job: the job provider runs the template's command on the runner,"
-        + " with the runner's credentials; it is off unless the runner is started with --allow-job-provider");
+        + " with the runner's credentials; it is off unless the runner is started with --allow-job-provider or its policy sets"
+        + " analysis.allowJobProvider: true");
     assertThat(kube.kubeconfig().getParent().resolve("job-ran-" + ns)).doesNotExist();
     assertThat(kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_RUN).inNamespace(ns).list().getItems()).isEmpty();
 
     Run allowed = okra("analysis", "run", "--allow-job-provider", "--template", "smoke", "--wait");
     assertThat(allowed.code()).as(allowed.all()).isEqualTo(ExitCodes.OK);
     assertThat(kube.kubeconfig().getParent().resolve("job-ran-" + ns)).exists();
+  }
+
+  @Test
+  void theOwnersPolicyCanAllowJobs() throws Exception {
+    Path ran = kube.kubeconfig().getParent().resolve("job-ran-by-policy-" + ns);
+    template("smoke", """
+        metrics:
+        - name: probe
+          provider: {job: {command: [touch, "%s"]}}
+        """.formatted(ran));
+    Run allowed = okra("analysis", "run", "--policy", policy("analysis: {allowJobProvider: true}").toString(), "--template", "smoke", "--wait");
+    assertThat(allowed.code()).as(allowed.all()).isEqualTo(ExitCodes.OK);
+    assertThat(ran).exists();
+  }
+
+  @Test
+  void webMetricsReachOnlyWhatThePolicyAllowsAndStoreAtMost4KiB() throws Exception {
+    String big = "x".repeat(100_000);
+    try (LocalHttpServer server = LocalHttpServer.start().route("/", ex -> LocalHttpServer.answer(ex, 200, "\"" + big + "\""))) {
+      template("health", """
+          metrics:
+          - name: health
+            consecutiveErrorLimit: 0
+            successCondition: len(result) > 0
+            provider: {web: {url: "%s"}}
+          """.formatted(server.url("/health")));
+      Run refused = okra("analysis", "run", "--template", "health", "--name", "refused", "--wait");
+      assertThat(refused.code()).as(refused.all()).isEqualTo(ExitCodes.ROLLOUT_FAILED);
+      assertThat(refused.out()).contains("refused: host 127.0.0.1 has address 127.0.0.1, a loopback address",
+          "analysis.allowLoopback: true in the runner's policy (--policy FILE)");
+      assertThat(server.received()).isEmpty();
+
+      Run allowed = okra("analysis", "run", "--policy", policy("analysis: {allowLoopback: true}").toString(), "--template", "health",
+          "--name", "allowed", "--wait", "-o", "json");
+      assertThat(allowed.code()).as(allowed.err()).isEqualTo(ExitCodes.OK);
+      assertThat(server.received()).hasSize(1);
+      assertThat(allowed.out().length()).isLessThan(20_000);
+      Map<?, ?> status = (Map<?, ?>) kube.client().genericKubernetesResources(OkraObjects.ANALYSIS_RUN).inNamespace(ns)
+          .withName("allowed").get().getAdditionalProperties().get("status");
+      String value = String.valueOf(((Map<?, ?>) ((List<?>) ((Map<?, ?>) ((List<?>) status.get("metricResults")).get(0))
+          .get("measurements")).get(0)).get("value"));
+      assertThat(value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
+      assertThat(value).startsWith("\"xxx").endsWith("... [truncated by Okra: 100002 bytes in all, at most 4 KiB are kept]");
+    }
+  }
+
+  private Path policy(String analysisYaml) throws java.io.IOException {
+    Path file = kube.kubeconfig().getParent().resolve("policy-" + ns + "-" + System.nanoTime() + ".yaml");
+    Files.writeString(file, "apiVersion: okra.mumo.co/v1alpha1\nkind: RunnerPolicy\n" + analysisYaml + "\n");
+    return file;
   }
 
   @Test

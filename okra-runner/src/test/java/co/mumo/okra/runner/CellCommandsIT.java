@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.api.VersionBlocklist;
 import co.mumo.okra.testsupport.AwsFixture;
+import co.mumo.okra.testsupport.FaultProxy;
 import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;
 import co.mumo.okra.testsupport.TestKube;
@@ -12,6 +13,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +112,34 @@ class CellCommandsIT {
   }
 
   @Test
+  void aRetryThatLosesItsStatusWriteChangesNothing() {
+    objects.targetGroup(ns, "web-2", alb.targetGroupArns().get(1), "2.0.0");
+    okra("reconcile", "--cell", "web");
+    okra("cell", "abort", "web");
+    okra("reconcile", "--cell", "web");
+    assertThat(blocklist()).hasSize(1);
+    String cellVersion = kube.client().resources(co.mumo.okra.api.Cell.class).inNamespace(ns).withName("web").get()
+        .getMetadata().getResourceVersion();
+
+    try (FaultProxy proxy = FaultProxy.kube(kube.client().getConfiguration())) {
+      // Another writer wins the race: the API server answers the status write with a conflict.
+      proxy.inject("PUT cells/status", 1, FaultProxy.Fault.kube(409));
+      Run lost = okraWith(proxy.kubeconfig(Optional.empty()), "cell", "retry", "web");
+      assertThat(lost.code()).as(lost.all()).isEqualTo(ExitCodes.ERROR);
+      assertThat(lost.out()).contains("nothing was written");
+      assertThat(proxy.exchanges()).filteredOn(e -> !FaultProxy.isRead(e.operation()) && e.fault().isEmpty())
+          .as("writes that reached the API server").isEmpty();
+    }
+    assertThat(blocklist()).as("still blocked: the retry was not recorded").hasSize(1);
+    assertThat(kube.client().resources(co.mumo.okra.api.Cell.class).inNamespace(ns).withName("web").get().getMetadata()
+        .getResourceVersion()).isEqualTo(cellVersion);
+
+    // Recorded, then done: the entry goes once the retry is in the status.
+    assertThat(okra("cell", "retry", "web").code()).isZero();
+    assertThat(blocklist()).isEmpty();
+  }
+
+  @Test
   void pauseHoldsTheRolloutAndResumeReleasesIt() {
     objects.targetGroup(ns, "web-2", alb.targetGroupArns().get(1), "2.0.0");
     okra("reconcile", "--cell", "web");
@@ -139,8 +169,12 @@ class CellCommandsIT {
   }
 
   private Run okra(String... args) {
+    return okraWith(kube.kubeconfig(), args);
+  }
+
+  private Run okraWith(java.nio.file.Path kubeconfig, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("-n", ns, "--kubeconfig", kube.kubeconfig().toString(), "--region", AwsFixture.REGION.id(),
+    all.addAll(List.of("-n", ns, "--kubeconfig", kubeconfig.toString(), "--region", AwsFixture.REGION.id(),
         "--aws-endpoint-url", moto.endpoint().toString()));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -276,7 +276,7 @@ class CrashRecoveryIT {
       PassResult r = pass(w);
       RECOVERY_PASSES.incrementAndGet();
       assertRuleForwardsSomewhere(w, stage + " after recovery pass " + (i + 1));
-      if (ReconcileCommand.settled(r)) return Final.of(w, kube, aws);
+      if (r.settled()) return Final.of(w, kube, aws);
     }
     throw new AssertionError(stage + ": the Cell did not settle in 20 passes");
   }

@@ -257,6 +257,28 @@ class ExamplesTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void theGithubExampleHoldsTheCellsGroupOnlyWhileARunnerRunsAndResumesAfterAnApproval() throws IOException {
+    Map<String, Object> workflow = YAML.readValue(ROOT.resolve("examples/github/okra-rollout.yml").toFile(), Map.class);
+    Map<String, Map<String, Object>> jobs = (Map<String, Map<String, Object>>) workflow.get("jobs");
+
+    assertThat(workflow).as("no workflow-wide group: a run waiting for an approval would hold it").doesNotContainKey("concurrency");
+    Map<String, Object> rollout = (Map<String, Object>) jobs.get("rollout").get("concurrency");
+    Map<String, Object> approval = (Map<String, Object>) jobs.get("promote").get("concurrency");
+    assertThat(rollout.get("group")).isEqualTo("okra-argocd-cell1");
+    assertThat(rollout.get("cancel-in-progress")).as("a running rollout is never cancelled").isEqualTo(false);
+    assertThat(approval.get("group")).as("the approval waits outside the Cell's group").isNotEqualTo(rollout.get("group"));
+    assertThat(approval.get("cancel-in-progress")).as("one pending approval at a time").isEqualTo(true);
+    assertThat(jobs.get("promote").get("environment")).isEqualTo("production");
+    List<Map<String, Object>> steps = (List<Map<String, Object>>) jobs.get("promote").get("steps");
+    assertThat(steps).anyMatch(s -> String.valueOf(s.get("run")).contains("gh workflow run okra-rollout.yml"));
+    assertThat(((Map<String, Object>) jobs.get("promote").get("permissions")).get("actions")).isEqualTo("write");
+    Map<String, Object> with = (Map<String, Object>) ((List<Map<String, Object>>) jobs.get("rollout").get("steps")).stream()
+        .filter(s -> "okra".equals(s.get("id"))).findFirst().orElseThrow().get("with");
+    assertThat(with.get("on-pause")).as("a pause ends the job, green with a warning").isEqualTo("warn");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void theGitlabPipelineUsesOnlyInputsTheTemplateHas() throws IOException {
     Path template = ROOT.resolve("examples/gitlab/okra.gitlab-ci.yml");
     String[] parts = Files.readString(template).split("\n---\n", 2);
@@ -266,10 +288,14 @@ class ExamplesTest {
     while (used.find()) assertThat(inputs).as("the template refers to inputs." + used.group(1)).contains(used.group(1));
 
     Map<String, Object> pipeline = YAML.readValue(ROOT.resolve("examples/gitlab/.gitlab-ci.yml").toFile(), Map.class);
-    List<Object> includes = (List<Object>) pipeline.get("include");
-    Optional<Map<String, Object>> okra = includes.stream().map(i -> (Map<String, Object>) i)
-        .filter(i -> "examples/gitlab/okra.gitlab-ci.yml".equals(i.get("file"))).findFirst();
-    assertThat(okra).as("the pipeline includes the template").isPresent();
-    assertThat(inputs).containsAll(((Map<String, Object>) okra.get().get("inputs")).keySet());
+    List<Map<String, Object>> okra = ((List<Object>) pipeline.get("include")).stream().map(i -> (Map<String, Object>) i)
+        .filter(i -> "examples/gitlab/okra.gitlab-ci.yml".equals(i.get("file"))).toList();
+    assertThat(okra).as("the pipeline includes the template: the rollout, and the promotion a person starts").hasSize(2);
+    Set<String> names = new java.util.HashSet<>();
+    for (Map<String, Object> include : okra) {
+      Map<String, Object> given = (Map<String, Object>) include.get("inputs");
+      assertThat(inputs).containsAll(given.keySet());
+      assertThat(names.add(String.valueOf(given.getOrDefault("job-name", "okra")))).as("one job name per include").isTrue();
+    }
   }
 }

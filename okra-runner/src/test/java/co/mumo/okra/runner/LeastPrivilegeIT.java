@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
@@ -62,6 +64,7 @@ class LeastPrivilegeIT {
   private static FaultProxy kubeProxy;
   private static Path kubeconfig;
   private static ClusterRole role;
+  private static String saNamespace;
 
   record Run(int code, String out, String err) {
     String all() {
@@ -80,7 +83,7 @@ class LeastPrivilegeIT {
         .map(ClusterRole.class::cast).findFirst().orElseThrow(() -> new AssertionError("docs/rbac.yaml has no ClusterRole okra-runner"));
     role.getMetadata().setName(ROLE);
     kube.client().rbac().clusterRoles().resource(role).createOr(r -> r.update());
-    String saNamespace = kube.freshNamespace("okra-ci");
+    saNamespace = kube.freshNamespace("okra-ci");
     kube.client().serviceAccounts().inNamespace(saNamespace).resource(new ServiceAccountBuilder().withNewMetadata()
         .withName("okra-runner").endMetadata().build()).create();
     kube.client().rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(ROLE).endMetadata()
@@ -116,6 +119,7 @@ class LeastPrivilegeIT {
   @Order(1)
   void aWholeRolloutWithEveryCommandNeedsNothingTheRoleDoesNotGrant() {
     String ns = kube.freshNamespace("lp");
+    secretReaderIn(ns);
     AwsFixture.Alb alb = aws.createAlb(3);
     String tg1 = alb.targetGroupArns().get(0);
     String tg2 = alb.targetGroupArns().get(1);
@@ -166,6 +170,7 @@ class LeastPrivilegeIT {
   @Order(2)
   void badInputIsReportedUnderTheRoleToo(BadCells.Case c) {
     String ns = kube.freshNamespace("lp-bad");
+    secretReaderIn(ns);
     AwsFixture.Alb alb = aws.createAlb(2);
     OkraObjects objects = new OkraObjects(kube.client());
     objects.analysisTemplate(ns, "success-rate", "version");
@@ -187,6 +192,21 @@ class LeastPrivilegeIT {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** docs/rbac.yaml's per-namespace Role okra-secret-reader in {@code ns}, bound to the ServiceAccount. */
+  private static void secretReaderIn(String ns) {
+    try {
+      Role reader = rbacYaml().stream().filter(o -> o instanceof Role && o.getMetadata().getName().equals("okra-secret-reader"))
+          .map(Role.class::cast).findFirst().orElseThrow(() -> new AssertionError("docs/rbac.yaml has no Role okra-secret-reader"));
+      reader.getMetadata().setNamespace(ns);
+      kube.client().rbac().roles().inNamespace(ns).resource(reader).create();
+      kube.client().rbac().roleBindings().inNamespace(ns).resource(new RoleBindingBuilder().withNewMetadata().withName("okra-secret-reader")
+          .withNamespace(ns).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "okra-secret-reader")
+          .addNewSubject().withKind("ServiceAccount").withName("okra-runner").withNamespace(saNamespace).endSubject().build()).create();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private static void assertNothingForbidden() {
     assertThat(kubeProxy.exchanges()).filteredOn(e -> e.status() == 401 || e.status() == 403)

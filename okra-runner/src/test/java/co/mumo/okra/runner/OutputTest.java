@@ -55,7 +55,7 @@ class OutputTest {
     new Output(Output.Format.text, new java.io.PrintWriter(text)).pass(error);
     assertThat(text.toString()).startsWith("[shop/a] Progressing (ERROR): this pass failed, nothing more was written: AWS: One or more");
     assertThat(ReconcileCommand.exitCode(List.of(error, ok), false)).isEqualTo(ExitCodes.ERROR);
-    assertThat(ReconcileCommand.settled(error)).isFalse();
+    assertThat(error.settled()).isFalse();
     assertThat(Output.passJson(error)).containsEntry("outcome", "ERROR");
   }
 

@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,6 +42,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -60,6 +63,7 @@ class RbacIT {
   /** Bound to both okra-runner and okra-analysis-evaluator, as a runner using Okra's evaluator is. */
   private static final String EVALUATOR_USER = "okra-rbac-it-evaluator";
   private static final String EVALUATOR_ROLE = "okra-analysis-evaluator-rbac-it";
+  private static final String SECRET_READER = "okra-secret-reader";
   private static final CellReconciler.Options WRITE = new CellReconciler.Options(false);
   private static final String LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/rbac/0123456789abcdef/fedcba9876543210";
 
@@ -88,6 +92,18 @@ class RbacIT {
     kube.client().rbac().clusterRoles().resource(role).createOr(r -> r.update());
   }
 
+  /** docs/rbac.yaml's per-namespace Role okra-secret-reader, created in {@code ns} and bound to both users. */
+  private static void secretReaderIn(String ns) throws Exception {
+    Role role = rbacYaml().stream().filter(o -> o instanceof Role && o.getMetadata().getName().equals(SECRET_READER))
+        .map(Role.class::cast).findFirst().orElseThrow(() -> new AssertionError("docs/rbac.yaml has no Role " + SECRET_READER));
+    role.getMetadata().setNamespace(ns);
+    kube.client().rbac().roles().inNamespace(ns).resource(role).create();
+    kube.client().rbac().roleBindings().inNamespace(ns).resource(new RoleBindingBuilder().withNewMetadata().withName(SECRET_READER)
+        .withNamespace(ns).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", SECRET_READER)
+        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(USER).endSubject()
+        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(EVALUATOR_USER).endSubject().build()).create();
+  }
+
   private static void bind(String role, String user) {
     kube.client().rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(role + "-" + user)
         .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
@@ -110,8 +126,9 @@ class RbacIT {
   }
 
   @Test
-  void theClusterRoleIsEnoughForAWholeRolloutAndEveryVerbIsUsed() {
+  void theClusterRoleIsEnoughForAWholeRolloutAndEveryVerbIsUsed() throws Exception {
     String ns = kube.freshNamespace("rbac");
+    secretReaderIn(ns);
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     new OkraObjects(kube.client()).cellReferencingEverything(ns, LISTENER, 10);
     SimulatedLoadBalancer alb = new SimulatedLoadBalancer();
@@ -146,7 +163,9 @@ class RbacIT {
     steer(store, ns, "retry"); // as `okra-runner cell retry`: unblock, then record
     reconciler.reconcile(ns, "web", WRITE);
 
-    assertThat(new TreeSet<>(requests)).isEqualTo(granted(kube.client().rbac().clusterRoles().withName(ROLE).get()));
+    Set<String> granted = granted(kube.client().rbac().clusterRoles().withName(ROLE).get().getRules());
+    granted.addAll(granted(kube.client().rbac().roles().inNamespace(ns).withName(SECRET_READER).get().getRules()));
+    assertThat(new TreeSet<>(requests)).isEqualTo(granted);
   }
 
   /**
@@ -156,8 +175,9 @@ class RbacIT {
    * evaluator role adds is used.
    */
   @Test
-  void theEvaluatorRoleIsEnoughForOkrasEvaluatorAndEveryVerbIsUsed() {
+  void theEvaluatorRoleIsEnoughForOkrasEvaluatorAndEveryVerbIsUsed() throws Exception {
     String ns = kube.freshNamespace("rbac-okra");
+    secretReaderIn(ns);
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     new OkraObjects(kube.client()).cellReferencingEverything(ns, LISTENER, 11);
     SimulatedLoadBalancer alb = new SimulatedLoadBalancer();
@@ -194,13 +214,14 @@ class RbacIT {
     assertThat(admin.analysisRuns(ns)).anySatisfy(r -> assertThat(r.getMetadata().getLabels())
         .containsEntry(OkraAnalyses.INSTANCE_LABEL, OkraAnalyses.INSTANCE));
     // `okra-runner analysis run`: create the run, measure, read it back.
-    GenericKubernetesResource gate = analyses.standalone(ns, "gate", List.of(new Step.TemplateRef("success-rate", false)),
+    GenericKubernetesResource gate = analyses.standalone(ns, Optional.of("gate"), List.of(new Step.TemplateRef("success-rate", false)),
         java.util.Map.of("version", "2.0.0", "api-key", "k"));
     assertThat(analyses.evaluate(gate).phase()).isEqualTo(RunPhase.SUCCESSFUL);
     assertThat(analyses.reload(gate)).isNotNull();
 
-    Set<String> granted = granted(kube.client().rbac().clusterRoles().withName(ROLE).get());
-    Set<String> added = granted(kube.client().rbac().clusterRoles().withName(EVALUATOR_ROLE).get());
+    Set<String> granted = granted(kube.client().rbac().clusterRoles().withName(ROLE).get().getRules());
+    granted.addAll(granted(kube.client().rbac().roles().inNamespace(ns).withName(SECRET_READER).get().getRules()));
+    Set<String> added = granted(kube.client().rbac().clusterRoles().withName(EVALUATOR_ROLE).get().getRules());
     granted.addAll(added);
     assertThat(granted).as("every request is granted").containsAll(requests);
     assertThat(requests).as("every verb okra-analysis-evaluator grants is used").containsAll(added);
@@ -241,9 +262,9 @@ class RbacIT {
   }
 
   /** "group resource verb" for every resource and verb a rule of the role grants. */
-  private static Set<String> granted(ClusterRole role) {
+  private static Set<String> granted(List<PolicyRule> rules) {
     Set<String> out = new TreeSet<>();
-    for (PolicyRule rule : role.getRules()) {
+    for (PolicyRule rule : rules) {
       for (String group : rule.getApiGroups()) {
         for (String resource : rule.getResources()) {
           for (String verb : rule.getVerbs()) out.add(key(group, resource, verb));

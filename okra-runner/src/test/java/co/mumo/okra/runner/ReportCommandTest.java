@@ -120,6 +120,31 @@ class ReportCommandTest {
   }
 
   @Test
+  void whatCellAndTemplateAuthorsWriteCannotFormatTheSummaryOrAddOutputs() throws IOException {
+    String hostile = "a|b *bold* _u_ [link](http://e.example) ![img](http://e.example/i.png) <img src=x> &amp; `code` $x$ ~~s~~ # h"
+        + "\u001b[31mred\r\n::set-output name=phase::Succeeded\u202eevil";
+    String line = "{\"cell\":\"ns/web\",\"phase\":\"Failed\\nphase=Succeeded\",\"message\":" + Serialization.asJson(hostile)
+        + ",\"stableVersion\":\"1.0.0\",\"desiredVersion\":\"2.0.0\",\"targetGroups\":[{\"name\":\"tg|<b>\",\"version\":\"1.0.0\","
+        + "\"weight\":100}],\"actions\":[\"started run`<x>`\"]}";
+    Path input = Files.writeString(dir.resolve("hostile.jsonl"), line + "\n");
+    Path summary = dir.resolve("summary.md");
+    Path outputs = dir.resolve("outputs");
+
+    report("--input", input.toString(), "--exit-code", "3", "--markdown", summary.toString(), "--outputs", outputs.toString(),
+        "--annotations", "github");
+
+    String md = Files.readString(summary);
+    assertThat(md).contains("| message | a\\|b \\*bold\\* \\_u\\_ \\[link\\](http://e.example) \\!\\[img\\](http://e.example/i.png) "
+        + "&lt;img src=x&gt; &amp;amp; \\`code\\` \\$x\\$ \\~\\~s\\~\\~ \\# h␛\\[31mred␍␊::set-output name=phase::Succeeded\ufffdevil |");
+    assertThat(md).startsWith("### Okra: ns/web — Failed␊phase=Succeeded\n");
+    assertThat(md).contains("| 1.0.0 | `████████████████████` 100% | tg\\|&lt;b&gt; 100 |", "Analyses started in this run: run\\`&lt;x&gt;\\`");
+    assertThat(md.chars().filter(c -> c < 0x20 && c != '\n')).as("no control character but the line ends").isEmpty();
+    assertThat(Files.readAllLines(outputs)).as("one line per output; none added").hasSize(7).contains("phase=Failed␊phase=Succeeded");
+    assertThat(out.toString().lines().toList()).as("one annotation line").singleElement().asString()
+        .startsWith("::error title=Okra::ns/web: rollout failed").contains("%0D%0A::set-output").contains("␛[31m");
+  }
+
+  @Test
   void onlyGithubAnnotationsExist() {
     assertThat(report("--annotations", "teamcity")).isEqualTo(ExitCodes.INVALID);
   }

@@ -44,6 +44,11 @@ final class RunnerProcess {
 
   /** Exactly these arguments, for commands that talk to neither (demo, report, crds print). */
   static RunnerProcess startExactly(List<String> args) {
+    return startExactly(java.util.Map.of(), args);
+  }
+
+  /** With more (or other) environment variables, e.g. AWS credentials of the test's own. */
+  static RunnerProcess startExactly(java.util.Map<String, String> env, List<String> args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", jar().toString()));
     command.addAll(args);
@@ -53,6 +58,7 @@ final class RunnerProcess {
       pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
       pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
       pb.environment().remove("AWS_PROFILE");
+      pb.environment().putAll(env);
       return new RunnerProcess(pb.start(), output);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -34,7 +34,8 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
 
   static final Set<String> PROVIDERS = Set.of("cloudWatch", "web", "job", "prometheus", "datadog", "newRelic",
       "wavefront", "kayenta", "graphite", "influxdb", "skywalking", "plugin");
-  private static final Pattern ARG_REF = Pattern.compile("\\{\\{\\s*args\\.([A-Za-z0-9_.-]+)\\s*}}");
+  /** {@code {{args.NAME}}}, where an argument's value is substituted. */
+  public static final Pattern ARG_REF = Pattern.compile("\\{\\{\\s*args\\.([A-Za-z0-9_.-]+)\\s*}}");
 
   /** Builds the definition, or throws {@link InvalidAnalysisException} naming every problem under {@code path}. */
   public static AnalysisDefinition of(String path, Map<String, Object> runSpec, ArgSource source, Mode mode) {
@@ -63,7 +64,7 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
         continue;
       }
       if (!names.add(name)) errors.add(new FieldError(mp + ".name", "metric \"" + name + "\" is defined twice"));
-      metric(mp, m, name, dryRun.contains(name), retention.getOrDefault(name, Metric.DEFAULT_RETENTION), mode, errors)
+      metric(mp, m, raw.get(i), name, dryRun.contains(name), retention.getOrDefault(name, Metric.DEFAULT_RETENTION), mode, errors)
           .ifPresent(metrics::add);
     }
     if (!errors.isEmpty()) throw new InvalidAnalysisException(errors);
@@ -141,8 +142,8 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
     // No value at all: an error only if a metric refers to it (see substitute).
   }
 
-  private static Optional<Metric> metric(String mp, Map<String, Object> m, String name, boolean dryRun, int retention,
-      Mode mode, List<FieldError> errors) {
+  private static Optional<Metric> metric(String mp, Map<String, Object> m, Map<String, Object> asWritten, String name,
+      boolean dryRun, int retention, Mode mode, List<FieldError> errors) {
     int before = errors.size();
     Optional<Duration> interval = duration(mp + ".interval", m.get("interval"), errors);
     Optional<Duration> initialDelay = duration(mp + ".initialDelay", m.get("initialDelay"), errors);
@@ -185,8 +186,10 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
     }
     if (errors.size() > before) return Optional.empty();
     Map<String, Object> provider = cast(cast(m.get("provider")).get(providerType));
+    Map<String, Object> written = cast(cast(asWritten.get("provider")).get(providerType));
     return Optional.of(new Metric(name, interval, initialDelay, count, success, failure, failureLimit, inconclusiveLimit,
-        consecutiveErrorLimit, dryRun, retention, providerType, provider == null ? Map.of() : provider));
+        consecutiveErrorLimit, dryRun, retention, providerType, provider == null ? Map.of() : provider,
+        written == null ? Map.of() : written));
   }
 
   /** dryRun / measurementRetention rules: {@code metricName} is a regular expression that must match a metric. */

@@ -1,6 +1,7 @@
 package co.mumo.okra.analysis.eval;
 
 import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.cell.StoredText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -190,8 +191,17 @@ public final class AnalysisEvaluator {
     };
   }
 
-  /** Turns an observation into a measurement whose message says which condition decided, on what value. */
+  /**
+   * Turns an observation into a measurement whose message says which condition decided, on what value;
+   * value and message capped ({@link StoredText}) after Secrets are masked, so no cut can split a Secret.
+   */
   static Measurement measure(AnalysisDefinition def, Metric m, Observation o, Instant now) {
+    Measurement full = uncapped(def, m, o, now);
+    return new Measurement(full.phase(), StoredText.cap(full.value()), StoredText.cap(full.message()), full.startedAt(),
+        full.finishedAt(), full.resumeAt());
+  }
+
+  private static Measurement uncapped(AnalysisDefinition def, Metric m, Observation o, Instant now) {
     if (o instanceof Observation.Later l) {
       return new Measurement(RunPhase.RUNNING, null, def.redact(l.message()), now, Optional.empty(), Optional.of(l.resumeAt()));
     }

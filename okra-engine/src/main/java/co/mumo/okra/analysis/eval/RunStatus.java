@@ -28,7 +28,7 @@ public record RunStatus(RunPhase phase, String message, Optional<Instant> starte
   }
 
   static boolean completed(RunPhase p) {
-    return p == RunPhase.SUCCESSFUL || p == RunPhase.FAILED || p == RunPhase.ERROR || p == RunPhase.INCONCLUSIVE;
+    return p.completed();
   }
 
   /** Each metric's verdict so far and its latest measurement, as the Cell reports them. */

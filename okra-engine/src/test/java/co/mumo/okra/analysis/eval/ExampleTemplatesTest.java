@@ -2,12 +2,8 @@ package co.mumo.okra.analysis.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.mumo.okra.analysis.eval.provider.CloudWatchProvider;
-import co.mumo.okra.analysis.eval.provider.DatadogProvider;
-import co.mumo.okra.analysis.eval.provider.JobProvider;
-import co.mumo.okra.analysis.eval.provider.PrometheusProvider;
 import co.mumo.okra.analysis.eval.provider.Providers;
-import co.mumo.okra.analysis.eval.provider.WebProvider;
+import co.mumo.okra.policy.AnalysisPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -29,8 +25,7 @@ class ExampleTemplatesTest {
       while (it.hasNext()) docs.add(cast(it.next()));
     }
     assertThat(docs).hasSizeGreaterThanOrEqualTo(2);
-    Providers providers = new Providers(List.of(new CloudWatchProvider(() -> null), new WebProvider(), new JobProvider(),
-        new PrometheusProvider(), new DatadogProvider((ns, name) -> Optional.empty())));
+    Providers providers = Providers.standard(AnalysisPolicy.DEFAULT.withJobProvider(true), () -> null, (ns, name) -> Optional.empty());
     for (Map<String, Object> doc : docs) {
       String name = String.valueOf(cast(doc.get("metadata")).get("name"));
       Map<String, Object> spec = AnalysisSpecs.merge("step", List.of(new AnalysisSpecs.Template(name, cast(doc.get("spec")))),

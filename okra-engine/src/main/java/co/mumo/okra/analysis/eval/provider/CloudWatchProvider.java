@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
 public final class CloudWatchProvider implements MetricProvider {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+  /** GetMetricData pages on for as long as a template's queries have points: this bounds the runner's memory. */
+  static final int MAX_DATA_POINTS = 100_000;
   private final java.util.function.Supplier<CloudWatchClient> client;
 
   public CloudWatchProvider(CloudWatchClient client) {
@@ -81,9 +83,15 @@ public final class CloudWatchProvider implements MetricProvider {
         .startTime(now.minus(window(metric.provider()))).endTime(now)
         .scanBy(ScanBy.TIMESTAMP_ASCENDING).metricDataQueries(queries).build();
     Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
+    int points = 0;
     try {
       for (GetMetricDataResponse page : client.get().getMetricDataPaginator(request)) {
         for (MetricDataResult r : page.metricDataResults()) {
+          points += r.values().size();
+          if (points > MAX_DATA_POINTS) {
+            return new Observation.Error("cloudWatch: GetMetricData returned more than " + MAX_DATA_POINTS + " data points, the most"
+                + " Okra reads for one measurement (fewer queries, a shorter interval or a longer period)");
+          }
           Map<String, Object> out = byId.computeIfAbsent(r.id(), id -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("Id", id);

@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,14 +38,10 @@ public final class DatadogProvider implements MetricProvider {
     Optional<Map<String, String>> read(String namespace, String name);
   }
 
-  private final HttpClient http;
+  private final OutboundHttp http;
   private final Secrets secrets;
 
-  public DatadogProvider(Secrets secrets) {
-    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), secrets);
-  }
-
-  public DatadogProvider(HttpClient http, Secrets secrets) {
+  public DatadogProvider(OutboundHttp http, Secrets secrets) {
     this.http = http;
     this.secrets = secrets;
   }
@@ -97,46 +89,47 @@ public final class DatadogProvider implements MetricProvider {
         .replaceAll("/+$", "");
     Duration window = p.get("interval") == null ? Duration.ofMinutes(5) : GoDurations.parse(String.valueOf(p.get("interval")));
     boolean v2 = "v2".equals(String.valueOf(p.getOrDefault("apiVersion", "v1")));
-    HttpRequest.Builder req;
+    if (Limits.urlProblem("address", address).isPresent()) {
+      return new Observation.Error("datadog: Secret " + secretName + ": " + Limits.urlProblem("address", address).get());
+    }
+    URI uri;
+    byte[] body = null;
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
     if (v2) {
-      req = HttpRequest.newBuilder(URI.create(address + "/api/v2/query/scalar"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(v2Body(p, now.minus(window), now)));
+      uri = URI.create(address + "/api/v2/query/scalar");
+      headers.add(Map.entry("Content-Type", "application/json"));
+      body = v2Body(p, now.minus(window), now).getBytes(StandardCharsets.UTF_8);
     } else {
       String q = "from=" + now.minus(window).getEpochSecond() + "&to=" + now.getEpochSecond() + "&query="
           + URLEncoder.encode(String.valueOf(p.get("query")), StandardCharsets.UTF_8);
-      req = HttpRequest.newBuilder(URI.create(address + "/api/v1/query?" + q)).GET();
+      uri = URI.create(address + "/api/v1/query?" + q);
     }
-    req.timeout(TIMEOUT).header("Accept", "application/json")
-        .header("DD-API-KEY", keys.get().get("api-key")).header("DD-APPLICATION-KEY", keys.get().get("app-key"));
-    HttpResponse<String> answer;
+    headers.add(Map.entry("Accept", "application/json"));
+    headers.add(Map.entry("DD-API-KEY", keys.get().get("api-key")));
+    headers.add(Map.entry("DD-APPLICATION-KEY", keys.get().get("app-key")));
+    OutboundHttp.Response answer;
     try {
-      answer = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      return new Observation.Error("datadog: no answer from " + address + " within " + TIMEOUT.toSeconds() + "s");
-    } catch (IOException e) {
+      answer = http.send(new OutboundHttp.Request(v2 ? "POST" : "GET", uri, headers, body, TIMEOUT));
+    } catch (OutboundHttp.FetchException e) {
       return new Observation.Error("datadog: " + address + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Observation.Error("datadog: interrupted");
     }
-    if (answer.statusCode() == 429) {
-      Duration wait = answer.headers().firstValue("X-RateLimit-Reset").filter(v -> v.trim().matches("\\d+"))
+    if (answer.status() == 429) {
+      Duration wait = answer.header("X-RateLimit-Reset").filter(v -> v.trim().matches("\\d+"))
           .map(v -> Duration.ofSeconds(Math.max(1, Long.parseLong(v.trim())))).orElse(DEFAULT_RESET);
       Instant at = now.plus(wait);
       return new Observation.Later(at, "datadog: rate limited (429, limit "
-          + answer.headers().firstValue("X-RateLimit-Limit").orElse("?") + " per "
-          + answer.headers().firstValue("X-RateLimit-Period").orElse("?") + "s); measuring again at " + at);
+          + answer.header("X-RateLimit-Limit").orElse("?") + " per "
+          + answer.header("X-RateLimit-Period").orElse("?") + "s); measuring again at " + at);
     }
-    if (answer.statusCode() / 100 != 2) {
-      return new Observation.Error("datadog: " + (v2 ? "v2 scalar query" : "v1 query") + " answered " + answer.statusCode() + ": "
-          + WebProvider.abbreviate(answer.body()));
+    if (answer.status() / 100 != 2) {
+      return new Observation.Error("datadog: " + (v2 ? "v2 scalar query" : "v1 query") + " answered " + answer.status() + ": "
+          + WebProvider.abbreviate(answer.text()));
     }
     try {
-      Map<?, ?> doc = JSON.readValue(answer.body(), Map.class);
+      Map<?, ?> doc = JSON.readValue(answer.text(), Map.class);
       return v2 ? v2Result(doc) : v1Result(doc);
     } catch (IOException | ClassCastException e) {
-      return new Observation.Error("datadog: cannot read the answer: " + WebProvider.abbreviate(answer.body()));
+      return new Observation.Error("datadog: cannot read the answer: " + WebProvider.abbreviate(answer.text()));
     }
   }
 

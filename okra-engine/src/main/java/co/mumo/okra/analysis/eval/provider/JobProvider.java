@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Okra's {@code job} provider: in CI a job metric is a command run next to the runner, not a Kubernetes
  * Job. {@code command} (a list, or a string run by {@code sh -c}), optional {@code env} (name/value) and
- * {@code timeoutSeconds} (default 300). Exit 0 is a success and anything else a failure, as with Argo's
+ * {@code timeoutSeconds} (default 300). Arguments reach the command only as argv entries or environment
+ * values, never as shell code ({@link JobArgs}). Exit 0 is a success and anything else a failure, as with Argo's
  * Job provider; with a success or failure condition, the standard output of a successful command is the
  * {@code result} (decoded as JSON when it is JSON) and the conditions decide. Argo's {@code job.spec}
  * (a Kubernetes Job) is left to Argo Rollouts' controller.
@@ -69,11 +70,18 @@ public final class JobProvider implements MetricProvider {
     if (command == null || command instanceof List<?> l && l.isEmpty() || String.valueOf(command).isBlank()) {
       return List.of("command is required (a list, or a string for sh -c)");
     }
-    return List.of();
+    List<String> problems = new ArrayList<>(JobArgs.problems(metric.providerAsWritten()));
+    Object timeout = metric.provider().get("timeoutSeconds");
+    if (timeout != null && !String.valueOf(timeout).strip().matches("0*[1-9]\\d{0,8}")) {
+      problems.add("timeoutSeconds must be a whole number of seconds, at least 1, got " + timeout);
+    }
+    return problems;
   }
 
   @Override
   public Observation measure(Metric metric, Instant now) {
+    List<String> problems = check(metric);
+    if (!problems.isEmpty()) return new Observation.Error("job: " + String.join("; ", problems));
     Map<String, Object> p = metric.provider();
     List<String> command = new ArrayList<>();
     if (p.get("command") instanceof List<?> l) {
@@ -82,7 +90,7 @@ public final class JobProvider implements MetricProvider {
       command.addAll(List.of("sh", "-c", String.valueOf(p.get("command"))));
     }
     Duration timeout = p.get("timeoutSeconds") == null ? DEFAULT_TIMEOUT
-        : Duration.ofSeconds(Long.parseLong(String.valueOf(p.get("timeoutSeconds"))));
+        : Duration.ofSeconds(Long.parseLong(String.valueOf(p.get("timeoutSeconds")).strip()));
     ProcessBuilder pb = new ProcessBuilder(command);
     if (p.get("env") instanceof List<?> env) {
       for (Object e : env) {

@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,13 +23,9 @@ import java.util.Map;
 public final class PrometheusProvider implements MetricProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-  private final HttpClient http;
+  private final OutboundHttp http;
 
-  public PrometheusProvider() {
-    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
-  }
-
-  public PrometheusProvider(HttpClient http) {
+  public PrometheusProvider(OutboundHttp http) {
     this.http = http;
   }
 
@@ -48,10 +40,12 @@ public final class PrometheusProvider implements MetricProvider {
     Object address = metric.provider().get("address");
     if (address == null || String.valueOf(address).isBlank()) {
       problems.add("address is required (e.g. http://prometheus.monitoring:9090)");
-    } else if (!String.valueOf(address).matches("https?://.+")) {
-      problems.add("address must be an http or https URL, got " + address);
+    } else {
+      Limits.urlProblem("address", address).ifPresent(problems::add);
     }
     if (metric.provider().get("query") == null || String.valueOf(metric.provider().get("query")).isBlank()) problems.add("query is required");
+    problems.addAll(Limits.headerProblems(metric.provider().get("headers")));
+    Limits.timeoutProblem("timeout", metric.provider().get("timeout")).ifPresent(problems::add);
     if (metric.provider().get("authentication") != null) problems.add("authentication (SigV4, OAuth2) is not supported by Okra's evaluator yet");
     return problems;
   }
@@ -60,24 +54,21 @@ public final class PrometheusProvider implements MetricProvider {
   public Observation measure(Metric metric, Instant now) {
     Map<String, Object> p = metric.provider();
     String address = String.valueOf(p.get("address")).replaceAll("/+$", "");
-    Duration timeout = p.get("timeout") == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(Long.parseLong(String.valueOf(p.get("timeout"))));
+    Duration timeout = p.get("timeout") == null ? DEFAULT_TIMEOUT : Limits.timeout(p.get("timeout"));
     String url = address + "/api/v1/query?query=" + URLEncoder.encode(String.valueOf(p.get("query")), StandardCharsets.UTF_8)
         + "&time=" + now.getEpochSecond() + "." + String.format("%03d", now.getNano() / 1_000_000);
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header("Accept", "application/json").GET();
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    headers.add(Map.entry("Accept", "application/json"));
     for (Object h : p.get("headers") instanceof List<?> l ? l : List.of()) {
-      if (h instanceof Map<?, ?> m && m.get("key") != null) req.header(String.valueOf(m.get("key")), String.valueOf(m.get("value")));
+      if (h instanceof Map<?, ?> m && m.get("key") != null) headers.add(Map.entry(String.valueOf(m.get("key")), String.valueOf(m.get("value"))));
     }
-    HttpResponse<String> answer;
+    OutboundHttp.Response response;
     try {
-      answer = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      return new Observation.Error("prometheus: no answer from " + address + " within " + timeout.toSeconds() + "s");
-    } catch (IOException e) {
-      return new Observation.Error("prometheus: " + address + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Observation.Error("prometheus: interrupted");
+      response = http.send(new OutboundHttp.Request("GET", URI.create(url), headers, null, timeout));
+    } catch (OutboundHttp.FetchException e) {
+      return new Observation.Error("prometheus: " + address + ": " + e.getMessage());
     }
+    Answer answer = new Answer(response.status(), response.text());
     Map<?, ?> doc;
     try {
       doc = JSON.readValue(answer.body(), Map.class);
@@ -113,6 +104,9 @@ public final class PrometheusProvider implements MetricProvider {
         return new Observation.Error("prometheus: unknown result type " + type);
     }
   }
+
+  /** The status and text of the answer, in the shape the decoding below reads. */
+  private record Answer(int statusCode, String body) {}
 
   /** A sample {@code [timestamp, "value"]}; Prometheus writes values as strings, NaN and ±Inf included. */
   private static Double sampleValue(Object sample) {

@@ -4,11 +4,14 @@ import co.mumo.okra.analysis.eval.AnalysisDefinition;
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
 import co.mumo.okra.cell.FieldError;
+import co.mumo.okra.policy.AnalysisPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /** The providers Okra's evaluator can measure with, by type. */
 public final class Providers {
@@ -16,6 +19,18 @@ public final class Providers {
 
   public Providers(List<MetricProvider> providers) {
     for (MetricProvider p : providers) byType.put(p.type(), p);
+  }
+
+  /**
+   * Every provider Okra has, held to the runner owner's {@code policy}: the HTTP providers contact only
+   * what it allows ({@link OutboundHttp}), the job provider runs only where it allows jobs.
+   */
+  public static Providers standard(AnalysisPolicy policy, Supplier<CloudWatchClient> cloudWatch, DatadogProvider.Secrets secrets) {
+    OutboundHttp http = new OutboundHttp(policy);
+    return new Providers(List.of(new CloudWatchProvider(cloudWatch), new WebProvider(http),
+        policy.allowJobProvider() ? new JobProvider()
+            : JobProvider.disabled("the runner is started with --allow-job-provider or its policy sets analysis.allowJobProvider: true"),
+        new PrometheusProvider(http), new DatadogProvider(http, secrets)));
   }
 
   public Observation measure(Metric metric, Instant now) {

@@ -6,10 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,13 +23,9 @@ import java.util.Optional;
 public final class WebProvider implements MetricProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-  private final HttpClient http;
+  private final OutboundHttp http;
 
-  public WebProvider() {
-    this(HttpClient.newBuilder().connectTimeout(DEFAULT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build());
-  }
-
-  public WebProvider(HttpClient http) {
+  public WebProvider(OutboundHttp http) {
     this.http = http;
   }
 
@@ -49,17 +42,14 @@ public final class WebProvider implements MetricProvider {
     if (url == null || String.valueOf(url).isBlank()) {
       problems.add("url is required");
     } else {
-      try {
-        URI u = URI.create(String.valueOf(url));
-        if (u.getScheme() == null || !u.getScheme().matches("https?")) problems.add("url must be http or https, got " + url);
-      } catch (IllegalArgumentException e) {
-        problems.add("url is not a URL: " + e.getMessage());
-      }
+      Limits.urlProblem("url", url).ifPresent(problems::add);
     }
     String method = String.valueOf(p.getOrDefault("method", "GET")).toUpperCase();
     if (!List.of("GET", "POST", "PUT").contains(method)) problems.add("method must be GET, POST or PUT, got " + method);
     if (p.get("body") != null && p.get("jsonBody") != null) problems.add("give body or jsonBody, not both");
     if ((p.get("body") != null || p.get("jsonBody") != null) && method.equals("GET")) problems.add("a GET has no body: use method POST or PUT");
+    problems.addAll(Limits.headerProblems(p.get("headers")));
+    Limits.timeoutProblem("timeoutSeconds", p.get("timeoutSeconds")).ifPresent(problems::add);
     if (p.get("jsonPath") != null) {
       try {
         JsonPaths.parse(String.valueOf(p.get("jsonPath")));
@@ -78,15 +68,14 @@ public final class WebProvider implements MetricProvider {
     Map<String, Object> p = metric.provider();
     String url = String.valueOf(p.get("url"));
     String method = String.valueOf(p.getOrDefault("method", "GET")).toUpperCase();
-    Duration timeout = Optional.ofNullable(p.get("timeoutSeconds")).map(t -> Duration.ofSeconds(Long.parseLong(String.valueOf(t))))
-        .orElse(DEFAULT_TIMEOUT);
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+    Duration timeout = p.get("timeoutSeconds") == null ? DEFAULT_TIMEOUT : Limits.timeout(p.get("timeoutSeconds"));
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
     boolean contentType = false;
     for (Object h : p.get("headers") instanceof List<?> l ? l : List.of()) {
       if (h instanceof Map<?, ?> m && m.get("key") != null) {
         String key = String.valueOf(m.get("key"));
         contentType |= key.equalsIgnoreCase("content-type");
-        req.header(key, String.valueOf(m.get("value")));
+        headers.add(Map.entry(key, String.valueOf(m.get("value"))));
       }
     }
     String body = null;
@@ -96,22 +85,18 @@ public final class WebProvider implements MetricProvider {
       } catch (JsonProcessingException e) {
         return new Observation.Error("web: jsonBody cannot be written as JSON: " + e.getOriginalMessage());
       }
-      if (!contentType) req.header("Content-Type", "application/json");
+      if (!contentType) headers.add(Map.entry("Content-Type", "application/json"));
     } else if (p.get("body") != null) {
       body = String.valueOf(p.get("body"));
     }
-    req.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> answer;
+    OutboundHttp.Response response;
     try {
-      answer = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      return new Observation.Error("web: " + method + " " + url + " timed out after " + timeout.toSeconds() + "s");
-    } catch (IOException e) {
-      return new Observation.Error("web: " + method + " " + url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Observation.Error("web: interrupted");
+      response = http.send(new OutboundHttp.Request(method, URI.create(url), headers,
+          body == null ? null : body.getBytes(StandardCharsets.UTF_8), timeout));
+    } catch (OutboundHttp.FetchException e) {
+      return new Observation.Error("web: " + method + " " + url + ": " + e.getMessage());
     }
+    Answer answer = new Answer(response.status(), response.text());
     if (answer.statusCode() < 200 || answer.statusCode() >= 300) {
       return new Observation.Error("web: " + method + " " + url + " answered " + answer.statusCode() + ": " + abbreviate(answer.body()));
     }
@@ -128,6 +113,9 @@ public final class WebProvider implements MetricProvider {
     if (value.isEmpty()) return new Observation.Error("web: jsonPath " + path + " found nothing in " + abbreviate(answer.body()));
     return Observation.Value.of(value.get());
   }
+
+  /** The status and text of the answer, in the shape the decoding below reads. */
+  private record Answer(int statusCode, String body) {}
 
   static String abbreviate(String s) {
     String t = s == null ? "" : s.strip().replaceAll("\\s+", " ");

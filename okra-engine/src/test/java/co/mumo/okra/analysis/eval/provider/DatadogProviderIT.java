@@ -59,7 +59,7 @@ class DatadogProviderIT {
   void reset() {
     answers.clear();
     requests.clear();
-    datadog = new DatadogProvider((ns, name) -> name.equals("datadog")
+    datadog = new DatadogProvider(TestHttp.loopback(), (ns, name) -> name.equals("datadog")
         ? Optional.of(Map.of("api-key", "the-api-key", "app-key", "the-app-key", "address", address)) : Optional.empty());
   }
 
@@ -169,14 +169,14 @@ class DatadogProviderIT {
     answers.add(new Object[] {403, "{\"errors\": [\"Forbidden\"]}"});
     Observation o = datadog.measure(Metrics.of(V1), now);
     assertThat(o).isEqualTo(new Observation.Error("datadog: v1 query answered 403: {\"errors\": [\"Forbidden\"]}"));
-    assertThat(new DatadogProvider((ns, name) -> Optional.empty()).measure(Metrics.of(V1), now))
+    assertThat(new DatadogProvider(TestHttp.loopback(), (ns, name) -> Optional.empty()).measure(Metrics.of(V1), now))
         .isEqualTo(new Observation.Error("datadog: Secret datadog with api-key and app-key not found"));
   }
 
   @Test
   void theKeysAreReadInTheRunsNamespace() {
     List<String> asked = new java.util.ArrayList<>();
-    DatadogProvider provider = new DatadogProvider((ns, name) -> {
+    DatadogProvider provider = new DatadogProvider(TestHttp.loopback(), (ns, name) -> {
       asked.add(ns + "/" + name);
       return Optional.empty();
     });

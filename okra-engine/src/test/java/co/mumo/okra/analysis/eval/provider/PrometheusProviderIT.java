@@ -24,7 +24,7 @@ class PrometheusProviderIT {
   private static HttpServer target;
   private static PrometheusServer prometheus;
   private static final AtomicReference<String> ratio = new AtomicReference<>("0.97");
-  private final PrometheusProvider provider = new PrometheusProvider();
+  private final PrometheusProvider provider = new PrometheusProvider(TestHttp.loopback());
 
   @BeforeAll
   static void start() throws IOException {
@@ -93,6 +93,6 @@ class PrometheusProviderIT {
     assertThat(provider.check(Metrics.of("""
         name: x
         provider: {prometheus: {address: "prometheus:9090"}}
-        """))).containsExactly("address must be an http or https URL, got prometheus:9090", "query is required");
+        """))).containsExactly("address must be an http or https URL with a host, got prometheus:9090", "query is required");
   }
 }

@@ -23,7 +23,7 @@ class WebProviderIT {
   private static HttpServer server;
   private static String base;
   private static final List<String> seen = new CopyOnWriteArrayList<>();
-  private final WebProvider web = new WebProvider();
+  private final WebProvider web = new WebProvider(TestHttp.loopback());
   private final Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
   @BeforeAll
@@ -114,7 +114,7 @@ class WebProviderIT {
     assertThat(web.measure(Metrics.of("""
         name: s
         provider: {web: {url: "%s/slow", timeoutSeconds: 1}}
-        """.formatted(base)), now)).isEqualTo(new Observation.Error("web: GET " + base + "/slow timed out after 1s"));
+        """.formatted(base)), now)).isEqualTo(new Observation.Error("web: GET " + base + "/slow: timed out after 1s"));
     assertThat(web.measure(Metrics.of("""
         name: m
         provider: {web: {url: "%s/health", jsonPath: "{$.data.nothing}"}}
