@@ -50,6 +50,13 @@ public class CellStatus {
   /** The forward weights this Cell wants on the rule now. */
   @JsonPropertyDescription("The forward weights the Cell wants on the rule now.")
   public List<TargetGroupWeight> targetGroups;
+  /**
+   * The forward weights the listener rule had on the ALB when this status was written, as the pass read
+   * them (the condition TrafficSynced says whether they are what the Cell wants).
+   */
+  @JsonPropertyDescription("The forward weights the listener rule had on the ALB when this status was written, as the pass read them"
+      + " (TrafficSynced says whether they are what the Cell wants).")
+  public List<TargetGroupWeight> albTargetGroups;
   /** Matching target groups that were ignored, with the reason. */
   @JsonPropertyDescription("Target groups that match the selector but were ignored, with the reason (e.g. no version label, no ARN).")
   public List<InvalidTargetGroup> invalidTargetGroups;

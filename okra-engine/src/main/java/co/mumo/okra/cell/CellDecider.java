@@ -48,7 +48,7 @@ public final class CellDecider {
     });
     if (actions.size() == plan.actions().size()) return plan;
     return new Plan(plan.state(), plan.rule(), plan.weights(), actions, plan.requeueAfter(), plan.message(), plan.conditions(),
-        plan.rejected(), plan.pauseEndsAt(), plan.errors(), plan.runs());
+        plan.rejected(), plan.pauseEndsAt(), plan.errors(), plan.runs(), plan.onAlb());
   }
 
   /**
@@ -117,7 +117,7 @@ public final class CellDecider {
 
       if (target.isEmpty()) {
         if (stable.isPresent() && !inventory.of(stable.get()).isEmpty()) {
-          return settle(s, stable.get(), s.phase() == Phase.Failed ? Phase.Failed : Phase.Succeeded,
+          return settle(s, stable.get(), s.phase().failed() ? Phase.Failed : Phase.Succeeded,
               Reasons.ROLLOUT_COMPLETE, waitingMessage("no other complete version; keeping " + stable.get()));
         }
         return waiting(s);
@@ -140,7 +140,7 @@ public final class CellDecider {
               + inventory.of(gone).size() + " of " + cell.replicas() + " target groups) or blocked: traffic back to " + st);
         }
         // Invalid in between (a bad edit, a missing template) does not forget a failure.
-        if ((s.phase() == Phase.Failed || s.phase() == Phase.Invalid) && s.failure().isPresent()) {
+        if ((s.phase().failed() || s.phase() == Phase.Invalid) && s.failure().isPresent()) {
           RolloutState.Failure f = s.failure().get();
           return settle(s, st, Phase.Failed, Reasons.ROLLED_BACK,
               "rollout of " + f.version() + " failed: " + f.cause() + "; " + st + " has 100%. "
@@ -393,7 +393,7 @@ public final class CellDecider {
 
     private Plan waiting(RolloutState s) {
       String message = waitingMessage("waiting for " + cell.replicas() + " target group(s) of a version");
-      RolloutState idle = s.phase() == Phase.Failed ? s : s.withPhase(Phase.Idle);
+      RolloutState idle = s.phase().failed() ? s.withPhase(Phase.Failed) : s.withPhase(Phase.Idle);
       return new Plan(idle, Optional.empty(), List.of(), actions, Optional.empty(), message,
           conditions(idle.phase(), Reasons.WAITING_FOR_TARGET_GROUPS, message, Optional.empty()), inventory.rejected(),
           Optional.empty(), List.of());
@@ -421,10 +421,28 @@ public final class CellDecider {
       if (!synced) {
         actions.add(new Action.ApplyRule(rule));
         if (requeue.isEmpty() || requeue.get().compareTo(VERIFY_AFTER) > 0) requeue = Optional.of(VERIFY_AFTER);
+        // A phase that says where the traffic is waits until the ALB is seen to carry it: the pass that
+        // moves the weights records the intent, and the pass that sees them there records the outcome.
+        if (s.phase() == Phase.Succeeded) {
+          s = s.withPhase(Phase.Promoting);
+          message = message + "; applying, Succeeded once the listener rule carries it";
+        } else if (s.phase() == Phase.Failed) {
+          s = s.withPhase(Phase.RollingBack);
+          message = message.replace("traffic rolled back to", "rolling traffic back to")
+              + "; Failed once the listener rule carries the rollback";
+        }
       }
       List<CellCondition> conditions = conditions(s.phase(), reason, message, Optional.of(trafficCondition(rule, synced)));
       return new Plan(s, Optional.of(rule), shares, actions, requeue, message, conditions, inventory.rejected(), pauseEnds, List.of(),
-          List.copyOf(watched.values()));
+          List.copyOf(watched.values()), onAlb());
+    }
+
+    /** The rule's weights as read from the ALB, named where the ARN is one of the Cell's target groups. */
+    private List<AlbWeight> onAlb() {
+      return o.rule().map(r -> r.forwards().stream().map(f -> {
+        Optional<VersionedTargetGroup> tg = inventory.byArn(f.arn());
+        return new AlbWeight(f.arn(), tg.map(VersionedTargetGroup::name), tg.map(VersionedTargetGroup::version), f.weight());
+      }).toList()).orElse(List.of());
     }
 
     private CellCondition trafficCondition(DesiredRule rule, boolean synced) {
@@ -461,7 +479,7 @@ public final class CellDecider {
       List<CellCondition> out = new ArrayList<>();
       boolean ready = phase == Phase.Succeeded && traffic.map(CellCondition::status).orElse(false);
       out.add(new CellCondition(Reasons.READY, ready, reason, message));
-      out.add(new CellCondition(Reasons.PROGRESSING, phase.inRollout(), reason, message));
+      out.add(new CellCondition(Reasons.PROGRESSING, phase.inRollout() || phase.applying(), reason, message));
       traffic.ifPresent(out::add);
       out.add(inventory.rejected().isEmpty()
           ? new CellCondition(Reasons.TARGET_GROUPS_VALID, true, Reasons.ALL_VALID, "every matching target group has a version")

@@ -12,6 +12,7 @@ public record CellEvent(Type type, String reason, String message) {
   public static final String STEP_STARTED = "StepStarted";
   public static final String STEP_COMPLETED = "StepCompleted";
   public static final String SETTING_WEIGHTS = "SettingWeights";
+  public static final String WEIGHTS_APPLIED = "WeightsApplied";
   public static final String TRAFFIC_DRIFT = "TrafficDrift";
   public static final String ANALYSIS_STARTED = "AnalysisStarted";
   public static final String ANALYSIS_SUCCESSFUL = "AnalysisSuccessful";

@@ -27,8 +27,8 @@ public final class CellEvents {
   public static List<CellEvent> between(CellStatus before, CellStatus after) {
     CellStatus b = before == null ? new CellStatus() : before;
     List<CellEvent> out = new ArrayList<>();
-    Phase was = Phase.parse(b.phase);
-    Phase is = Phase.parse(after.phase);
+    Phase was = decided(Phase.parse(b.phase));
+    Phase is = decided(Phase.parse(after.phase));
     if (is == Phase.Invalid) {
       if (was != Phase.Invalid || !Objects.equals(b.message, after.message)) {
         out.add(CellEvent.warning(CellEvent.INVALID, after.message == null ? "the Cell is invalid" : after.message));
@@ -39,7 +39,23 @@ public final class CellEvents {
     rollout(b, after, was, is, out);
     analyses(b, after, out);
     traffic(b, after, out);
+    if (Phase.parse(b.phase).applying() && !Phase.parse(after.phase).applying() && is == was) {
+      out.add(CellEvent.normal(CellEvent.WEIGHTS_APPLIED, "the listener rule carries " + weights(after)));
+    }
     return out;
+  }
+
+  /**
+   * The phase as decided: Promoting and RollingBack are Succeeded and Failed whose weights are on their
+   * way to the ALB, and what they mean is told when they are decided; seeing the weights there is told
+   * on its own ({@link CellEvent#WEIGHTS_APPLIED}).
+   */
+  static Phase decided(Phase p) {
+    return switch (p) {
+      case Promoting -> Phase.Succeeded;
+      case RollingBack -> Phase.Failed;
+      default -> p;
+    };
   }
 
   /** What {@code cell abort} and {@code cell retry} record; the next pass acts on them. */

@@ -78,7 +78,8 @@ public final class CellReconciler {
     /**
      * Settled: nothing more will happen without a new version or a human, so a loop of passes may stop
      * ({@code reconcile --wait}). Succeeded and Idle only once a pass found nothing to do; Failed once
-     * the rollback and the blocklist entry are done; Paused and Invalid wait for people.
+     * the rollback and the blocklist entry are done; Paused and Invalid wait for people; Promoting and
+     * RollingBack wait for the ALB to be seen carrying the weights.
      */
     public boolean settled() {
       if (outcome == Outcome.CONFLICT || outcome == Outcome.ERROR) return false;
@@ -86,7 +87,7 @@ public final class CellReconciler {
         case Succeeded, Idle -> outcome == Outcome.UNCHANGED;
         case Failed -> plan.map(p -> p.actions().isEmpty()).orElse(true);
         case Paused, Invalid -> true;
-        case Progressing -> false;
+        case Progressing, Promoting, RollingBack -> false;
       };
     }
   }
@@ -188,22 +189,34 @@ public final class CellReconciler {
   }
 
   /**
-   * A pass, and when it took measurements, one more: a measurement is taken after the pass decided, so
-   * the verdict it may bring (a failed analysis: roll back now) is acted on by a second pass at once,
-   * not by whichever pass comes next (a cron job's, minutes later).
+   * A pass, and more at once while the last one left something to be seen (at most {@value #PASSES_PER_CALL}
+   * in all): a measurement it took (the verdict may bring a rollback, acted on now rather than by
+   * whichever pass comes next, a cron job's minutes later), or final weights it applied (Promoting,
+   * RollingBack: the next pass reads the listener's rules again, and says Succeeded or Failed only if the
+   * ALB carries them).
    */
   private PassResult reconcile(Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {
-    PassResult first = pass(cell, options, rulesByListener);
-    boolean measured = first.outcome() == Outcome.CHANGED
-        && first.plan().map(p -> p.actions().stream().anyMatch(a -> a instanceof Action.EvaluateRun)).orElse(false);
-    if (!measured) return first;
-    Optional<Cell> again = store.cell(cell.getMetadata().getNamespace(), cell.getMetadata().getName());
-    if (again.isEmpty()) return first;
-    PassResult second = pass(again.get(), options, rulesByListener);
-    List<String> done = new ArrayList<>(first.done());
-    done.addAll(second.done());
-    Outcome outcome = second.outcome() == Outcome.UNCHANGED ? Outcome.CHANGED : second.outcome();
-    return new PassResult(second.cell(), outcome, second.phase(), second.status(), second.plan(), done);
+    PassResult result = pass(cell, options, rulesByListener);
+    for (int n = 1; n < PASSES_PER_CALL && leftSomethingToSee(result); n++) {
+      // Seen, not assumed: the rules this pass wrote are read from the ALB again.
+      if (result.phase().applying()) rulesByListener.remove(listenerOf(cell));
+      Optional<Cell> again = store.cell(cell.getMetadata().getNamespace(), cell.getMetadata().getName());
+      if (again.isEmpty()) break;
+      PassResult next = pass(again.get(), options, rulesByListener);
+      List<String> done = new ArrayList<>(result.done());
+      done.addAll(next.done());
+      Outcome outcome = next.outcome() == Outcome.UNCHANGED ? Outcome.CHANGED : next.outcome();
+      result = new PassResult(next.cell(), outcome, next.phase(), next.status(), next.plan(), done);
+    }
+    return result;
+  }
+
+  /** Passes one call makes at most: a measurement, the rollback it brings, the rule read again. */
+  static final int PASSES_PER_CALL = 3;
+
+  private static boolean leftSomethingToSee(PassResult r) {
+    return r.outcome() == Outcome.CHANGED && r.plan().map(p ->
+        p.actions().stream().anyMatch(a -> a instanceof Action.EvaluateRun) || p.state().phase().applying()).orElse(false);
   }
 
   private PassResult pass(Cell cell, Options options, Map<String, List<ObservedRule>> rulesByListener) {

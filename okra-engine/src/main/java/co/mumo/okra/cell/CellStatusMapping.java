@@ -92,6 +92,15 @@ public final class CellStatusMapping {
     } else if (old != null) {
       s.targetGroups = old.targetGroups;
     }
+    s.albTargetGroups = plan.rule().isEmpty() && old != null ? old.albTargetGroups
+        : plan.onAlb().isEmpty() ? null : plan.onAlb().stream().map(a -> {
+          CellStatus.TargetGroupWeight w = new CellStatus.TargetGroupWeight();
+          w.name = a.name().orElse(null);
+          w.arn = a.arn();
+          w.version = a.version().map(Version::toString).orElse(null);
+          w.weight = a.weight();
+          return w;
+        }).toList();
     s.invalidTargetGroups = plan.rejected().isEmpty() ? null : plan.rejected().stream().map(rj -> {
       CellStatus.InvalidTargetGroup i = new CellStatus.InvalidTargetGroup();
       i.name = rj.name();

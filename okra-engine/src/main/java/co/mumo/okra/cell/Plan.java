@@ -23,16 +23,18 @@ public record Plan(
     List<TargetGroupInventory.Rejected> rejected,
     Optional<Instant> pauseEndsAt,
     List<FieldError> errors,
-    List<ChildRun> runs) {
+    List<ChildRun> runs,
+    List<AlbWeight> onAlb) {
 
   /** A plan that watches no analysis run or experiment. */
   public Plan(RolloutState state, Optional<DesiredRule> rule, List<Weights.Share> weights, List<Action> actions,
               Optional<Duration> requeueAfter, String message, List<CellCondition> conditions,
               List<TargetGroupInventory.Rejected> rejected, Optional<Instant> pauseEndsAt, List<FieldError> errors) {
-    this(state, rule, weights, actions, requeueAfter, message, conditions, rejected, pauseEndsAt, errors, List.of());
+    this(state, rule, weights, actions, requeueAfter, message, conditions, rejected, pauseEndsAt, errors, List.of(), List.of());
   }
 
   public Plan {
+    onAlb = List.copyOf(onAlb);
     runs = List.copyOf(runs);
     weights = List.copyOf(weights);
     actions = List.copyOf(actions);

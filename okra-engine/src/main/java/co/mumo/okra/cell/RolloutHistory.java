@@ -29,10 +29,12 @@ public final class RolloutHistory {
     List<RolloutRecord> out = new ArrayList<>();
     if (b.history != null) b.history.forEach(r -> out.add(copy(r)));
     RolloutRecord open = out.stream().filter(r -> r.endedAt == null).reduce((x, y) -> y).orElse(null);
-    Phase is = Phase.parse(after.phase);
+    // As decided: the pass that decides records it; seeing the weights on the ALB changes no rollout's outcome.
+    Phase is = CellEvents.decided(Phase.parse(after.phase));
+    Phase was = CellEvents.decided(Phase.parse(b.phase));
     boolean started = after.rolloutId != null && !after.rolloutId.equals(b.rolloutId);
     boolean stableMoved = is == Phase.Succeeded && after.stableVersion != null
-        && (!Objects.equals(b.stableVersion, after.stableVersion) || Phase.parse(b.phase) != Phase.Succeeded);
+        && (!Objects.equals(b.stableVersion, after.stableVersion) || was != Phase.Succeeded);
     if (started) {
       if (open != null) end(open, SUPERSEDED, "replaced by the rollout of " + after.desiredVersion, now);
       RolloutRecord r = new RolloutRecord();
@@ -42,7 +44,7 @@ public final class RolloutHistory {
       r.startedAt = after.currentStepStartedAt != null ? after.currentStepStartedAt : now.toString();
       r.outcome = PROGRESSING;
       out.add(r);
-    } else if (open != null && is == Phase.Failed) {
+    } else if (open != null && is == Phase.Failed && was != Phase.Failed) {
       end(open, b.abortRequested != null ? ABORTED : FAILED, after.failure != null ? after.failure.cause : after.message, now);
     } else if (stableMoved && open != null) {
       boolean promoted = Objects.equals(open.version, after.stableVersion);

@@ -121,7 +121,9 @@ public final class Failures {
 
   private static Failure aws(SdkException e) {
     Optional<CallLabel> label = suppressed(e, CallLabel.class);
-    String where = "AWS" + label.map(l -> " " + l.call() + l.endpoint().map(p -> " at " + p).orElse("")).orElse("");
+    String service = e instanceof AwsServiceException s && s.awsErrorDetails() != null && s.awsErrorDetails().serviceName() != null
+        ? " " + s.awsErrorDetails().serviceName() : "";
+    String where = "AWS" + label.map(l -> " " + l.call() + l.endpoint().map(p -> " at " + p).orElse("")).orElse(service);
     String message = String.valueOf(e.getMessage());
     if (message.startsWith("Unable to load region")) {
       return new Failure(Failure.Kind.INPUT, "AWS", "no region configured",

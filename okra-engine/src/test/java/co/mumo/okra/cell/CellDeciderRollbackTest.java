@@ -41,7 +41,8 @@ class CellDeciderRollbackTest {
   static void assertRolledBackTo(Plan p, String stable) {
     assertThat(weightsByVersion(p)).as("100% stable at once, canary out of the rule").isEqualTo(Map.of(v(stable).canonical(), 100));
     assertThat(actions(p, Action.ApplyRule.class)).hasSize(1);
-    assertThat(p.state().phase()).isEqualTo(Phase.Failed);
+    assertThat(p.state().phase()).as("Failed once the ALB carries the rollback").isEqualTo(Phase.RollingBack);
+    assertThat(p.message()).contains("rolling traffic back to").endsWith("Failed once the listener rule carries the rollback");
     assertThat(p.state().rollingOut()).isFalse();
     assertThat(p.state().stable()).contains(v(stable));
   }
@@ -68,7 +69,7 @@ class CellDeciderRollbackTest {
         assertThat(f.cause()).isNotBlank();
       });
       assertThat(conditionReason(p, Reasons.READY)).isEqualTo(Reasons.ROLLED_BACK);
-      assertThat(p.message()).contains("rollout of 2.0.0 failed").contains("rolled back to 1.0.0").contains("blocked");
+      assertThat(p.message()).contains("rollout of 2.0.0 failed").contains("rolling traffic back to 1.0.0").contains("blocked");
       assertThat(actions(p, Action.StartAnalysis.class)).isEmpty();
     }
 
@@ -261,7 +262,7 @@ class CellDeciderRollbackTest {
       Plan p = readme().rollingOut(S, C, 2, T0).ruleSplit(S, C, 20).withoutTargetGroups(C).decide();
 
       assertThat(weightsByVersion(p)).isEqualTo(Map.of("1.0.0", 100));
-      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(p.state().phase()).as("Succeeded once the ALB carries the fall-back").isEqualTo(Phase.Promoting);
       assertThat(p.state().rollingOut()).isFalse();
       assertThat(p.state().stable()).contains(v(S));
       assertThat(conditionReason(p, Reasons.READY)).isEqualTo(Reasons.FELL_BACK);

@@ -100,7 +100,7 @@ class CellDeciderRuleTest {
     @Test
     void anUntaggedRuleIsAdoptedWithTheAnnotationWhereThePolicyAllowsIt() {
       Plan p = cell().adoptUnownedRule().policyAllowsAdoption().targetGroups(S, 1).observedWeights("arn:legacy", 100).untaggedRule().decide();
-      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(p.state().phase()).isEqualTo(Phase.Promoting);
       assertThat(actions(p, Action.ApplyRule.class)).singleElement()
           .satisfies(a -> assertThat(a.rule().owner()).isEqualTo(CellScenario.KEY));
     }
@@ -108,7 +108,7 @@ class CellDeciderRuleTest {
     @Test
     void anAdoptedRuleThatAlreadyMatchesStillGetsTheOwnershipTag() {
       Plan p = cell().adoptUnownedRule().policyAllowsAdoption().targetGroups(S, 1).stable(S).ruleForwardingTo(S).untaggedRule().decide();
-      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(p.state().phase()).isEqualTo(Phase.Promoting);
       assertThat(actions(p, Action.ApplyRule.class)).as("the tag is written once").singleElement()
           .satisfies(a -> assertThat(a.rule().owner()).isEqualTo(CellScenario.KEY));
     }
@@ -184,7 +184,7 @@ class CellDeciderRuleTest {
     @CsvSource({"a different host, other.example.com, 20", "behind the other rule, example.com, 1"})
     void rulesThatTakeNoTrafficFromTheOtherAreAllowed(String why, String host, int otherPriority) {
       Plan p = cell().priority(5).targetGroups(S, 1).otherRule(otherPriority, Optional.of("team-a/web"), hosts(host)).decide();
-      assertThat(p.state().phase()).as(why).isEqualTo(Phase.Succeeded);
+      assertThat(p.state().phase()).as(why).isEqualTo(Phase.Promoting);
       assertThat(actions(p, Action.ApplyRule.class)).hasSize(1);
     }
 
@@ -208,7 +208,7 @@ class CellDeciderRuleTest {
     void theOwnerCanAllowShadowingOnAListener() {
       Plan p = cell().priority(5).policy(grant("*", "1-100", true)).targetGroups(S, 1)
           .otherRule(20, Optional.of("team-a/web"), hosts("example.com")).decide();
-      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(p.state().phase()).isEqualTo(Phase.Promoting);
     }
 
     @Test

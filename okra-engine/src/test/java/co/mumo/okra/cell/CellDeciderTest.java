@@ -54,7 +54,7 @@ class CellDeciderTest {
       Plan p = cell().readmeSteps().targetGroups(S, 1).decide();
 
       assertThat(weightsByVersion(p)).isEqualTo(Map.of("1.0.0", 100));
-      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(p.state().phase()).as("Succeeded once the ALB carries it").isEqualTo(Phase.Promoting);
       assertThat(p.state().stable()).contains(v(S));
       assertThat(p.state().desired()).contains(v(S));
       assertThat(p.state().rollingOut()).isFalse();
@@ -84,7 +84,7 @@ class CellDeciderTest {
 
       assertThat(weightsByName(p)).isEqualTo(Map.of(tgName(S, 0), 50, tgName(S, 1), 50));
       assertThat(p.state().stable()).contains(v(S));
-      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(p.state().phase()).isEqualTo(Phase.Promoting);
       assertThat(actions(p, Action.ApplyRule.class)).singleElement()
           .satisfies(a -> assertThat(a.rule().owner()).isEqualTo(CellScenario.KEY));
     }
@@ -103,7 +103,7 @@ class CellDeciderTest {
       Plan second = sc.state(first.state()).applied(first).at(T0.plusSeconds(30)).decide();
 
       assertThat(second.actions()).isEmpty();
-      assertThat(second.state()).isEqualTo(first.state());
+      assertThat(second.state()).isEqualTo(first.state().withPhase(Phase.Succeeded));
       assertThat(second.rule()).isEqualTo(first.rule());
       assertThat(condition(second, Reasons.READY)).contains(true);
       assertThat(condition(second, Reasons.TRAFFIC_SYNCED)).contains(true);
@@ -232,7 +232,7 @@ class CellDeciderTest {
       assertThat(conditionReason(p, Reasons.TARGET_GROUPS_VALID)).isEqualTo(Reasons.SOME_IGNORED);
       assertThat(p.conditions()).filteredOn(c -> c.type().equals(Reasons.TARGET_GROUPS_VALID)).singleElement()
           .satisfies(c -> assertThat(c.message()).contains("web-latest").contains("latest"));
-      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(p.state().phase()).isEqualTo(Phase.Promoting);
     }
 
     @Test
@@ -302,7 +302,7 @@ class CellDeciderTest {
 
       assertThat(weightsByVersion(p)).isEqualTo(Map.of("1.0.0", 100));
       assertThat(p.state().stable()).contains(v(S));
-      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(p.state().phase()).isEqualTo(Phase.Promoting);
       assertThat(conditionReason(p, Reasons.READY)).isEqualTo(Reasons.MANUAL_ROLLBACK);
       assertThat(actions(p, Action.StartAnalysis.class)).isEmpty();
       assertThat(actions(p, Action.BlockVersion.class)).as("a manual rollback blocks nothing").isEmpty();
@@ -783,7 +783,7 @@ class CellDeciderTest {
 
       assertThat(weightsByName(p)).isEqualTo(Map.of(tgName(C, 0), 50, tgName(C, 1), 50));
       assertThat(p.rule().orElseThrow().forwards()).as("old target groups leave the rule").hasSize(2);
-      assertThat(p.state().phase()).isEqualTo(Phase.Succeeded);
+      assertThat(p.state().phase()).isEqualTo(Phase.Promoting);
       assertThat(p.state().stable()).contains(v(C));
       assertThat(p.state().desired()).contains(v(C));
       assertThat(p.state().stepIndex()).isEmpty();
@@ -808,13 +808,16 @@ class CellDeciderTest {
     }
 
     @Test
-    void aCompletedRolloutIsReadyOnceTheRuleShowsIt() {
+    void aCompletedRolloutSucceedsAndIsReadyOnceTheRuleShowsIt() {
       CellScenario sc = readmeRollout().rollingOut(S, C, 3).ruleSplit(S, C, 40);
       Plan done = sc.decide();
+      assertThat(done.state().phase()).isEqualTo(Phase.Promoting);
       Plan next = sc.state(done.state()).applied(done).decide();
       assertThat(next.actions()).isEmpty();
+      assertThat(next.state().phase()).isEqualTo(Phase.Succeeded);
       assertThat(condition(next, Reasons.READY)).contains(true);
-      assertThat(next.state()).isEqualTo(done.state());
+      assertThat(next.state()).isEqualTo(done.state().withPhase(Phase.Succeeded));
+      assertThat(sc.state(next.state()).decide().state()).as("and stays so").isEqualTo(next.state());
     }
   }
 

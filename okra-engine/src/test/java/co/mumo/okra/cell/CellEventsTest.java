@@ -71,6 +71,33 @@ class CellEventsTest {
   }
 
   @Test
+  void whatIsDecidedIsToldWhenDecidedAndTheAlbCarryingItWhenSeen() {
+    CellStatus step = progressing("r1", 2, "step 3/3 (pause 5m): 1s left");
+    step.history = RolloutHistory.next(null, progressing("r1", 0, "step 1/3"), NOW);
+    CellStatus promoting = settled("2.0.0", Reasons.ROLLOUT_COMPLETE,
+        "all 3 steps passed: 2.0.0 is stable; applying, Succeeded once the listener rule carries it");
+    promoting.phase = "Promoting";
+    weights(promoting, "web-2", "2.0.0", 100);
+    assertThat(events(step, promoting)).containsExactly("Normal StepCompleted step 3/3 (pause 5m) done for 2.0.0",
+        "Normal RolloutCompleted all 3 steps passed: 2.0.0 is stable; applying, Succeeded once the listener rule carries it",
+        "Normal SettingWeights setting traffic to 2.0.0 100% (web-2 100)");
+    promoting.history = RolloutHistory.next(step, promoting, NOW);
+    assertThat(promoting.history).singleElement().satisfies(r -> assertThat(r.outcome).isEqualTo(RolloutHistory.SUCCEEDED));
+
+    CellStatus succeeded = settled("2.0.0", Reasons.ROLLOUT_COMPLETE, "all 3 steps passed: 2.0.0 is stable");
+    succeeded.targetGroups = promoting.targetGroups;
+    assertThat(events(promoting, succeeded)).containsExactly("Normal WeightsApplied the listener rule carries 2.0.0 100% (web-2 100)");
+    assertThat(RolloutHistory.next(promoting, succeeded, NOW)).as("seeing it changes no rollout")
+        .usingRecursiveFieldByFieldElementComparator().isEqualTo(promoting.history);
+
+    CellStatus rollingBack = failed("rollout of 2.0.0 failed: x; rolling traffic back to 1.0.0 and 2.0.0 blocked");
+    rollingBack.phase = "RollingBack";
+    CellStatus done = failed("rollout of 2.0.0 failed: x; traffic rolled back to 1.0.0 and 2.0.0 blocked");
+    assertThat(events(step, rollingBack)).extracting(e -> e.split(" ")[1]).containsExactly("RolloutRolledBack");
+    assertThat(events(rollingBack, done)).extracting(e -> e.split(" ")[1]).containsExactly("WeightsApplied");
+  }
+
+  @Test
   void pausesAndWhatHumansDoAreTold() {
     CellStatus running = progressing("r1", 1, "step 2/3 (analysis): waiting for AnalysisRun web-r1-step1 (Running)");
     CellStatus paused = progressing("r1", 1, "step 2/3 (analysis): paused by user; `okra-runner cell resume` continues");

@@ -170,7 +170,7 @@ class CellRaceIT {
     Map<String, Long> byReason = events.stream().collect(Collectors.groupingBy(Event::getReason, Collectors.counting()));
     assertThat(byReason).containsExactlyInAnyOrderEntriesOf(Map.of(CellEvent.FIRST_VERSION, 1L, CellEvent.ROLLOUT_STARTED, 1L,
         CellEvent.STEP_STARTED, 5L, CellEvent.STEP_COMPLETED, 5L, CellEvent.SETTING_WEIGHTS, 6L, CellEvent.ANALYSIS_STARTED, 1L,
-        CellEvent.ANALYSIS_SUCCESSFUL, 1L, CellEvent.COMPLETED, 1L));
+        CellEvent.ANALYSIS_SUCCESSFUL, 1L, CellEvent.COMPLETED, 1L, CellEvent.WEIGHTS_APPLIED, 2L));
     assertThat(cell.getStatus().history).extracting(r -> r.version + " " + r.outcome)
         .containsExactly("1.0.0 FirstVersion", "2.0.0 Succeeded");
   }

@@ -186,7 +186,9 @@ class ReconcileAllIT {
 
     assertThat(moved).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo(Outcome.CHANGED));
     assertThat(aws.weightsOf(alb.listenerArn(), 310)).containsEntry(alb.targetGroupArns().get(1), 20);
-    assertThat(calls).filteredOn(c -> !c.matches("GET [a-z]+")).as("besides one LIST per kind").containsExactly(
+    // The Events the transition stands for (rollout started, step started, weights set) are one POST each, best effort.
+    assertThat(calls).filteredOn("POST events"::equals).hasSize(3);
+    assertThat(calls).filteredOn(c -> !c.matches("GET [a-z]+") && !c.equals("POST events")).as("besides one LIST per kind").containsExactly(
         "PUT cells/web/status", "GET cells/web", "PUT awsapplicationloadbalancerconfigs/web",
         "PUT awsapplicationloadbalancerconfigs/web/status");
     counted.close();

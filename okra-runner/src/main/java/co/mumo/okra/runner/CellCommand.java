@@ -68,11 +68,14 @@ final class CellCommand implements Runnable {
           cells.forEach(c -> out.line("cellSummary", summary(c)));
           return ExitCodes.OK;
         }
-        out.text(String.format("%-24s %-12s %-10s %-10s %-6s %s", "NAME", "PHASE", "STABLE", "DESIRED", "STEP", "TRAFFIC"));
+        out.text(String.format("%-24s %-12s %-10s %-10s %-6s %-9s %s", "NAME", "PHASE", "STABLE", "DESIRED", "STEP", "SYNC", "TRAFFIC"));
         for (Cell c : cells) {
           CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
-          out.text(String.format("%-24s %-12s %-10s %-10s %-6s %s", c.getMetadata().getName(), dash(s.phase), dash(s.stableVersion),
-              dash(s.desiredVersion), s.currentStepIndex == null ? "-" : s.currentStepIndex, Output.weights(s)));
+          String sync = Output.trafficSync(s);
+          // Wanted, and what the ALB carried when it is something else.
+          String traffic = Output.weights(s) + (sync.equals("Synced") || Output.albWeights(s).isEmpty() ? "" : "  [ALB: " + Output.albWeights(s) + "]");
+          out.text(String.format("%-24s %-12s %-10s %-10s %-6s %-9s %s", c.getMetadata().getName(), dash(s.phase), dash(s.stableVersion),
+              dash(s.desiredVersion), s.currentStepIndex == null ? "-" : s.currentStepIndex, sync, traffic));
         }
         return ExitCodes.OK;
       }
@@ -156,7 +159,8 @@ final class CellCommand implements Runnable {
           out.text("Steps:      (invalid: " + invalid.getMessage() + ")");
         }
         if (s.pauseEndsAt != null) out.text("Pause ends: " + s.pauseEndsAt);
-        out.text("Traffic:    " + dash(Output.weights(s)));
+        out.text("Traffic:    " + dash(Output.weights(s)) + " (wanted)");
+        out.text("On the ALB: " + dash(Output.albWeights(s)) + " (" + Output.trafficSync(s) + ", when the status was written)");
         if (s.invalidTargetGroups != null) {
           s.invalidTargetGroups.forEach(t -> out.text("Ignored:    " + t.name + ": " + t.reason));
         }
@@ -306,6 +310,8 @@ final class CellCommand implements Runnable {
     m.put("currentStepIndex", s.currentStepIndex);
     m.put("message", s.message);
     m.put("targetGroups", s.targetGroups);
+    m.put("albTargetGroups", s.albTargetGroups);
+    m.put("trafficSync", Output.trafficSync(s));
     return m;
   }
 

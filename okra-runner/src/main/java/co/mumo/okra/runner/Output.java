@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Renders results for people (one line per event) or machines (one JSON object per line). Every JSON
@@ -64,6 +65,9 @@ final class Output {
     }
     String weights = weights(s);
     if (!weights.isEmpty()) b.append("\n    traffic: ").append(weights);
+    String sync = trafficSync(s);
+    // What the ALB carries when that is not (yet) what the Cell wants.
+    if (!sync.equals("Synced") && !albWeights(s).isEmpty()) b.append("\n    on the ALB (").append(sync).append("): ").append(albWeights(s));
     if (s.invalidTargetGroups != null) {
       // Not fatal, but the user should see it without reading the status.
       for (CellStatus.InvalidTargetGroup t : s.invalidTargetGroups) b.append("\n    ignored target group ").append(t.name).append(": ").append(t.reason);
@@ -133,9 +137,32 @@ final class Output {
     return b.toString();
   }
 
-  /** Traffic per version, e.g. {@code 1.0.0 80% (web-a 40, web-b 40) | 2.0.0 20% (web-c 20)}. */
+  /** The traffic the Cell wants, per version, e.g. {@code 1.0.0 80% (web-a 40, web-b 40) | 2.0.0 20% (web-c 20)}. */
   static String weights(CellStatus s) {
-    return s == null ? "" : co.mumo.okra.cell.CellEvents.weights(s);
+    return s == null ? "" : weights(s.targetGroups);
+  }
+
+  /** The traffic the listener rule carried when the status was written, in the same form. */
+  static String albWeights(CellStatus s) {
+    return s == null ? "" : weights(s.albTargetGroups);
+  }
+
+  /** Whether the ALB carries what the Cell wants: Synced, Applying, Drift (the TrafficSynced condition), or "-". */
+  static String trafficSync(CellStatus s) {
+    if (s == null || s.conditions == null) return "-";
+    return s.conditions.stream().filter(c -> "TrafficSynced".equals(c.type)).findFirst()
+        .map(c -> "True".equals(c.status) ? "Synced" : c.reason == null ? "Applying" : c.reason).orElse("-");
+  }
+
+  private static String weights(List<CellStatus.TargetGroupWeight> groups) {
+    if (groups == null || groups.isEmpty()) return "";
+    Map<String, List<CellStatus.TargetGroupWeight>> byVersion = new LinkedHashMap<>();
+    for (CellStatus.TargetGroupWeight w : groups) {
+      byVersion.computeIfAbsent(w.version == null ? "(not the Cell's)" : w.version, k -> new java.util.ArrayList<>()).add(w);
+    }
+    return byVersion.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().stream().mapToInt(w -> w.weight).sum() + "% ("
+        + e.getValue().stream().map(w -> (w.name == null ? w.arn : w.name) + " " + w.weight).collect(Collectors.joining(", ")) + ")")
+        .collect(Collectors.joining(" | "));
   }
 
   static Map<String, Object> passJson(PassResult r) {
@@ -151,6 +178,8 @@ final class Output {
     m.put("currentStepIndex", s.currentStepIndex);
     m.put("pauseEndsAt", s.pauseEndsAt);
     m.put("targetGroups", s.targetGroups);
+    m.put("albTargetGroups", s.albTargetGroups);
+    m.put("trafficSync", trafficSync(s));
     m.put("invalidTargetGroups", s.invalidTargetGroups);
     m.put("failure", s.failure);
     m.put("analysisRuns", s.analysisRuns);

@@ -187,7 +187,7 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
   /** The worst outcome wins: invalid, then failed, then a Cell whose calls failed, then needs-a-human. */
   static int exitCode(List<PassResult> results, boolean waited) {
     if (results.stream().anyMatch(r -> r.phase() == Phase.Invalid)) return ExitCodes.INVALID;
-    if (results.stream().anyMatch(r -> r.phase() == Phase.Failed)) return ExitCodes.ROLLOUT_FAILED;
+    if (results.stream().anyMatch(r -> r.phase().failed())) return ExitCodes.ROLLOUT_FAILED;
     if (results.stream().anyMatch(r -> r.outcome() == CellReconciler.Outcome.ERROR)) return ExitCodes.ERROR;
     if (waited && results.stream().anyMatch(r -> r.phase() == Phase.Paused)) return ExitCodes.NEEDS_HUMAN;
     return ExitCodes.OK;

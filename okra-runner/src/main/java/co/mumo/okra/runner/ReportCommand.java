@@ -154,11 +154,23 @@ final class ReportCommand implements Callable<Integer> {
       };
     }
 
-    /** Percent per version, in the order the target groups are listed. */
+    /** Percent per version the Cell wants, in the order the target groups are listed. */
     Map<String, Integer> weights() {
+      return weights("targetGroups");
+    }
+
+    /** Percent per version the listener rule carried when the last status was written. */
+    Map<String, Integer> albWeights() {
+      return weights("albTargetGroups");
+    }
+
+    private Map<String, Integer> weights(String field) {
       Map<String, Integer> out = new LinkedHashMap<>();
       if (last != null) {
-        for (JsonNode tg : last.path("targetGroups")) out.merge(tg.path("version").asText(), tg.path("weight").asInt(), Integer::sum);
+        for (JsonNode tg : last.path(field)) {
+          String version = tg.hasNonNull("version") ? tg.path("version").asText() : tg.path("arn").asText();
+          out.merge(version, tg.path("weight").asInt(), Integer::sum);
+        }
       }
       return out;
     }
@@ -171,6 +183,8 @@ final class ReportCommand implements Callable<Integer> {
       v.put("desired-version", text("desiredVersion"));
       v.put("step", text("currentStepIndex"));
       v.put("weights", Serialization.asJson(weights()).replace("\n", ""));
+      v.put("alb-weights", Serialization.asJson(albWeights()).replace("\n", ""));
+      v.put("traffic-synced", String.valueOf("Synced".equals(text("trafficSync"))));
       v.put("exit-code", String.valueOf(exitCode));
       if (!dotenv) return v;
       Map<String, String> env = new LinkedHashMap<>();
@@ -187,6 +201,11 @@ final class ReportCommand implements Callable<Integer> {
       row(md, "stable version", text("stableVersion"));
       row(md, "step", text("currentStepIndex").isEmpty() ? "" : "index " + text("currentStepIndex"));
       row(md, "message", message());
+      if (last != null && last.hasNonNull("trafficSync")) {
+        String sync = text("trafficSync");
+        row(md, "on the ALB", sync.equals("Synced") ? "what the Cell wants (Synced)"
+            : sync + ": " + albWeights().entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + "%").collect(java.util.stream.Collectors.joining(", ")));
+      }
       JsonNode failure = last == null ? null : last.get("failure");
       if (failure != null && !failure.isNull()) row(md, "failure", failure.path("version").asText() + ": " + failure.path("cause").asText());
       md.append('\n');

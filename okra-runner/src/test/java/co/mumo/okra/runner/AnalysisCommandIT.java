@@ -137,7 +137,7 @@ class AnalysisCommandIT {
     Map<?, ?> line = Serialization.unmarshal(failed.out().strip(), Map.class);
     assertThat(line.get("phase")).isEqualTo("Failed");
     assertThat(String.valueOf(line.get("message"))).isEqualTo("Metric \"errors\" assessed Failed due to failed (1) > failureLimit (0): "
-        + "result {errors: 3}: successCondition \"result.errors == 0\" is false");
+        + "result {\"errors\":3}: successCondition \"result.errors == 0\" is false");
   }
 
   @Test

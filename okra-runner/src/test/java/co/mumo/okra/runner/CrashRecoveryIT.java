@@ -76,6 +76,8 @@ class CrashRecoveryIT {
       - setWeight: 50
       """;
   private static final AtomicInteger PORTS = new AtomicInteger(8000);
+  /** How often a Cell said Succeeded or Failed and the ALB was checked to carry those weights. */
+  private static final AtomicInteger PHASE_CHECKS = new AtomicInteger();
   /** Worlds crashed at once: the runner JVMs mostly wait on the servers, so a few overlap well even on two cores. */
   private static final int PARALLEL = Integer.getInteger("okra.crash.parallel", 3);
   private static final AtomicInteger CRASHES = new AtomicInteger();
@@ -104,10 +106,12 @@ class CrashRecoveryIT {
     ANALYSIS_START,
     /** The analysis succeeded: status to step 2, the rule to 50/50. */
     SET_WEIGHT,
-    /** The last step is done: status Succeeded, the rule to 2.0.0 alone. */
+    /** The last step is done: status Promoting, the rule to 2.0.0 alone, the rule read again, status Succeeded. */
     PROMOTION,
-    /** The analysis failed: status Failed, the rule back to 1.0.0, 2.0.0 blocked. */
-    ROLLBACK
+    /** The analysis failed: status RollingBack, the rule back to 1.0.0, 2.0.0 blocked, the rule read again, status Failed. */
+    ROLLBACK,
+    /** 2.0.0's target group vanished at 20%: status Promoting 1.0.0, the rule back to 1.0.0 alone, read again, Succeeded. */
+    FALLBACK
   }
 
   @BeforeAll
@@ -129,7 +133,7 @@ class CrashRecoveryIT {
   @AfterAll
   static void stop() {
     Reliability.report("crashes", "crashPoints", CRASHES.get(), "byStage", CRASHES_BY_STAGE.toString().replace(" ", ""),
-        "recoveryPasses", RECOVERY_PASSES.get(), "runnerJvmSeconds", CHILD_MILLIS.get() / 1000, "failures", 0);
+        "recoveryPasses", RECOVERY_PASSES.get(), "phaseChecks", PHASE_CHECKS.get(), "runnerJvmSeconds", CHILD_MILLIS.get() / 1000, "failures", 0);
     proxiedElbv2.close();
     awsProxy.close();
     aws.close();
@@ -196,6 +200,7 @@ class CrashRecoveryIT {
     assertThat(before.size()).as(where + ": calls before the crash " + before).isLessThanOrEqualTo(logical.size());
     assertThat(before).as(where + ": the calls up to the crash are the pass's").isEqualTo(logical.subList(0, before.size()));
     assertRuleForwardsSomewhere(w, where + ", right after the crash");
+    assertPhaseTellsTheTruth(w, where + ", right after the crash");
 
     Final recovered = finish(w, stage);
     assertThat(recovered).as(where + ": the state after recovery").isEqualTo(expected);
@@ -251,6 +256,10 @@ class CrashRecoveryIT {
     objects.targetGroup(ns, "web-2", alb.targetGroupArns().get(1), "2.0.0");
     if (stage == Stage.ROLLOUT_START) return w;
     pass(w);
+    if (stage == Stage.FALLBACK) {
+      objects.deleteTargetGroup(ns, "web-2"); // the new clusters went away
+      return w;
+    }
     if (stage == Stage.ANALYSIS_START) return w;
     pass(w);
     for (GenericKubernetesResource run : objects.analysisRuns(ns)) {
@@ -276,9 +285,27 @@ class CrashRecoveryIT {
       PassResult r = pass(w);
       RECOVERY_PASSES.incrementAndGet();
       assertRuleForwardsSomewhere(w, stage + " after recovery pass " + (i + 1));
+      assertPhaseTellsTheTruth(w, stage + " after recovery pass " + (i + 1));
       if (r.settled()) return Final.of(w, kube, aws);
     }
     throw new AssertionError(stage + ": the Cell did not settle in 20 passes");
+  }
+
+  /**
+   * Whenever the Cell says Succeeded or Failed (rolled back), the ALB carries exactly the weights its
+   * status names: automation may act on the phase alone, e.g. delete the old clusters on Succeeded.
+   */
+  private static void assertPhaseTellsTheTruth(World w, String when) {
+    CellStatus status = kube.client().resources(Cell.class).inNamespace(w.ns()).withName("web").get().getStatus();
+    if (status == null || !("Succeeded".equals(status.phase) || "Failed".equals(status.phase))) return;
+    Map<String, Integer> said = new TreeMap<>();
+    if (status.targetGroups != null) {
+      for (CellStatus.TargetGroupWeight t : status.targetGroups) if (t.weight != null && t.weight > 0) said.put(t.arn, t.weight);
+    }
+    Map<String, Integer> carried = new TreeMap<>(aws.weightsOf(w.listenerArn(), PRIORITY));
+    carried.values().removeIf(v -> v == 0);
+    assertThat(carried).as(when + ": the Cell says " + status.phase + " with " + said + "; the ALB carries").isEqualTo(said);
+    PHASE_CHECKS.incrementAndGet();
   }
 
   private static void assertRuleForwardsSomewhere(World w, String when) {

@@ -7,6 +7,7 @@ import co.mumo.okra.analysis.ArgoAnalyses;
 import co.mumo.okra.analysis.OkraAnalyses;
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.GoValue;
 import co.mumo.okra.analysis.eval.provider.MetricProvider;
 import co.mumo.okra.analysis.eval.provider.Providers;
 import co.mumo.okra.cell.Evaluator;
@@ -190,7 +191,7 @@ class RbacIT {
 
       @Override
       public Observation measure(Metric metric, Instant now) {
-        return Observation.Value.of(List.of(0.99));
+        return new Observation.Value(GoValue.float64s(List.of(0.99)), "[0.99]");
       }
     }));
     OkraAnalyses analyses = new OkraAnalyses(evaluator, providers, clock, Evaluator.OKRA);

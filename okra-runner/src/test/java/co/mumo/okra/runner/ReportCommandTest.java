@@ -62,7 +62,8 @@ class ReportCommandTest {
         .as(err.toString()).isZero();
 
     assertThat(Files.readAllLines(outputs)).containsExactly("earlier=kept", "phase=Progressing", "version=2.0.0", "stable-version=1.0.0",
-        "desired-version=2.0.0", "step=0", "weights={\"1.0.0\":80,\"2.0.0\":20}", "exit-code=0");
+        "desired-version=2.0.0", "step=0", "weights={\"1.0.0\":80,\"2.0.0\":20}", "alb-weights={\"1.0.0\":100}", "traffic-synced=false",
+        "exit-code=0");
     String md = Files.readString(summary);
     assertThat(md).startsWith("### Okra: demo/web — Progressing\n");
     assertThat(md).contains("| version | 2.0.0 |", "| stable version | 1.0.0 |", "| outcome | done (exit 0) |",
@@ -139,7 +140,7 @@ class ReportCommandTest {
     assertThat(md).startsWith("### Okra: ns/web — Failed␊phase=Succeeded\n");
     assertThat(md).contains("| 1.0.0 | `████████████████████` 100% | tg\\|&lt;b&gt; 100 |", "Analyses started in this run: run\\`&lt;x&gt;\\`");
     assertThat(md.chars().filter(c -> c < 0x20 && c != '\n')).as("no control character but the line ends").isEmpty();
-    assertThat(Files.readAllLines(outputs)).as("one line per output; none added").hasSize(7).contains("phase=Failed␊phase=Succeeded");
+    assertThat(Files.readAllLines(outputs)).as("one line per output; none added").hasSize(9).contains("phase=Failed␊phase=Succeeded");
     assertThat(out.toString().lines().toList()).as("one annotation line").singleElement().asString()
         .startsWith("::error title=Okra::ns/web: rollout failed").contains("%0D%0A::set-output").contains("␛[31m");
   }

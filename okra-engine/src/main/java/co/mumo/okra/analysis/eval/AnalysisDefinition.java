@@ -275,7 +275,7 @@ public record AnalysisDefinition(List<Metric> metrics, Map<String, String> args,
   }
 
   private static Optional<Condition> condition(String path, Object v, List<FieldError> errors) {
-    if (v == null || String.valueOf(v).isBlank()) return Optional.empty();
+    if (v == null || String.valueOf(v).isEmpty()) return Optional.empty(); // Argo: "" is no condition, "  " an error
     try {
       return Optional.of(Condition.parse(String.valueOf(v)));
     } catch (Condition.ConditionSyntaxException e) {

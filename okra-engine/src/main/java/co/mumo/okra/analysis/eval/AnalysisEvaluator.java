@@ -214,17 +214,32 @@ public final class AnalysisEvaluator {
     return judged(def, m, (Observation.Value) o, now);
   }
 
+  /**
+   * Argo's EvaluateResult: the success condition first, then the failure condition; a condition that
+   * cannot be evaluated makes the measurement an Error (with no value, as Argo's providers store it).
+   */
   private static Measurement judged(AnalysisDefinition def, Metric m, Observation.Value v, Instant now) {
     String value = def.redact(v.text());
+    String shown = shown(value);
     Boolean success = null;
     Boolean failure = null;
-    try {
-      if (m.successCondition().isPresent()) success = m.successCondition().get().test(v.result());
-      if (m.failureCondition().isPresent()) failure = m.failureCondition().get().test(v.result());
-    } catch (Condition.ConditionException e) {
-      Condition c = success == null && m.successCondition().isPresent() ? m.successCondition().get() : m.failureCondition().orElseThrow();
-      return new Measurement(RunPhase.ERROR, value, def.redact("result " + value + ": condition \"" + c.text()
-          + "\" could not be evaluated: " + e.getMessage()), now, Optional.of(now));
+    for (Optional<Condition> c : List.of(m.successCondition(), m.failureCondition())) {
+      if (c.isEmpty()) continue;
+      boolean isSuccess = c == m.successCondition();
+      try {
+        boolean holds = c.get().test(v.result());
+        if (isSuccess) {
+          success = holds;
+        } else {
+          failure = holds;
+        }
+      } catch (Condition.ConditionException e) {
+        String why = v.result().isNil() || v.result().value() instanceof List<?> l && l.isEmpty()
+            ? "metric result is nil or empty: no data returned from the metric provider"
+            : e.getMessage();
+        return new Measurement(RunPhase.ERROR, null, def.redact("result " + shown + ": could not evaluate "
+            + (isSuccess ? "successCondition" : "failureCondition") + " \"" + c.get().text() + "\": " + why), now, Optional.of(now));
+      }
     }
     RunPhase phase;
     String why;
@@ -243,6 +258,11 @@ public final class AnalysisEvaluator {
       phase = failure ? RunPhase.FAILED : success ? RunPhase.SUCCESSFUL : RunPhase.INCONCLUSIVE;
       why = failure ? f : success ? s : s + " and " + f;
     }
-    return new Measurement(phase, value, def.redact("result " + value + ": " + why), now, Optional.of(now));
+    return new Measurement(phase, value, def.redact("result " + shown + ": " + why), now, Optional.of(now));
+  }
+
+  /** The stored value in a message (the message is capped as a whole). */
+  private static String shown(String value) {
+    return value == null ? "nil" : value;
   }
 }

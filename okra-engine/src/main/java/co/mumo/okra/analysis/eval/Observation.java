@@ -1,15 +1,21 @@
 package co.mumo.okra.analysis.eval;
 
+import co.mumo.okra.analysis.eval.expr.GoValue;
+import co.mumo.okra.analysis.eval.expr.Strings;
 import co.mumo.okra.cell.RunPhase;
 
 /** What a provider saw when asked for a metric; the evaluator turns it into a {@link Measurement}. */
 public sealed interface Observation {
 
-  /** A value for the conditions ({@code result}), and its text for the measurement's {@code value}. */
-  record Value(Object result, String text) implements Observation {
-    public static Value of(Object result) {
-      Object normalized = Values.normalize(result);
-      return new Value(normalized, Values.show(normalized));
+  /**
+   * A value for the conditions ({@code result}, with its Go type as Argo's provider produces it), and the
+   * measurement's {@code value} as Argo's provider stores it.
+   */
+  record Value(GoValue result, String text) implements Observation {
+    /** A JSON document (web, job): float64 numbers, stored as Go's json.Marshal writes it. */
+    public static Value json(Object decoded) {
+      GoValue v = GoValue.json(decoded);
+      return new Value(v, Strings.json(v.value()));
     }
   }
 

@@ -41,7 +41,7 @@ class AnalysisEvaluatorTest {
 
     Driver values(String metric, Object... results) {
       Deque<Observation> q = script.computeIfAbsent(metric, k -> new ArrayDeque<>());
-      for (Object r : results) q.add(r instanceof Observation o ? o : Observation.Value.of(r));
+      for (Object r : results) q.add(r instanceof Observation o ? o : Observation.Value.json(r));
       return this;
     }
 
@@ -210,8 +210,10 @@ class AnalysisEvaluatorTest {
     d.pass(false);
     Measurement m = d.result("rate").last().orElseThrow();
     assertThat(m.phase()).isEqualTo(RunPhase.ERROR);
-    assertThat(m.message()).isEqualTo("result []: condition \"result[0] >= 0.95\" could not be evaluated: "
-        + "index out of range: 0 (array of length 0)");
+    // Argo's wording for an empty result; no value is stored for an Error measurement, as Argo stores none
+    assertThat(m.message()).isEqualTo("result []: could not evaluate successCondition \"result[0] >= 0.95\": "
+        + "metric result is nil or empty: no data returned from the metric provider");
+    assertThat(m.value()).isNull();
   }
 
   @Test

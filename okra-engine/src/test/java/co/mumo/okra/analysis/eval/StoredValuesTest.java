@@ -2,6 +2,7 @@ package co.mumo.okra.analysis.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.mumo.okra.analysis.eval.expr.GoValue;
 import co.mumo.okra.cell.ChildRun;
 import co.mumo.okra.cell.MetricSummary;
 import co.mumo.okra.cell.RunPhase;
@@ -47,10 +48,12 @@ class StoredValuesTest {
           provider: {web: {url: "http://x/page"}}
         """), ArgSource.NONE, AnalysisDefinition.Mode.STEP);
     Metric m = def.metrics().get(0);
-    Measurement measured = AnalysisEvaluator.measure(def, m, Observation.Value.of("<html>" + "x".repeat(100_000)), T0);
+    String page = "<html>" + "x".repeat(100_000);
+    // a web answer that is not JSON: the text itself is the value (as Argo stores it)
+    Measurement measured = AnalysisEvaluator.measure(def, m, new Observation.Value(GoValue.json(page), page), T0);
     assertThat(measured.phase()).isEqualTo(RunPhase.SUCCESSFUL);
     assertThat(utf8(measured.value())).isLessThanOrEqualTo(StoredText.LIMIT_BYTES);
-    assertThat(measured.value()).startsWith("\"<html>xxx").endsWith("[truncated by Okra: 100008" + MARK);
+    assertThat(measured.value()).startsWith("<html>xxx").endsWith("[truncated by Okra: 100006" + MARK);
     assertThat(utf8(measured.message())).isLessThanOrEqualTo(StoredText.LIMIT_BYTES);
     assertThat(measured.message()).endsWith(MARK);
     Measurement error = AnalysisEvaluator.measure(def, m, new Observation.Error("web: " + "e".repeat(9_000)), T0);
@@ -78,7 +81,7 @@ class StoredValuesTest {
           provider: {web: {url: "http://x/page", headers: [{key: Authorization, value: "{{args.token}}"}]}}
         """), source, AnalysisDefinition.Mode.STEP);
     // The secret straddles the 4 KiB boundary: masked first, nothing of it can survive the cut.
-    Measurement m = AnalysisEvaluator.measure(def, def.metrics().get(0), Observation.Value.of("a".repeat(3_950) + secret + "b".repeat(1_000)), T0);
+    Measurement m = AnalysisEvaluator.measure(def, def.metrics().get(0), Observation.Value.json("a".repeat(3_950) + secret + "b".repeat(1_000)), T0);
     assertThat(m.value()).doesNotContain("SSSS").contains("a*****b").endsWith(MARK);
   }
 

@@ -3,6 +3,11 @@ package co.mumo.okra.analysis.eval.provider;
 import co.mumo.okra.analysis.eval.GoDurations;
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.GoType;
+import co.mumo.okra.analysis.eval.expr.GoValue;
+import co.mumo.okra.analysis.eval.expr.Runtime;
+import co.mumo.okra.analysis.eval.expr.Runtime.GoNamed;
+import co.mumo.okra.analysis.eval.expr.Strings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -97,15 +102,16 @@ public final class CloudWatchProvider implements MetricProvider {
             m.put("Id", id);
             m.put("Label", r.label());
             m.put("StatusCode", r.statusCodeAsString());
-            m.put("Timestamps", new ArrayList<String>());
+            m.put("Messages", new ArrayList<Object>());
+            m.put("Timestamps", new ArrayList<Instant>());
             m.put("Values", new ArrayList<Double>());
             return m;
           });
           @SuppressWarnings("unchecked")
-          List<String> ts = (List<String>) out.get("Timestamps");
+          List<Instant> ts = (List<Instant>) out.get("Timestamps");
           @SuppressWarnings("unchecked")
           List<Double> vs = (List<Double>) out.get("Values");
-          r.timestamps().forEach(t -> ts.add(t.toString()));
+          ts.addAll(r.timestamps());
           vs.addAll(r.values());
           out.put("StatusCode", r.statusCodeAsString());
         }
@@ -113,7 +119,36 @@ public final class CloudWatchProvider implements MetricProvider {
     } catch (SdkException e) {
       return new Observation.Error("cloudWatch: GetMetricData: " + e.getMessage());
     }
-    return Observation.Value.of(new ArrayList<>(byId.values()));
+    return results(new ArrayList<>(byId.values()));
+  }
+
+  /** GetMetricData's results as Argo hands them to the conditions: a []types.MetricDataResult of the SDK's structs. */
+  static final GoType RESULTS = GoType.sliceOf(GoType.struct("types.MetricDataResult", Map.of(
+      "Id", GoType.pointerTo(GoType.STRING),
+      "Label", GoType.pointerTo(GoType.STRING),
+      "Messages", GoType.sliceOf(GoType.struct("types.MessageData",
+          Map.of("Code", GoType.pointerTo(GoType.STRING), "Value", GoType.pointerTo(GoType.STRING)))),
+      "StatusCode", GoType.named("types.StatusCode", GoType.Kind.STRING),
+      "Timestamps", GoType.sliceOf(GoType.struct("time.Time", Map.of())),
+      "Values", GoType.FLOAT64_SLICE)));
+
+  /** The results (maps with the SDK's field names), stored as Argo stores them: each result's values, {@code [[0.1 0.2] [3]]}. */
+  public static Observation results(List<Map<String, Object>> results) {
+    StringBuilder text = new StringBuilder("[");
+    for (int i = 0; i < results.size(); i++) {
+      if (i > 0) text.append(' ');
+      text.append('[');
+      List<?> values = (List<?>) results.get(i).get("Values");
+      for (int j = 0; j < values.size(); j++) text.append(j > 0 ? " " : "").append(Strings.formatFloatG((Double) values.get(j)));
+      text.append(']');
+    }
+    List<Object> typed = new ArrayList<>();
+    for (Map<String, Object> r : results) {
+      Map<String, Object> t = new LinkedHashMap<>(r);
+      t.put("StatusCode", new GoNamed("types.StatusCode", String.valueOf(r.get("StatusCode"))));
+      typed.add(t);
+    }
+    return new Observation.Value(GoValue.of(new Runtime.StructSlice(typed), RESULTS), text.append(']').toString());
   }
 
   private static MetricDataQuery query(Map<String, Object> q) {

@@ -3,6 +3,8 @@ package co.mumo.okra.analysis.eval.provider;
 import co.mumo.okra.analysis.eval.GoDurations;
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.GoValue;
+import co.mumo.okra.analysis.eval.expr.Strings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -170,11 +172,12 @@ public final class DatadogProvider implements MetricProvider {
       return new Observation.Error("datadog: query status " + doc.get("status") + ": " + doc.get("error"));
     }
     List<?> series = doc.get("series") instanceof List<?> l ? l : List.of();
-    if (series.isEmpty()) return Observation.Value.of(null);
+    if (series.isEmpty()) return noData("[]");
     List<?> points = ((Map<?, ?>) series.get(0)).get("pointlist") instanceof List<?> l ? l : List.of();
-    if (points.isEmpty()) return Observation.Value.of(null);
+    if (points.isEmpty()) return noData("[{\"pointlist\":[]}]");
     List<?> last = (List<?>) points.get(points.size() - 1);
-    return Observation.Value.of(last.size() > 1 ? asDouble(last.get(1)) : null);
+    if (last.size() != 2) return new Observation.Error("datadog: Datapoint does not have 2 values");
+    return point(asDouble(last.get(1)));
   }
 
   private static Observation v2Result(Map<?, ?> doc) {
@@ -186,11 +189,21 @@ public final class DatadogProvider implements MetricProvider {
       Map<?, ?> column = (Map<?, ?>) c;
       if (column.get("type") != null && !"number".equals(column.get("type"))) continue;
       List<?> values = column.get("values") instanceof List<?> v ? v : List.of();
-      if (values.isEmpty()) return Observation.Value.of(null);
-      if (values.size() == 1) return Observation.Value.of(asDouble(values.get(0)));
-      return Observation.Value.of(values.stream().map(DatadogProvider::asDouble).toList());
+      // Argo takes the first value of the first column, and stores the column's values when there is none.
+      if (values.isEmpty() || values.get(0) == null) return noData(Strings.json(GoValue.json(values).value()));
+      return point(asDouble(values.get(0)));
     }
-    return Observation.Value.of(null);
+    return noData("[]");
+  }
+
+  /** No data: a nil *float64 for the conditions ({@code default(result, 0)}), as in Argo. */
+  private static Observation noData(String stored) {
+    return new Observation.Value(GoValue.nilFloat64(), stored);
+  }
+
+  private static Observation point(Double v) {
+    if (v == null) return noData("null");
+    return new Observation.Value(GoValue.float64(v), Strings.formatFloatF(v));
   }
 
   private static Double asDouble(Object o) {

@@ -3,7 +3,6 @@ package co.mumo.okra.analysis.eval.provider;
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
 import co.mumo.okra.cell.RunPhase;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  * (a Kubernetes Job) is left to Argo Rollouts' controller.
  */
 public final class JobProvider implements MetricProvider {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
   private static final int KEEP = 4096;
 
@@ -124,13 +123,10 @@ public final class JobProvider implements MetricProvider {
       if (metric.successCondition().isEmpty() && metric.failureCondition().isEmpty()) {
         return new Observation.Verdict(RunPhase.SUCCESSFUL, stdout.isEmpty() ? null : WebProvider.abbreviate(stdout), "job: exit code 0");
       }
-      Object result;
-      try {
-        result = JSON.readValue(stdout, Object.class);
-      } catch (IOException notJson) {
-        result = stdout;
-      }
-      return Observation.Value.of(result);
+      // decoded as the web provider decodes an answer (Go's encoding/json); otherwise the text itself
+      Optional<GoJson.Decoded> json = GoJson.decode(stdout);
+      Object result = json.isPresent() ? json.get().value() : stdout;
+      return Observation.Value.json(result);
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();

@@ -2,6 +2,8 @@ package co.mumo.okra.analysis.eval.provider;
 
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.GoValue;
+import co.mumo.okra.analysis.eval.expr.Strings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -16,9 +18,9 @@ import java.util.Map;
 /**
  * Argo's {@code prometheus} provider: an instant query ({@code /api/v1/query}) of {@code query} at the
  * pass's time against {@code address}, with optional {@code headers} (key/value) and {@code timeout}
- * (seconds, default 30). {@code result} is what Argo hands the conditions: an array of the samples'
- * values for a vector ({@code result[0]}), the number for a scalar, an array of arrays for a matrix.
- * NaN and ±Inf arrive as such ({@code isNaN(result[0])}).
+ * (seconds, default 30). {@code result} is what Argo hands the conditions ({@link #answer}): a []float64
+ * of the samples' values for a vector or a matrix ({@code result[0]}), a float64 for a scalar. NaN and ±Inf
+ * arrive as such ({@code isNaN(result[0])}).
  */
 public final class PrometheusProvider implements MetricProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,45 +80,51 @@ public final class PrometheusProvider implements MetricProvider {
     if (!"success".equals(doc.get("status"))) {
       return new Observation.Error("prometheus: " + doc.get("errorType") + ": " + doc.get("error"));
     }
-    Map<?, ?> data = doc.get("data") instanceof Map<?, ?> d ? d : Map.of();
+    return answer(doc.get("data") instanceof Map<?, ?> d ? d : Map.of());
+  }
+
+  /**
+   * The {@code data} of a successful query as Argo's provider hands it on: a scalar is a float64, a vector
+   * or a matrix a []float64 of every sample's value (a matrix flattened, series after series), stored as
+   * {@code [v1,v2]} with Go's formatting (NaN, +Inf); a string result is an error, as in Argo.
+   */
+  public static Observation answer(Map<?, ?> data) {
     Object result = data.get("result");
     String type = String.valueOf(data.get("resultType"));
-    switch (type) {
-      case "vector": {
-        List<Object> values = new ArrayList<>();
-        for (Object sample : result instanceof List<?> l ? l : List.of()) values.add(sampleValue(((Map<?, ?>) sample).get("value")));
-        return Observation.Value.of(values);
-      }
-      case "scalar":
-        return Observation.Value.of(sampleValue(result));
-      case "matrix": {
-        List<Object> series = new ArrayList<>();
-        for (Object s : result instanceof List<?> l ? l : List.of()) {
-          List<Object> values = new ArrayList<>();
-          for (Object v : ((Map<?, ?>) s).get("values") instanceof List<?> vs ? vs : List.of()) values.add(sampleValue(v));
-          series.add(values);
+    try {
+      switch (type) {
+        case "scalar": {
+          double v = sampleValue(result);
+          return new Observation.Value(GoValue.float64(v), Strings.formatFloatF(v));
         }
-        return Observation.Value.of(series);
+        case "vector", "matrix": {
+          List<Double> values = new ArrayList<>();
+          for (Object sample : result instanceof List<?> l ? l : List.of()) {
+            if (!(sample instanceof Map<?, ?> m)) continue;
+            if (type.equals("vector")) {
+              values.add(sampleValue(m.get("value")));
+            } else {
+              for (Object v : m.get("values") instanceof List<?> vs ? vs : List.of()) values.add(sampleValue(v));
+            }
+          }
+          StringBuilder text = new StringBuilder("[");
+          for (int i = 0; i < values.size(); i++) text.append(i > 0 ? "," : "").append(Strings.formatFloatF(values.get(i)));
+          return new Observation.Value(GoValue.float64s(values), text.append(']').toString());
+        }
+        default:
+          return new Observation.Error("prometheus: Prometheus metric type not supported (" + type + ")");
       }
-      case "string":
-        return Observation.Value.of(result instanceof List<?> l && l.size() > 1 ? String.valueOf(l.get(1)) : null);
-      default:
-        return new Observation.Error("prometheus: unknown result type " + type);
+    } catch (NumberFormatException e) {
+      return new Observation.Error("prometheus: a sample value is not a number: " + e.getMessage());
     }
   }
 
   /** The status and text of the answer, in the shape the decoding below reads. */
   private record Answer(int statusCode, String body) {}
 
-  /** A sample {@code [timestamp, "value"]}; Prometheus writes values as strings, NaN and ±Inf included. */
-  private static Double sampleValue(Object sample) {
-    if (!(sample instanceof List<?> pair) || pair.size() < 2) return null;
-    String v = String.valueOf(pair.get(1));
-    return switch (v) {
-      case "NaN" -> Double.NaN;
-      case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
-      case "-Inf" -> Double.NEGATIVE_INFINITY;
-      default -> Double.parseDouble(v);
-    };
+  /** A sample {@code [timestamp, "value"]}; Prometheus writes values as strings (NaN, +Inf), read as Go's ParseFloat reads them. */
+  private static double sampleValue(Object sample) {
+    if (!(sample instanceof List<?> pair) || pair.size() < 2) throw new NumberFormatException("no value in " + sample);
+    return Strings.parseFloat(String.valueOf(pair.get(1)));
   }
 }

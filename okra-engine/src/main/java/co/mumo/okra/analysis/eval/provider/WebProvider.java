@@ -2,6 +2,7 @@ package co.mumo.okra.analysis.eval.provider;
 
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.GoValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,8 +18,8 @@ import java.util.Optional;
 /**
  * Argo's {@code web} provider: an HTTP request ({@code url}, {@code method} GET/POST/PUT, {@code headers}
  * as key/value, {@code body} or {@code jsonBody}, {@code timeoutSeconds} default 10), the answer decoded
- * as JSON and narrowed by {@code jsonPath}. A non-2xx answer, a timeout or an undecodable answer under a
- * jsonPath is an error measurement. Without a jsonPath a non-JSON answer is the string {@code result}.
+ * as JSON and narrowed by {@code jsonPath} as Argo does ({@link #answer}). A non-2xx answer or a timeout is
+ * an error measurement; a non-JSON answer is the string {@code result}.
  */
 public final class WebProvider implements MetricProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,18 +101,30 @@ public final class WebProvider implements MetricProvider {
     if (answer.statusCode() < 200 || answer.statusCode() >= 300) {
       return new Observation.Error("web: " + method + " " + url + " answered " + answer.statusCode() + ": " + abbreviate(answer.body()));
     }
-    Object doc;
+    return answer(p.get("jsonPath") == null ? null : String.valueOf(p.get("jsonPath")), answer.body());
+  }
+
+  /**
+   * A 2xx answer's body as Argo's web provider hands it on: decoded as Go's encoding/json decodes it, the
+   * first match of {@code jsonPath} (default {@code {$}}, the whole document) is {@code result}, and the
+   * stored value is that match as Go's json.Marshal writes it. A body that is not JSON is the string
+   * {@code result} (Argo stores it and calls the measurement Successful without evaluating the conditions;
+   * Okra evaluates them: see docs/analysis.md).
+   */
+  public static Observation answer(String jsonPath, String body) {
+    Optional<GoJson.Decoded> doc = GoJson.decode(body);
+    if (doc.isEmpty()) return new Observation.Value(GoValue.json(body), body);
+    Object value;
     try {
-      doc = JSON.readValue(answer.body(), Object.class);
-    } catch (IOException notJson) {
-      if (p.get("jsonPath") != null) return new Observation.Error("web: the answer is not JSON: " + abbreviate(answer.body()));
-      return Observation.Value.of(answer.body());
+      value = JsonPaths.first(doc.get().value(), JsonPaths.parse(jsonPath == null ? "{$}" : jsonPath));
+    } catch (IllegalArgumentException e) {
+      return new Observation.Error("web: jsonPath " + (jsonPath == null ? "{$}" : jsonPath) + ": " + e.getMessage());
     }
-    if (p.get("jsonPath") == null) return Observation.Value.of(doc);
-    String path = String.valueOf(p.get("jsonPath"));
-    Optional<Object> value = JsonPaths.read(doc, JsonPaths.parse(path));
-    if (value.isEmpty()) return new Observation.Error("web: jsonPath " + path + " found nothing in " + abbreviate(answer.body()));
-    return Observation.Value.of(value.get());
+    if (value == null && doc.get().value() == null) {
+      // The whole answer is null: Argo's provider panics on it (its controller crashes); Okra records an error.
+      return new Observation.Error("web: the answer is null, jsonPath " + (jsonPath == null ? "{$}" : jsonPath) + " has nothing to match");
+    }
+    return Observation.Value.json(value);
   }
 
   /** The status and text of the answer, in the shape the decoding below reads. */

@@ -3,6 +3,7 @@ package co.mumo.okra.analysis.eval.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.Runtime.GoNamed;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.MotoServer;
 import java.time.Instant;
@@ -67,9 +68,9 @@ class CloudWatchProviderIT {
     Observation o = provider.measure(metric, now);
     assertThat(o).isInstanceOf(Observation.Value.class);
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> result = (List<Map<String, Object>>) ((Observation.Value) o).result();
+    List<Map<String, Object>> result = (List<Map<String, Object>>) ((Observation.Value) o).result().value();
     assertThat(result).hasSize(1);
-    assertThat(result.get(0)).containsEntry("Id", "errors").containsEntry("StatusCode", "Complete");
+    assertThat(result.get(0)).containsEntry("Id", "errors").containsEntry("StatusCode", new GoNamed("types.StatusCode", "Complete"));
     assertThat(result.get(0).get("Values")).asList().containsExactlyInAnyOrder(2.0, 3.0);
     assertThat(metric.successCondition().orElseThrow().test(((Observation.Value) o).result())).isTrue();
 
@@ -91,7 +92,7 @@ class CloudWatchProviderIT {
         """.formatted(namespace));
     Observation o = new CloudWatchProvider(cloudWatch).measure(metric, now);
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> result = (List<Map<String, Object>>) ((Observation.Value) o).result();
+    List<Map<String, Object>> result = (List<Map<String, Object>>) ((Observation.Value) o).result().value();
     assertThat(result.get(0).get("Values")).asList().containsExactly(120.0);
   }
 

@@ -7,6 +7,7 @@ import co.mumo.okra.analysis.eval.AnalysisEvaluator;
 import co.mumo.okra.analysis.eval.ArgSource;
 import co.mumo.okra.analysis.eval.Evaluation;
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.GoValue;
 import co.mumo.okra.analysis.eval.RunStatus;
 import co.mumo.okra.cell.RunPhase;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,7 +95,7 @@ class DatadogProviderIT {
   void v1TakesTheLastPointOfTheFirstSeriesAndSendsTheKeys() {
     answers.add(new Object[] {200, """
         {"status": "ok", "series": [{"metric": "m", "pointlist": [[1767225300000, 0.01], [1767225360000, 0.03]]}]}"""});
-    assertThat(datadog.measure(Metrics.of(V1), now)).isEqualTo(Observation.Value.of(0.03));
+    assertThat(datadog.measure(Metrics.of(V1), now)).isEqualTo(new Observation.Value(GoValue.float64(0.03), "0.03"));
     assertThat(requests).singleElement().satisfies(r -> assertThat(r)
         .startsWith("GET /api/v1/query?from=" + now.minusSeconds(300).getEpochSecond() + "&to=" + now.getEpochSecond() + "&query=sum%3Arequests.error%7Bservice%3Aweb%7D.as_count%28%29+%2F+sum%3Arequests")
         .endsWith(" the-api-key the-app-key "));
@@ -104,7 +105,7 @@ class DatadogProviderIT {
   void noDataIsNilForDefault() {
     answers.add(new Object[] {200, "{\"status\": \"ok\", \"series\": []}"});
     Observation o = datadog.measure(Metrics.of(V1), now);
-    assertThat(o).isEqualTo(Observation.Value.of(null));
+    assertThat(o).isEqualTo(new Observation.Value(GoValue.nilFloat64(), "[]"));
     assertThat(Metrics.of(V1).successCondition().orElseThrow().test(null)).isTrue();
   }
 
@@ -122,7 +123,7 @@ class DatadogProviderIT {
             formula: a / b
             aggregator: sum
         """), now);
-    assertThat(o).isEqualTo(Observation.Value.of(0.02));
+    assertThat(o).isEqualTo(new Observation.Value(GoValue.float64(0.02), "0.02"));
     String request = requests.get(0);
     assertThat(request).startsWith("POST /api/v2/query/scalar the-api-key the-app-key ");
     Map<?, ?> body = new ObjectMapper().readValue(request.substring(request.indexOf('{')), Map.class);
@@ -142,7 +143,7 @@ class DatadogProviderIT {
         name: rate
         successCondition: "all(result, # < 0.05)"
         provider: {datadog: {apiVersion: v2, query: "avg:latency{*} by {host}"}}
-        """), now)).isEqualTo(Observation.Value.of(List.of(0.01, 0.02, 0.03)));
+        """), now)).isEqualTo(new Observation.Value(GoValue.float64(0.01), "0.01"));
   }
 
   @Test

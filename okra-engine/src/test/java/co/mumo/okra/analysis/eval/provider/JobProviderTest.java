@@ -40,7 +40,7 @@ class JobProviderTest {
         provider: {job: {command: "echo '{\\"ok\\": true, \\"rate\\": 0.97}'", env: [{name: X, value: "1"}]}}
         """), now);
     assertThat(o).isInstanceOfSatisfying(Observation.Value.class,
-        v -> assertThat(v.result()).isEqualTo(Map.of("ok", true, "rate", 0.97)));
+        v -> assertThat(v.result().value()).isEqualTo(Map.of("ok", true, "rate", 0.97)));
   }
 
   @Test
@@ -110,9 +110,9 @@ class JobProviderTest {
         successCondition: "true"
         provider: {job: {command: [printf, "%s", "--version={{args.version}}"]}}
         """, Map.of("version", version)), now);
-    assertThat(viaEnv).isEqualTo(Observation.Value.of(version));
-    assertThat(viaPositional).isEqualTo(Observation.Value.of(version));
-    assertThat(viaArgv).isEqualTo(Observation.Value.of("--version=" + version));
+    assertThat(viaEnv).isEqualTo(Observation.Value.json(version));
+    assertThat(viaPositional).isEqualTo(Observation.Value.json(version));
+    assertThat(viaArgv).isEqualTo(Observation.Value.json("--version=" + version));
     assertThat(marker).doesNotExist();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.GoValue;
 import co.mumo.okra.policy.AnalysisPolicy;
 import co.mumo.okra.testsupport.LocalHttpServer;
 import java.io.IOException;
@@ -159,10 +160,10 @@ class OutboundAttacksIT {
 
   @Test
   void whatThePolicyAllowsIsReachedAtTheCheckedAddress() {
-    assertThat(web(TestHttp.LOOPBACK, server.url("/"))).isEqualTo(Observation.Value.of(Map.of("ok", true)));
+    assertThat(web(TestHttp.LOOPBACK, server.url("/"))).isEqualTo(Observation.Value.json(Map.of("ok", true)));
     dns.put("prometheus.monitoring.svc", List.of("127.0.0.1"));
     AnalysisPolicy svcOnly = new AnalysisPolicy(Optional.of(List.of("*.svc")), true, false, false);
-    assertThat(web(svcOnly, "http://prometheus.monitoring.svc:" + server.port() + "/")).isEqualTo(Observation.Value.of(Map.of("ok", true)));
+    assertThat(web(svcOnly, "http://prometheus.monitoring.svc:" + server.port() + "/")).isEqualTo(Observation.Value.json(Map.of("ok", true)));
     assertThat(server.received()).hasSize(2);
     assertThat(server.received().get(1).headers()).containsEntry("host", "prometheus.monitoring.svc:" + server.port());
     assertThat(sockets.connects).extracting(a -> a.getAddress().getHostAddress()).containsExactly("127.0.0.1", "127.0.0.1");
@@ -179,7 +180,7 @@ class OutboundAttacksIT {
         name: m
         provider: {web: {url: "http://rebind.attacker.test:%d/"}}
         """.formatted(server.port())), NOW);
-    assertThat(o).isEqualTo(Observation.Value.of(Map.of("ok", true)));
+    assertThat(o).isEqualTo(Observation.Value.json(Map.of("ok", true)));
     assertThat(asked).hasValue(1);
     assertThat(sockets.connects).extracting(a -> a.getAddress().getHostAddress()).containsExactly("127.0.0.1");
   }
@@ -234,7 +235,7 @@ class OutboundAttacksIT {
           name: d
           provider: {datadog: {query: "avg:errors{*}"}}
           """), NOW);
-      assertThat(o).isEqualTo(Observation.Value.of(null));
+      assertThat(o).isEqualTo(new Observation.Value(GoValue.nilFloat64(), "[]")); // Datadog without data, as Argo stores it
       assertThat(server.received().get(0).headers()).containsEntry("dd-api-key", "the-api-key");
       assertThat(other.received().get(0).headers()).doesNotContainKeys("dd-api-key", "dd-application-key");
     }

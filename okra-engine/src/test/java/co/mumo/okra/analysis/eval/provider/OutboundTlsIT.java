@@ -94,9 +94,9 @@ class OutboundTlsIT {
 
   @Test
   void theCertificateMustNameTheHostTheTemplateWrote() {
-    assertThat(get(tls.getSocketFactory(), "localhost", "/")).isEqualTo(Observation.Value.of(Map.of("secure", true)));
-    assertThat(get(tls.getSocketFactory(), "prometheus.monitoring.svc", "/")).isEqualTo(Observation.Value.of(Map.of("secure", true)));
-    assertThat(get(tls.getSocketFactory(), "127.0.0.1", "/")).isEqualTo(Observation.Value.of(Map.of("secure", true)));
+    assertThat(get(tls.getSocketFactory(), "localhost", "/")).isEqualTo(Observation.Value.json(Map.of("secure", true)));
+    assertThat(get(tls.getSocketFactory(), "prometheus.monitoring.svc", "/")).isEqualTo(Observation.Value.json(Map.of("secure", true)));
+    assertThat(get(tls.getSocketFactory(), "127.0.0.1", "/")).isEqualTo(Observation.Value.json(Map.of("secure", true)));
     // Same address, another name: the certificate does not name it, so no answer is trusted.
     assertThat(get(tls.getSocketFactory(), "grafana.monitoring.svc", "/")).isInstanceOfSatisfying(Observation.Error.class,
         e -> assertThat(e.message()).contains("No subject alternative DNS name matching grafana.monitoring.svc"));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.GoValue;
 import co.mumo.okra.testsupport.PrometheusServer;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -67,21 +68,21 @@ class PrometheusProviderIT {
     Metric m = metric("okra_test_success_ratio{service=\"web\"}", "result[0] >= 0.95");
     assertThat(provider.check(m)).isEmpty();
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-        .until(() -> measure(m).equals(Observation.Value.of(List.of(0.97))));
+        .until(() -> measure(m).equals(new Observation.Value(GoValue.float64s(List.of(0.97)), "[0.97]")));
     assertThat(m.successCondition().orElseThrow().test(((Observation.Value) measure(m)).result())).isTrue();
 
     ratio.set("0.42");
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-        .until(() -> measure(m).equals(Observation.Value.of(List.of(0.42))));
+        .until(() -> measure(m).equals(new Observation.Value(GoValue.float64s(List.of(0.42)), "[0.42]")));
     assertThat(m.successCondition().orElseThrow().test(((Observation.Value) measure(m)).result())).isFalse();
   }
 
   @Test
   void scalarsEmptyResultsAndNaNAsArgoHandsThemOver() {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-        .until(() -> measure(metric("count(okra_test_success_ratio)", "true")).equals(Observation.Value.of(List.of(2.0))));
-    assertThat(measure(metric("scalar(count(okra_test_success_ratio))", "true"))).isEqualTo(Observation.Value.of(2.0));
-    assertThat(measure(metric("okra_test_nothing_here", "true"))).isEqualTo(Observation.Value.of(List.of()));
+        .until(() -> measure(metric("count(okra_test_success_ratio)", "true")).equals(new Observation.Value(GoValue.float64s(List.of(2.0)), "[2]")));
+    assertThat(measure(metric("scalar(count(okra_test_success_ratio))", "true"))).isEqualTo(new Observation.Value(GoValue.float64(2.0), "2"));
+    assertThat(measure(metric("okra_test_nothing_here", "true"))).isEqualTo(new Observation.Value(GoValue.float64s(List.of()), "[]"));
     Observation nan = measure(metric("okra_test_success_ratio{service=\"api\"} * 0 / 0", "isNaN(result[0])"));
     assertThat(metric("x", "isNaN(result[0])").successCondition().orElseThrow().test(((Observation.Value) nan).result())).isTrue();
   }

@@ -3,6 +3,7 @@ package co.mumo.okra.analysis.eval.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.analysis.eval.Observation;
+import co.mumo.okra.analysis.eval.expr.GoValue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -69,16 +70,16 @@ class WebProviderIT {
     assertThat(web.measure(Metrics.of("""
         name: ok
         provider: {web: {url: "%s/health", jsonPath: "{$.data.ok}"}}
-        """.formatted(base)), now)).isEqualTo(Observation.Value.of(true));
+        """.formatted(base)), now)).isEqualTo(Observation.Value.json(true));
     assertThat(web.measure(Metrics.of("""
         name: ok
         provider: {web: {url: "%s/health", jsonPath: "{$.data.items[0].v}"}}
-        """.formatted(base)), now)).isEqualTo(Observation.Value.of(3));
+        """.formatted(base)), now)).isEqualTo(Observation.Value.json(3.0));
     assertThat(web.measure(Metrics.of("""
         name: ok
         provider: {web: {url: "%s/health", jsonPath: "{$.data}"}}
         """.formatted(base)), now)).isInstanceOfSatisfying(Observation.Value.class,
-            v -> assertThat(v.result()).isEqualTo(Map.of("ok", true, "successPercent", 0.97, "items", List.of(Map.of("v", 3L)))));
+            v -> assertThat(v.result().value()).isEqualTo(Map.of("ok", true, "successPercent", 0.97, "items", List.of(Map.of("v", 3.0)))));
   }
 
   @Test
@@ -86,7 +87,7 @@ class WebProviderIT {
     assertThat(web.measure(Metrics.of("""
         name: up
         provider: {web: {url: "%s/text"}}
-        """.formatted(base)), now)).isEqualTo(Observation.Value.of("UP\n"));
+        """.formatted(base)), now)).isEqualTo(new Observation.Value(GoValue.json("UP\n"), "UP\n"));
   }
 
   @Test
@@ -101,7 +102,7 @@ class WebProviderIT {
             jsonBody: {service: web, window: 5}
             jsonPath: "{$.received.window}"
         """.formatted(base)), now);
-    assertThat(o).isEqualTo(Observation.Value.of(5));
+    assertThat(o).isEqualTo(Observation.Value.json(5.0));
     assertThat(seen).contains("POST Bearer t0ken application/json {\"service\":\"web\",\"window\":5}");
   }
 
@@ -119,7 +120,7 @@ class WebProviderIT {
         name: m
         provider: {web: {url: "%s/health", jsonPath: "{$.data.nothing}"}}
         """.formatted(base)), now)).isInstanceOfSatisfying(Observation.Error.class,
-            e -> assertThat(e.message()).startsWith("web: jsonPath {$.data.nothing} found nothing"));
+            e -> assertThat(e.message()).isEqualTo("web: jsonPath {$.data.nothing}: Could not find JSONPath in body: nothing is not found"));
   }
 
   @Test
@@ -128,6 +129,6 @@ class WebProviderIT {
         name: x
         provider: {web: {method: GET, body: x, jsonPath: "{$.a[*]}"}}
         """))).containsExactly("url is required", "a GET has no body: use method POST or PUT",
-            "jsonPath \"{$.a[*]}\": [*] is not supported (use an index or a quoted name)");
+            "jsonPath \"{$.a[*]}\": [*] is not supported by Okra's evaluator (use field names, quoted names and indexes)");
   }
 }
