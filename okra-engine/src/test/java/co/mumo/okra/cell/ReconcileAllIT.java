@@ -153,8 +153,8 @@ class ReconcileAllIT {
 
     assertThat(results).extracting(PassResult::cell, PassResult::outcome).containsExactly(
         org.assertj.core.api.Assertions.tuple(ns + "/a-gone", Outcome.ERROR), org.assertj.core.api.Assertions.tuple(ns + "/b-ok", Outcome.CHANGED));
-    assertThat(results.get(0).status().message).startsWith("this pass failed, nothing more was written: AWS: ")
-        .contains("ElasticLoadBalancingV2");
+    assertThat(results.get(0).status().message)
+        .startsWith("this pass failed, nothing more was written: AWS ElasticLoadBalancingV2: ListenerNotFound (400)");
     assertThat(results.get(1).phase()).isEqualTo(Phase.Succeeded);
     assertThat(aws.weightsOf(alb.listenerArn(), 301)).isEqualTo(Map.of(alb.targetGroupArns().get(1), 100));
   }
