@@ -46,7 +46,9 @@ final class Errors {
     return ExitCodes.INVALID;
   }
 
-  static Failure classify(Throwable ex) {
+  static Failure classify(Throwable thrown) {
+    // picocli hands over its own wrapper when the command threw an Error (a class missing from the jar, say).
+    Throwable ex = thrown instanceof CommandLine.ExecutionException && thrown.getCause() != null ? thrown.getCause() : thrown;
     if (ex instanceof CellReconciler.CellNotFoundException || ex instanceof CommandLine.ParameterException) {
       return new Failure(Failure.Kind.INPUT, "", ex.getMessage(), "");
     }

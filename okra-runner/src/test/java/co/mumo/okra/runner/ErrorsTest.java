@@ -44,6 +44,14 @@ class ErrorsTest {
   }
 
   @Test
+  void anErrorIsABugNamedForItselfNotForPicoclisWrapper() {
+    Failure f = Errors.classify(new CommandLine.ExecutionException(new CommandLine(new Throwing()), "x",
+        new NoClassDefFoundError("com/google/re2j/PatternSyntaxException")));
+    assertThat(f.kind()).isEqualTo(Failure.Kind.BUG);
+    assertThat(f.cause()).isEqualTo("java.lang.NoClassDefFoundError: com/google/re2j/PatternSyntaxException");
+  }
+
+  @Test
   void illegalStateIsABugNotBadInput() {
     // Exit 2 says "fix your input": a broken invariant must not read that way.
     assertThat(run(new IllegalStateException("weights do not add up")).code()).isEqualTo(ExitCodes.ERROR);
