@@ -70,12 +70,8 @@ class RunnerOutput implements Serializable {
   /** The result map of okraRollout and okraStatus, from the last pass (or `cell get` line). */
   @NonCPS
   static Map result(Map pass) {
-    if (pass == null) return [phase: null, version: null, step: null, weights: [:], targetGroups: [], message: null]
-    Map<String, Integer> weights = [:]
-    for (Object o : (pass.targetGroups ?: [])) {
-      Map tg = (Map) o
-      String v = tg.version as String
-      weights[v] = (weights[v] ?: 0) + ((tg.weight ?: 0) as int)
+    if (pass == null) {
+      return [phase: null, version: null, step: null, weights: [:], albWeights: [:], trafficSynced: false, targetGroups: [], message: null]
     }
     return [cell          : pass.cell,
             phase         : pass.phase,
@@ -83,9 +79,23 @@ class RunnerOutput implements Serializable {
             stableVersion : pass.stableVersion,
             desiredVersion: pass.desiredVersion,
             step          : pass.currentStepIndex,
-            weights       : weights,
+            weights       : byVersion(pass.targetGroups),
+            // What the listener rule carried when the status was written; act on Succeeded only when trafficSynced.
+            albWeights    : byVersion(pass.albTargetGroups),
+            trafficSynced : pass.trafficSync == 'Synced',
             targetGroups  : pass.targetGroups ?: [],
             message       : pass.message]
+  }
+
+  @NonCPS
+  private static Map<String, Integer> byVersion(Object targetGroups) {
+    Map<String, Integer> weights = [:]
+    for (Object o : (targetGroups ?: [])) {
+      Map tg = (Map) o
+      String v = (tg.version ?: tg.arn) as String
+      weights[v] = (weights[v] ?: 0) + ((tg.weight ?: 0) as int)
+    }
+    return weights
   }
 
   /** e.g. {@code 1.0.0 80% | 2.0.0 20%}. */

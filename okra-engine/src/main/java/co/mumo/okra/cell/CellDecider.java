@@ -21,6 +21,11 @@ import java.util.stream.Collectors;
  */
 public final class CellDecider {
   static final Duration VERIFY_AFTER = Duration.ofSeconds(2);
+  /** How a Promoting or RollingBack message ends, and how the Succeeded or Failed one after it says the same. */
+  static final String PROMOTING = "; applying, Succeeded once the listener rule carries it";
+  static final String ROLLING_BACK_UNTIL = "; Failed once the listener rule carries the rollback";
+  static final String ROLLED_BACK = "traffic rolled back to";
+  static final String ROLLING_BACK = "rolling traffic back to";
   static final Duration POLL_RUN_EVERY = Duration.ofSeconds(10);
 
   private CellDecider() {}
@@ -143,7 +148,7 @@ public final class CellDecider {
         if ((s.phase().failed() || s.phase() == Phase.Invalid) && s.failure().isPresent()) {
           RolloutState.Failure f = s.failure().get();
           return settle(s, st, Phase.Failed, Reasons.ROLLED_BACK,
-              "rollout of " + f.version() + " failed: " + f.cause() + "; " + st + " has 100%. "
+              "rollout of " + f.version() + " failed: " + f.cause() + "; " + ROLLED_BACK + " " + st + ", which has 100%. "
                   + "The version stays blocked until a newer one appears or `okra-runner cell retry` is run");
         }
         return settle(s, st, Phase.Succeeded, Reasons.ROLLOUT_COMPLETE, st + " has 100% of the traffic");
@@ -425,11 +430,10 @@ public final class CellDecider {
         // moves the weights records the intent, and the pass that sees them there records the outcome.
         if (s.phase() == Phase.Succeeded) {
           s = s.withPhase(Phase.Promoting);
-          message = message + "; applying, Succeeded once the listener rule carries it";
+          message = message + PROMOTING;
         } else if (s.phase() == Phase.Failed) {
           s = s.withPhase(Phase.RollingBack);
-          message = message.replace("traffic rolled back to", "rolling traffic back to")
-              + "; Failed once the listener rule carries the rollback";
+          message = message.replace(ROLLED_BACK, ROLLING_BACK) + ROLLING_BACK_UNTIL;
         }
       }
       List<CellCondition> conditions = conditions(s.phase(), reason, message, Optional.of(trafficCondition(rule, synced)));

@@ -107,7 +107,18 @@ public final class CellStatusMapping {
       i.reason = rj.reason();
       return i;
     }).toList();
-    s.conditions = conditions(plan.conditions(), old == null ? null : old.conditions, generation, now);
+    List<CellCondition> computed = plan.conditions();
+    // The pass that sees the final weights on the ALB says why they are there in the words the intent was
+    // recorded in ("all 5 steps passed: 2.0.0 is stable", "fell back"), not only "2.0.0 has 100%".
+    Optional<String> story = carriedOver(old, r);
+    if (story.isPresent()) {
+      s.message = story.get();
+      String why = old.conditions == null ? null : old.conditions.stream().filter(c -> Reasons.READY.equals(c.type))
+          .map(c -> c.reason).findFirst().orElse(null);
+      computed = computed.stream().map(c -> c.type().equals(Reasons.READY) || c.type().equals(Reasons.PROGRESSING)
+          ? new CellCondition(c.type(), c.status(), why == null ? c.reason() : why, story.get()) : c).toList();
+    }
+    s.conditions = conditions(computed, old == null ? null : old.conditions, generation, now);
     s.analysisRuns = plan.runs().isEmpty() ? null : plan.runs().stream().map(CellStatusMapping::summary).toList();
     // A failed rollout keeps the verdicts that failed it, for people to read, until the next rollout starts.
     if (s.analysisRuns == null && r.phase() == Phase.Failed && old != null) s.analysisRuns = old.analysisRuns;
@@ -115,6 +126,23 @@ public final class CellStatusMapping {
     s.lastSyncTime = now.toString();
     return s;
   }
+
+  /**
+   * Succeeded says why in the words its intent was recorded with ("all 5 steps passed: 2.0.0 is stable",
+   * "... no longer complete: traffic back to 1.0.0"), not only "2.0.0 has 100%", and keeps saying it while
+   * nothing changes (so a pass that decides nothing still writes nothing).
+   */
+  private static Optional<String> carriedOver(CellStatus old, RolloutState now) {
+    if (old == null || old.message == null || now.phase() != Phase.Succeeded) return Optional.empty();
+    Phase before = Phase.parse(old.phase);
+    if (before == Phase.Promoting && old.message.endsWith(CellDecider.PROMOTING)) {
+      return Optional.of(old.message.substring(0, old.message.length() - CellDecider.PROMOTING.length()) + CARRIED);
+    }
+    boolean same = now.stable().map(Version::toString).map(v -> v.equals(old.stableVersion)).orElse(false);
+    return before == Phase.Succeeded && same && old.message.endsWith(CARRIED) ? Optional.of(old.message) : Optional.empty();
+  }
+
+  private static final String CARRIED = "; the listener rule carries it";
 
   private static CellStatus.AnalysisRunSummary summary(ChildRun run) {
     CellStatus.AnalysisRunSummary out = new CellStatus.AnalysisRunSummary();

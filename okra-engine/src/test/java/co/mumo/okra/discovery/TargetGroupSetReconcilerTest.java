@@ -45,7 +45,7 @@ class TargetGroupSetReconcilerTest {
       maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       allStarted.countDown();
       try {
-        if (!allStarted.await(5, TimeUnit.SECONDS)) throw new IllegalStateException("not every cluster was being listed at once");
+        if (!allStarted.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("not every cluster was being listed at once");
         return List.of(new ObservedBinding("default", "web1", Map.of(), Optional.of("arn:" + cluster.secretName())));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

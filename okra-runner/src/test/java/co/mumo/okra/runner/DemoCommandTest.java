@@ -48,7 +48,7 @@ class DemoCommandTest {
         "ModifyRule 2.0.0 100%");
     assertThat(text).contains("AnalysisRun").contains("with {cluster-version=2.0.0}").contains("with {cluster-version=3.0.0}");
     // The rollback is recorded, applied, and said to be done once the listener is read again and carries it (the same command).
-    assertThat(text).containsPattern("Failed: rollout of 3\\.0\\.0 failed: AnalysisRun web-\\w+-step2 Failed: .*2\\.0\\.0 has 100%");
+    assertThat(text).containsPattern("Failed: rollout of 3\\.0\\.0 failed: AnalysisRun web-\\w+-step2 Failed: .*traffic rolled back to 2\\.0\\.0, which has 100%");
     assertThat(text).contains("== done");
     // One bar per version while two versions share the traffic: 80% of 40 columns filled.
     assertThat(text).containsPattern("1\\.0\\.0  [#\u2588]{32}[.\u2591]{8}  80%  web-1-0-0-a 40, web-1-0-0-b 40");
