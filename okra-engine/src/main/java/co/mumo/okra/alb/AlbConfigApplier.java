@@ -50,7 +50,7 @@ public final class AlbConfigApplier {
   /** With the rule as the caller just observed it, to save a DescribeRules. */
   public LoadBalancer.ApplyResult apply(AWSApplicationLoadBalancerConfig config, DesiredRule rule, Optional<ObservedRule> current) {
     current.filter(r -> r.owner().isPresent() && !r.owner().get().equals(rule.owner())).ifPresent(r -> {
-      throw new IllegalStateException("the rule at priority " + rule.priority() + " on " + rule.listenerArn()
+      throw new RuleRefusedException("the rule at priority " + rule.priority() + " on " + rule.listenerArn()
           + " belongs to " + r.owner().get() + ", not to " + rule.owner() + ": not touching it");
     });
     AWSApplicationLoadBalancerConfig.Status status = new AWSApplicationLoadBalancerConfig.Status();

@@ -56,7 +56,7 @@ public final class AlbConfigs {
     var spec = config.getSpec();
     String what = "AWSApplicationLoadBalancerConfig " + config.getMetadata().getNamespace() + "/" + config.getMetadata().getName();
     if (spec == null || spec.listener == null || spec.listener.rule == null) {
-      throw new IllegalArgumentException(what + ": spec.listener.rule is required");
+      throw new InvalidAlbConfigException(what + ": spec.listener.rule is required");
     }
     ListenerRule r = spec.listener.rule;
     List<TargetWeight> forwards = new ArrayList<>();
@@ -64,7 +64,7 @@ public final class AlbConfigs {
       for (int i = 0; i < r.forward.targetGroups.size(); i++) {
         ListenerRule.ForwardTargetGroup tg = r.forward.targetGroups.get(i);
         if (tg.weight == null || tg.weight < 0 || tg.weight > 100) {
-          throw new IllegalArgumentException(what + ": spec.listener.rule.forward.targetGroups[" + i + "].weight must be 0..100, got " + tg.weight);
+          throw new InvalidAlbConfigException(what + ": spec.listener.rule.forward.targetGroups[" + i + "].weight must be 0..100, got " + tg.weight);
         }
         forwards.add(new TargetWeight(tg.arn, tg.weight));
       }
@@ -75,7 +75,7 @@ public final class AlbConfigs {
               r.headers == null ? null : new TreeMap<>(r.headers), r.queryStrings == null ? null : new TreeMap<>(r.queryStrings)),
           forwards, config.getMetadata().getNamespace() + "/" + config.getMetadata().getName());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+      throw new InvalidAlbConfigException(what + ": " + e.getMessage());
     }
   }
 
@@ -86,7 +86,7 @@ public final class AlbConfigs {
       DesiredRule rb = toRule(b);
       return ra.listenerArn().equals(rb.listenerArn()) && ra.priority() == rb.priority()
           && ra.conditions().sameAs(rb.conditions()) && DesiredRule.sameForwards(ra.forwards(), rb.forwards());
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidAlbConfigException e) {
       return false;
     }
   }

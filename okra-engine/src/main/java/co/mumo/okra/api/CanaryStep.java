@@ -1,26 +1,47 @@
 package co.mumo.okra.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One canary step: exactly one of the fields is set. Unknown keys (for example {@code stepWeight},
- * which the original docs used) are kept so that Okra can name them in a validation error instead
- * of the API server silently dropping them.
+ * One canary step: exactly one of the fields is set. The schema has no room for other keys, so the
+ * API server refuses an unknown step such as {@code stepWeight} (which the original docs used) under
+ * kubectl's strict field validation, and otherwise prunes it and then refuses the empty step. Keys
+ * that still arrive (a cluster with an older CRD) are kept so that Okra names them in its error.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@PreserveUnknownFields
+@ValidationRule(value = "[has(self.setWeight), has(self.pause), has(self.analysis), has(self.experiment)].filter(k, k).size() == 1",
+    message = "a step has exactly one of setWeight, pause, analysis or experiment")
 public class CanaryStep {
+  /** A Go-style duration as Okra and Argo Rollouts read it: seconds, or numbers with h, m and s. */
+  static final String DURATION = "^([0-9]+|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$";
+
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription("The new version's share in percent (absolute, 0..100), split evenly over its target groups.")
   public Integer setWeight;
+
+  @JsonPropertyDescription("Wait; without duration, until `okra-runner cell promote`.")
   public Pause pause;
+
+  @JsonPropertyDescription("Create an Argo Rollouts AnalysisRun (or let Okra's evaluator judge it) and wait for its verdict; Failed or"
+      + " Error rolls back, Inconclusive waits for a human.")
   public AnalysisSpec analysis;
+
+  @JsonPropertyDescription("Create an Argo Rollouts Experiment and wait for its verdict.")
   public Experiment experiment;
 
   private final Map<String, Object> unknownFields = new LinkedHashMap<>();
@@ -38,33 +59,73 @@ public class CanaryStep {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "!has(self.duration) || type(self.duration) != int || self.duration >= 0",
+      message = "duration must not be negative", fieldPath = ".duration")
   public static class Pause {
     /** Seconds as a number, or a duration such as {@code 30s}, {@code 10m}, {@code 1h}. Absent: wait for promote. */
+    // No pattern for the text form: the generator gives an int-or-string field no length bound, and without
+    // one the API server prices a CEL regex over it above its budget. Okra's pass names a bad duration.
+    @JsonPropertyDescription("Seconds as a number, or a duration such as `30s`, `10m`, `1h`.")
     public IntOrString duration;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Experiment {
+    @Pattern(DURATION)
+    @JsonPropertyDescription("How long the Experiment runs (e.g. `5m`); empty runs until its analyses finish.")
     public String duration;
+
+    @Required
+    @Size(min = 1, max = 10)
+    @JsonPropertyDescription("The ReplicaSets the Experiment runs.")
     public List<ExperimentTemplate> templates;
+
+    @Size(max = 10)
+    @JsonPropertyDescription("Analyses run inside the Experiment.")
     public List<ExperimentAnalysis> analyses;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ExperimentTemplate {
+    @Required
+    @Size(min = 1)
+    @JsonPropertyDescription("The template's name within the Experiment.")
     public String name;
+
     /** Name of an apps/v1 ReplicaSet in the Cell's namespace whose pod template is used. */
+    @Required
+    @Size(min = 1)
+    @JsonPropertyDescription("Name of an apps/v1 ReplicaSet in the Cell's namespace whose selector and pod template are used.")
     public String specRef;
+
+    @Min(0)
+    @JsonPropertyDescription("Pods to run (default 1).")
     public Integer replicas;
+
+    @JsonPropertyDescription("Passed to Argo Rollouts as the template's traffic weight.")
     public Integer weight;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ExperimentAnalysis {
+    @Required
+    @Size(min = 1)
+    @JsonPropertyDescription("The analysis's name within the Experiment.")
     public String name;
+
+    @Required
+    @Size(min = 1)
+    @JsonPropertyDescription("The AnalysisTemplate (or ClusterAnalysisTemplate) to run.")
     public String templateName;
+
+    @JsonPropertyDescription("Use a ClusterAnalysisTemplate.")
     public Boolean clusterScope;
+
+    @Size(max = AnalysisSpec.MAX_ARGS)
+    @JsonPropertyDescription(AnalysisSpec.ARGS)
     public List<AnalysisSpec.Arg> args;
+
+    @JsonPropertyDescription("The Experiment ends when this analysis ends.")
     public Boolean requiredForCompletion;
   }
 }

@@ -1,5 +1,8 @@
 package co.mumo.okra.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -10,10 +13,26 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(Cell.GROUP)
 @Version(Cell.VERSION)
 @ShortNames("cell")
+@JsonClassDescription("An ALB listener rule plus the target groups Okra rolls traffic over, version by version, with canary steps."
+    + " Every runner pass reads it and records the rollout in its status.")
 public class Cell extends CustomResource<CellSpec, CellStatus> implements Namespaced {
   public static final String GROUP = "okra.mumo.co";
   public static final String VERSION = "v1alpha1";
   public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  // Overridden only to describe (and require) the field in the generated CRD, for `kubectl explain cell.spec`.
+  @Override
+  @Required
+  @JsonPropertyDescription("What to roll out and how.")
+  public CellSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("The rollout as recorded by the last pass; everything a pass needs to carry on lives here.")
+  public CellStatus getStatus() {
+    return super.getStatus();
+  }
 
   @Override
   protected CellStatus initStatus() {

@@ -1,24 +1,54 @@
 package co.mumo.okra.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CellIngress {
-  /** Only {@code AWSApplicationLoadBalancer} is supported. */
+  /** The values {@link #type} may take (the schema's enum; the field stays a string so that an old Cell still reads). */
+  public enum Type { AWSApplicationLoadBalancer }
+
+  @SchemaFrom(type = Type.class)
+  @JsonPropertyDescription("`AWSApplicationLoadBalancer` (the default and the only type).")
   public String type;
+
+  @Required
+  @JsonPropertyDescription("The listener and the rule Okra manages on it.")
   public AwsApplicationLoadBalancer awsApplicationLoadBalancer;
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class AwsApplicationLoadBalancer {
+    @Required
+    @Pattern("^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:listener/\\S+$")
+    @JsonPropertyDescription("ARN of the ALB listener (`arn:aws:elasticloadbalancing:REGION:ACCOUNT:listener/app/...`).")
     public String listenerARN;
+
+    @Required
+    @JsonPropertyDescription("The rule on that listener.")
     public Listener listener;
+
+    @Required
+    @JsonPropertyDescription("Which AWSTargetGroups in the Cell's namespace belong to the Cell.")
     public TargetGroupSelector targetGroupSelector;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class TargetGroupSelector {
-    public java.util.Map<String, String> matchLabels;
-    /** Label keys to read a target group's version from, first non-empty wins. */
-    public java.util.List<String> versionLabels;
+    @Required
+    @Size(min = 1)
+    @JsonPropertyDescription("Labels a target group must all carry (required, at least one, so that the Cell does not take every"
+        + " target group in the namespace).")
+    public Map<String, String> matchLabels;
+
+    @Size(max = 10)
+    @JsonPropertyDescription("Label keys to read a target group's version from, the first non-empty wins (default"
+        + " `okra.mumo.co/version`). Versions are semver; a leading `v` is fine.")
+    public List<@Size(min = 1, max = 317) String> versionLabels;
   }
 }

@@ -41,7 +41,8 @@ public final class AwsClients {
   public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, Settings settings) {
     builder.httpClientBuilder(UrlConnectionHttpClient.builder())
         .overrideConfiguration(o -> {
-          o.retryStrategy(RetryMode.ADAPTIVE_V2).apiCallTimeout(API_CALL_TIMEOUT).apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT);
+          o.retryStrategy(RetryMode.ADAPTIVE_V2).apiCallTimeout(API_CALL_TIMEOUT).apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT)
+              .addExecutionInterceptor(new AwsCallContext());
           settings.profile().ifPresent(o::defaultProfileName);
         });
     settings.region().map(Region::of).ifPresent(builder::region);

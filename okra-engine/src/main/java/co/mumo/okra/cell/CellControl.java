@@ -36,7 +36,7 @@ public final class CellControl {
 
   public static RolloutState resume(RolloutState s) {
     requireRollout(s, "resume");
-    if (!s.pausedByUser()) throw new IllegalStateException("the rollout is not paused by a user; nothing to resume");
+    if (!s.pausedByUser()) throw new SteeringRefusedException("the rollout is not paused by a user; nothing to resume");
     return s.withPausedByUser(false).withPhase(Phase.Progressing);
   }
 
@@ -51,14 +51,14 @@ public final class CellControl {
    */
   public static RolloutState retry(RolloutState s) {
     if (s.phase() != Phase.Failed || s.failure().isEmpty() || s.failure().get().retryRequested()) {
-      throw new IllegalStateException("the Cell has no failed rollout to retry (phase " + s.phase() + ")");
+      throw new SteeringRefusedException("the Cell has no failed rollout to retry (phase " + s.phase() + ")");
     }
     return s.withFailure(Optional.of(s.failure().get().retried())).withPhase(Phase.Idle);
   }
 
   private static void requireRollout(RolloutState s, String verb) {
     if (!s.rollingOut()) {
-      throw new IllegalStateException("no rollout in progress to " + verb + " (phase " + s.phase() + ")");
+      throw new SteeringRefusedException("no rollout in progress to " + verb + " (phase " + s.phase() + ")");
     }
   }
 }

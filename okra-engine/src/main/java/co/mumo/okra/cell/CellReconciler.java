@@ -183,7 +183,9 @@ public final class CellReconciler {
   private static PassResult failed(Cell cell, RuntimeException e) {
     String key = cell.getMetadata().getNamespace() + "/" + cell.getMetadata().getName();
     String why = PassFailures.describe(e);
-    LOG.warn("cell={} pass failed: {}", key, why, e);
+    // One line: the result says it too; the stack trace is for --verbose (debug).
+    LOG.warn("cell={} pass failed: {}", key, why);
+    LOG.debug("cell={} pass failure", key, e);
     CellStatus shown = cell.getStatus() == null ? new CellStatus() : CellStatusMapping.Json.copy(cell.getStatus());
     shown.message = "this pass failed, nothing more was written: " + why;
     return new PassResult(key, Outcome.ERROR, Phase.parse(shown.phase), shown, Optional.empty(), List.of());
@@ -334,7 +336,10 @@ public final class CellReconciler {
     CellStatus previous = cell.getStatus();
     cell.setStatus(status);
     try {
-      return store.updateCellStatus(cell);
+      Cell written = store.updateCellStatus(cell);
+      // Only the runner whose guarded write recorded the transition tells of it: racing runners tell it once.
+      store.events().record(written, CellEvents.between(previous, status));
+      return written;
     } catch (RuntimeException e) {
       cell.setStatus(previous);
       throw e;

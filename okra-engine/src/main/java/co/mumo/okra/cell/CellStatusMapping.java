@@ -122,6 +122,7 @@ public final class CellStatusMapping {
     s.analysisRuns = plan.runs().isEmpty() ? null : plan.runs().stream().map(CellStatusMapping::summary).toList();
     // A failed rollout keeps the verdicts that failed it, for people to read, until the next rollout starts.
     if (s.analysisRuns == null && r.phase() == Phase.Failed && old != null) s.analysisRuns = old.analysisRuns;
+    s.history = RolloutHistory.next(old, s, now);
     s.lastSyncTime = now.toString();
     return s;
   }

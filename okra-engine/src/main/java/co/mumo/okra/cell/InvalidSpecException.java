@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** A resource that cannot be acted on as written. Terminal: reported, not retried. */
-public class InvalidSpecException extends RuntimeException {
+public class InvalidSpecException extends co.mumo.okra.failure.InputException {
   private final String resource;
   private final List<FieldError> errors;
 

@@ -52,7 +52,7 @@ public final class Discovery {
   }
 
   /** A set named on the command line does not exist. */
-  public static final class NotFoundException extends IllegalArgumentException {
+  public static final class NotFoundException extends co.mumo.okra.failure.InputException {
     public NotFoundException(String message) {
       super(message);
     }

@@ -201,7 +201,7 @@ public final class Fabric8WorkloadClusters implements WorkloadClusters {
   }
 
   /** A workload cluster could not be listed; the message names the cluster Secret and never a credential. */
-  public static final class WorkloadClusterException extends RuntimeException {
+  public static final class WorkloadClusterException extends RuntimeException implements co.mumo.okra.failure.ServiceFailure {
     WorkloadClusterException(ArgoCluster cluster, String message, Throwable cause) {
       super("cluster " + cluster.key() + " (" + cluster.server() + "): " + message, cause);
     }

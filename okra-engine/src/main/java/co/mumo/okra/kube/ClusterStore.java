@@ -52,8 +52,13 @@ public interface ClusterStore {
     throw new UnsupportedOperationException("albConfigs(namespace)");
   }
 
+  /** Where to record Events about Cells (best effort; none by default). */
+  default co.mumo.okra.cell.EventRecorder events() {
+    return co.mumo.okra.cell.EventRecorder.NONE;
+  }
+
   /** Thrown when a guarded write lost against another writer. */
-  class ConflictException extends RuntimeException {
+  class ConflictException extends RuntimeException implements co.mumo.okra.failure.ServiceFailure {
     public ConflictException(String message, Throwable cause) {
       super(message, cause);
     }

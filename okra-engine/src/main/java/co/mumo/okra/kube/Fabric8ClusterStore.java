@@ -21,9 +21,16 @@ import java.util.Optional;
 /** {@link ClusterStore} over a fabric8 client. */
 public final class Fabric8ClusterStore implements ClusterStore {
   private final KubernetesClient client;
+  private final Fabric8EventRecorder events;
 
   public Fabric8ClusterStore(KubernetesClient client) {
     this.client = client;
+    this.events = new Fabric8EventRecorder(client, java.time.Clock.systemUTC());
+  }
+
+  @Override
+  public co.mumo.okra.cell.EventRecorder events() {
+    return events;
   }
 
   @Override

@@ -49,6 +49,7 @@ public final class KubeClients {
     Resolved r = resolve(kubeconfig, context);
     Optional<Tls> tls = r.cluster().map(c -> tls(r.config(), c));
     return new KubernetesClientBuilder().withConfig(r.config())
+        .withHttpClientFactory(new FailFastHttpClientFactory())
         .withKubernetesSerialization(RedactingSerialization.create())
         .withHttpClientBuilderConsumer(b -> tls.ifPresent(t -> b.sslContext(t.keys(), t.trust())))
         .build();

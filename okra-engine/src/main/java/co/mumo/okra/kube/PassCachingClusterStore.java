@@ -77,6 +77,11 @@ public final class PassCachingClusterStore implements ClusterStore {
   }
 
   @Override
+  public co.mumo.okra.cell.EventRecorder events() {
+    return store.events();
+  }
+
+  @Override
   public Optional<AWSApplicationLoadBalancerConfig> albConfig(String namespace, String name) {
     return Optional.ofNullable(albConfigsIn(namespace).get(name));
   }

@@ -1,6 +1,8 @@
 package co.mumo.okra.cell;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import co.mumo.okra.alb.Elbv2LoadBalancer;
 import co.mumo.okra.analysis.ArgoAnalyses;
@@ -23,6 +25,7 @@ import co.mumo.okra.testsupport.Reliability;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +44,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
  * The bad-input table (see {@link BadCells}) through the real pass, against the real API server and
  * moto: every malformed Cell gets a status that names the field, and nothing is written to AWS or to
  * the cluster but that status. The pass's Kubernetes traffic goes through a recording proxy, so
- * "nothing but the status" is checked on the wire, and its AWS calls are counted by the SDK.
+ * "nothing but the status" is checked on the wire, and its AWS calls are counted by the SDK. A Cell
+ * the CRD's schema already refuses never gets that far: the API server's answer names the field, and
+ * Okra's own validation (for a cluster with an older CRD) refuses the same manifest.
  */
 class BadInputIT {
   private static final AtomicInteger PRIORITY = new AtomicInteger(200);
@@ -103,6 +108,10 @@ class BadInputIT {
   }
 
   private void run(BadCells.Case c) {
+    if (c.refusedByApiServer()) {
+      refusedAtApply(c);
+      return;
+    }
     String ns = kube.freshNamespace("bad");
     int priority = PRIORITY.incrementAndGet();
     OkraObjects objects = new OkraObjects(kube.client());
@@ -134,8 +143,9 @@ class BadInputIT {
       assertThat(writes(awsCalls)).as("AWS writes, calls: " + awsCalls).isZero();
       if (!c.readsAws()) assertThat(awsCalls).as("an invalid Cell makes no AWS call at all").isEmpty();
       assertThat(aws.ruleAt(alb.listenerArn(), priority)).as("the rule at the priority is untouched").isEqualTo(ruleBefore);
+      // The status, and the Event that tells `kubectl describe cell` the same.
       assertThat(kubeCalls).filteredOn(e -> !FaultProxy.isRead(e.operation())).extracting(FaultProxy.Exchange::operation)
-          .as("cluster writes").containsExactly("PUT cells/status");
+          .as("cluster writes").containsExactly("PUT cells/status", "POST events");
       assertThat(clusterObjects(ns)).as("objects in the namespace").isEqualTo(objectsBefore);
       assertThat(stored.getMetadata().getGeneration()).as("the spec is not touched").isEqualTo(generation);
 
@@ -157,6 +167,29 @@ class BadInputIT {
       assertThat(aws.weightsOf(alb.listenerArn(), priority)).as("the rule forwards to the good target group only")
           .isEqualTo(Map.of(alb.targetGroupArns().get(0), 100));
     }
+  }
+
+  private void refusedAtApply(BadCells.Case c) {
+    String ns = kube.freshNamespace("bad-schema");
+    List<Cell> tried = new ArrayList<>();
+    BadCells.World world = new BadCells.World(ns, PRIORITY.incrementAndGet(), alb, aws, kube.client(), new OkraObjects(kube.client()),
+        () -> { throw new AssertionError("no pass here"); }).applyingWith(manifest -> {
+          Cell cell = BadCells.toCell(manifest);
+          tried.add(cell);
+          KubernetesClientException refused = catchThrowableOfType(KubernetesClientException.class,
+              () -> kube.client().resources(Cell.class).inNamespace(ns).resource(cell).create());
+          assertThat(refused).as("the API server refuses the Cell").isNotNull();
+          assertThat(refused.getCode()).isEqualTo(422);
+          assertThat(refused.getMessage()).contains(c.apiServer().get());
+          return cell;
+        });
+    c.setup().accept(world);
+
+    assertThat(tried).hasSize(1);
+    assertThat(kube.client().resources(Cell.class).inNamespace(ns).list().getItems()).as("nothing stored").isEmpty();
+    List<String> expected = c.expected().stream().map(world::expand).toList();
+    assertThatThrownBy(() -> CellValidator.validate(tried.get(0))).as("Okra's own validation, for an older CRD")
+        .isInstanceOf(InvalidSpecException.class).hasMessageContainingAll(expected.toArray(String[]::new));
   }
 
   private CellReconciler reconciler(KubernetesClient client) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A catalogue of malformed Cells and the worlds around them (templates, secrets, ReplicaSets,
@@ -35,34 +36,68 @@ public final class BadCells {
   /**
    * @param readsAws the decision needs the listener's rules (ownership, target group count), so
    *                 Describe calls are expected; writes never are
+   * @param apiServer when present, the API server refuses the Cell at apply time (the CRD's schema), and its
+   *                  answer contains this text (the field's path, and what is wrong with it); Okra's own
+   *                  validation still refuses it with {@code expected}, for clusters with an older CRD
    */
-  public record Case(String name, Kind kind, boolean readsAws, Consumer<World> setup, List<String> expected) {
+  public record Case(String name, Kind kind, boolean readsAws, Consumer<World> setup, List<String> expected, Optional<String> apiServer) {
+    public Case(String name, Kind kind, boolean readsAws, Consumer<World> setup, List<String> expected) {
+      this(name, kind, readsAws, setup, expected, Optional.empty());
+    }
+
+    /** The same case, refused by the API server with {@code text} in its answer. */
+    Case refusedWith(String text) {
+      return new Case(name, kind, readsAws, setup, expected, Optional.of(text));
+    }
+
+    public boolean refusedByApiServer() {
+      return apiServer.isPresent();
+    }
+
     @Override
     public String toString() {
       return name;
     }
   }
 
-  /** Where a case runs. {@code setupPass} runs one ordinary pass (for cases that need an earlier state). */
+  /**
+   * Where a case runs. {@code setupPass} runs one ordinary pass (for cases that need an earlier state);
+   * {@code apply} writes the Cell's manifest (by default: created through {@code client}).
+   */
   public record World(String ns, int priority, AwsFixture.Alb alb, AwsFixture aws, KubernetesClient client, OkraObjects objects,
-                      Runnable setupPass) {
+                      Runnable setupPass, Function<Map<String, Object>, Cell> apply) {
+    public World(String ns, int priority, AwsFixture.Alb alb, AwsFixture aws, KubernetesClient client, OkraObjects objects,
+                 Runnable setupPass) {
+      this(ns, priority, alb, aws, client, objects, setupPass, null);
+    }
+
+    /** The same world, with the Cell's manifest handed to {@code apply} instead of created. */
+    public World applyingWith(Function<Map<String, Object>, Cell> apply) {
+      return new World(ns, priority, alb, aws, client, objects, setupPass, apply);
+    }
+
     public String tg(int i) {
       return alb.targetGroupArns().get(i);
     }
 
     /** Creates the Cell: {@link #BASE} with the edits applied. */
     @SafeVarargs
+    @SuppressWarnings("unchecked")
     public final Cell cell(Consumer<Map<String, Object>>... edits) {
       Map<String, Object> map = Serialization.unmarshal(BASE.formatted(alb.listenerArn(), priority), Map.class);
       for (Consumer<Map<String, Object>> e : edits) e.accept(map);
-      Cell cell = Serialization.unmarshal(Serialization.asJson(map), Cell.class);
-      cell.getMetadata().setNamespace(ns);
-      return client.resources(Cell.class).inNamespace(ns).resource(cell).create();
+      ((Map<String, Object>) map.get("metadata")).put("namespace", ns);
+      return apply != null ? apply.apply(map) : client.resources(Cell.class).inNamespace(ns).resource(toCell(map)).create();
     }
 
     public String expand(String text) {
       return text.replace("{ns}", ns).replace("{priority}", Integer.toString(priority)).replace("{tg0}", tg(0));
     }
+  }
+
+  /** The manifest as the model class reads it (unknown step keys are kept, as on a cluster with an older CRD). */
+  public static Cell toCell(Map<String, Object> manifest) {
+    return Serialization.unmarshal(Serialization.asJson(manifest), Cell.class);
   }
 
   public static final String BASE = """
@@ -97,112 +132,145 @@ public final class BadCells {
 
   private BadCells() {}
 
-  /** Every case; at least 40 of them are {@link Kind#INVALID}. */
+  /** Every case; at least 40 of them are {@link Kind#INVALID}, most of those refused by the API server already. */
   @SuppressWarnings("unchecked")
   public static List<Case> all() {
     List<Case> c = new ArrayList<>();
     // ---- steps
     c.add(invalid("unknown step", steps("- stepWeight: 20"),
-        STEPS + "[0].stepWeight: unknown step \"stepWeight\" (expected setWeight, pause, analysis or experiment)"));
-    c.add(invalid("setWeight above 100", steps("- setWeight: 150"), STEPS + "[0].setWeight: must be 0..100, got 150"));
-    c.add(invalid("setWeight below 0", steps("- setWeight: -1"), STEPS + "[0].setWeight: must be 0..100, got -1"));
+        STEPS + "[0].stepWeight: unknown step \"stepWeight\" (expected setWeight, pause, analysis or experiment)")
+        .refusedWith(STEPS + "[0]"));
+    c.add(invalid("setWeight above 100", steps("- setWeight: 150"), STEPS + "[0].setWeight: must be 0..100, got 150")
+        .refusedWith(STEPS + "[0].setWeight: Invalid value: 150"));
+    c.add(invalid("setWeight below 0", steps("- setWeight: -1"), STEPS + "[0].setWeight: must be 0..100, got -1")
+        .refusedWith(STEPS + "[0].setWeight: Invalid value: -1"));
     c.add(invalid("pause duration not a duration", steps("- setWeight: 10\n- pause: {duration: soon}"),
         STEPS + "[1].pause.duration: \"soon\" is not a duration"));
     c.add(invalid("pause duration with a unit Okra lacks", steps("- pause: {duration: 2d}"),
         STEPS + "[0].pause.duration: \"2d\" is not a duration"));
-    c.add(invalid("negative pause seconds", steps("- pause: {duration: -5}"), STEPS + "[0].pause.duration: must not be negative"));
+    c.add(invalid("negative pause seconds", steps("- pause: {duration: -5}"), STEPS + "[0].pause.duration: must not be negative")
+        .refusedWith(STEPS + "[0].pause.duration: Invalid value"));
     c.add(invalid("pause duration overflowing", steps("- pause: {duration: 9999999999999999h}"),
         STEPS + "[0].pause.duration: \"9999999999999999h\" is too long"));
     c.add(invalid("two kinds in one step", steps("- setWeight: 10\n  pause: {}"),
-        STEPS + "[0]: a step has exactly one kind, found setWeight and pause"));
-    c.add(invalid("empty step", steps("- {}"), STEPS + "[0]: empty step (expected one of setWeight, pause, analysis or experiment)"));
+        STEPS + "[0]: a step has exactly one kind, found setWeight and pause")
+        .refusedWith(STEPS + "[0]: Invalid value: \"object\": a step has exactly one of setWeight, pause, analysis or experiment"));
+    c.add(invalid("empty step", steps("- {}"), STEPS + "[0]: empty step (expected one of setWeight, pause, analysis or experiment)")
+        .refusedWith(STEPS + "[0]: Invalid value: \"object\": a step has exactly one of setWeight, pause, analysis or experiment"));
     c.add(invalid("analysis without templates", steps("- analysis: {args: [{name: version, value: x}]}"),
-        STEPS + "[0].analysis.templates: at least one template is required"));
+        STEPS + "[0].analysis.templates: at least one template is required").refusedWith(STEPS + "[0].analysis.templates: Required value"));
     c.add(invalid("analysis template without a name", steps("- analysis: {templates: [{clusterScope: false}]}"),
-        STEPS + "[0].analysis.templates[0].templateName: required"));
+        STEPS + "[0].analysis.templates[0].templateName: required")
+        .refusedWith(STEPS + "[0].analysis.templates[0].templateName: Required value"));
     c.add(invalid("arg with value and valueFrom", steps("""
         - analysis:
             templates: [{templateName: success-rate}]
             args: [{name: version, value: "1", valueFrom: {fieldRef: {fieldPath: status.desiredVersion}}}]
-        """), STEPS + "[0].analysis.args[0]: set either value or valueFrom, not both"));
+        """), STEPS + "[0].analysis.args[0]: set either value or valueFrom, not both")
+        .refusedWith(STEPS + "[0].analysis.args[0]: Invalid value: \"object\": set either value or valueFrom, not both"));
     c.add(invalid("arg without a name", steps("""
         - analysis:
             templates: [{templateName: success-rate}]
             args: [{value: "1"}]
-        """), STEPS + "[0].analysis.args[0].name: required"));
+        """), STEPS + "[0].analysis.args[0].name: required").refusedWith(STEPS + "[0].analysis.args[0].name: Required value"));
     c.add(invalid("fieldRef without fieldPath", steps("""
         - analysis:
             templates: [{templateName: success-rate}]
             args: [{name: version, valueFrom: {fieldRef: {}}}]
-        """), STEPS + "[0].analysis.args[0].valueFrom.fieldRef.fieldPath: required (e.g. status.desiredVersion)"));
+        """), STEPS + "[0].analysis.args[0].valueFrom.fieldRef.fieldPath: required (e.g. status.desiredVersion)")
+        .refusedWith(STEPS + "[0].analysis.args[0].valueFrom.fieldRef.fieldPath: Required value"));
     c.add(invalid("secretKeyRef without key", steps("""
         - analysis:
             templates: [{templateName: success-rate}]
             args: [{name: version, valueFrom: {secretKeyRef: {name: db}}}]
-        """), STEPS + "[0].analysis.args[0].valueFrom.secretKeyRef: name and key are required"));
+        """), STEPS + "[0].analysis.args[0].valueFrom.secretKeyRef: name and key are required")
+        .refusedWith(STEPS + "[0].analysis.args[0].valueFrom.secretKeyRef.key: Required value"));
     c.add(invalid("valueFrom with neither source", steps("""
         - analysis:
             templates: [{templateName: success-rate}]
             args: [{name: version, valueFrom: {}}]
-        """), STEPS + "[0].analysis.args[0].valueFrom: set exactly one of fieldRef or secretKeyRef"));
+        """), STEPS + "[0].analysis.args[0].valueFrom: set exactly one of fieldRef or secretKeyRef")
+        .refusedWith(STEPS + "[0].analysis.args[0].valueFrom: Invalid value: \"object\": set exactly one of fieldRef or secretKeyRef"));
     c.add(invalid("analysis evaluator other than okra or argo", steps("""
         - analysis:
             evaluator: kayenta
             templates: [{templateName: success-rate}]
             args: [{name: version, value: "1"}]
-        """), STEPS + "[0].analysis.evaluator: analysis evaluator must be okra or argo, got \"kayenta\""));
+        """), STEPS + "[0].analysis.evaluator: analysis evaluator must be okra or argo, got \"kayenta\"")
+        .refusedWith(STEPS + "[0].analysis.evaluator: Unsupported value: \"kayenta\""));
     c.add(invalid("evaluator annotation other than okra or argo", w -> w.cell(m -> ((Map<String, Object>) m.computeIfAbsent("metadata",
             k -> new LinkedHashMap<>())).put("annotations", Map.of("okra.mumo.co/analysis-evaluator", "sometimes"))),
         "metadata.annotations[okra.mumo.co/analysis-evaluator]: analysis evaluator must be okra or argo, got \"sometimes\""));
     c.add(invalid("experiment without templates", steps("- experiment: {duration: 1m}"),
-        STEPS + "[0].experiment.templates: at least one template is required"));
+        STEPS + "[0].experiment.templates: at least one template is required")
+        .refusedWith(STEPS + "[0].experiment.templates: Required value"));
     c.add(invalid("experiment template without specRef", steps("- experiment: {templates: [{name: canary}]}"),
-        STEPS + "[0].experiment.templates[0].specRef: required: the name of a ReplicaSet in the Cell's namespace"));
+        STEPS + "[0].experiment.templates[0].specRef: required: the name of a ReplicaSet in the Cell's namespace")
+        .refusedWith(STEPS + "[0].experiment.templates[0].specRef: Required value"));
     c.add(invalid("experiment template without a name", steps("- experiment: {templates: [{specRef: web-rs}]}"),
-        STEPS + "[0].experiment.templates[0].name: required"));
+        STEPS + "[0].experiment.templates[0].name: required").refusedWith(STEPS + "[0].experiment.templates[0].name: Required value"));
     c.add(invalid("experiment with a bad duration", steps("- experiment: {duration: forever, templates: [{name: c, specRef: web-rs}]}"),
-        STEPS + "[0].experiment.duration: \"forever\" is not a duration"));
+        STEPS + "[0].experiment.duration: \"forever\" is not a duration")
+        .refusedWith(STEPS + "[0].experiment.duration: Invalid value: \"forever\""));
     c.add(invalid("experiment with negative replicas", steps("- experiment: {templates: [{name: c, specRef: web-rs, replicas: -1}]}"),
-        STEPS + "[0].experiment.templates[0].replicas: must not be negative"));
+        STEPS + "[0].experiment.templates[0].replicas: must not be negative")
+        .refusedWith(STEPS + "[0].experiment.templates[0].replicas: Invalid value: -1"));
     c.add(invalid("background analysis starting past the last step",
         w -> w.cell(set("spec.updateStrategy.canary.analysis", yaml("{templates: [{templateName: success-rate}], startingStep: 7}"))),
-        "spec.updateStrategy.canary.analysis.startingStep: must be 0..1 (the index of a step), got 7"));
+        "spec.updateStrategy.canary.analysis.startingStep: must be 0..1 (the index of a step), got 7")
+        .refusedWith("spec.updateStrategy.canary.analysis.startingStep: Invalid value"));
     c.add(invalid("update strategy other than Canary", w -> w.cell(set("spec.updateStrategy.type", "BlueGreen")),
-        "spec.updateStrategy.type: \"BlueGreen\" is not supported (only Canary)"));
+        "spec.updateStrategy.type: \"BlueGreen\" is not supported (only Canary)")
+        .refusedWith("spec.updateStrategy.type: Unsupported value: \"BlueGreen\""));
     // ---- ingress and rule
-    c.add(invalid("missing listenerARN", w -> w.cell(remove(ALB + ".listenerARN")), ALB + ".listenerARN: required"));
+    c.add(invalid("missing listenerARN", w -> w.cell(remove(ALB + ".listenerARN")), ALB + ".listenerARN: required")
+        .refusedWith(ALB + ".listenerARN: Required value"));
     c.add(invalid("listenerARN not an ARN", w -> w.cell(set(ALB + ".listenerARN", "my-listener")),
-        ALB + ".listenerARN: \"my-listener\" is not an ALB listener ARN"));
+        ALB + ".listenerARN: \"my-listener\" is not an ALB listener ARN")
+        .refusedWith(ALB + ".listenerARN: Invalid value: \"my-listener\""));
     c.add(invalid("listenerARN of a target group", w -> w.cell(set(ALB + ".listenerARN", w.tg(0))),
-        ALB + ".listenerARN: \"{tg0}\" is not an ALB listener ARN"));
+        ALB + ".listenerARN: \"{tg0}\" is not an ALB listener ARN").refusedWith(ALB + ".listenerARN: Invalid value"));
     c.add(invalid("ingress type other than ALB", w -> w.cell(set("spec.ingress.type", "NetworkLoadBalancer")),
-        "spec.ingress.type: \"NetworkLoadBalancer\" is not supported (only AWSApplicationLoadBalancer)"));
-    c.add(invalid("no ingress", w -> w.cell(remove("spec.ingress")), "spec.ingress: required"));
-    c.add(invalid("ingress without awsApplicationLoadBalancer", w -> w.cell(remove(ALB)), ALB + ": required"));
-    c.add(invalid("no listener rule", w -> w.cell(remove(ALB + ".listener.rule")), RULE + ": required"));
-    c.add(invalid("priority 0", w -> w.cell(set(RULE + ".priority", 0)), RULE + ".priority: must be 1..50000, got 0"));
-    c.add(invalid("priority above 50000", w -> w.cell(set(RULE + ".priority", 50_001)), RULE + ".priority: must be 1..50000, got 50001"));
+        "spec.ingress.type: \"NetworkLoadBalancer\" is not supported (only AWSApplicationLoadBalancer)")
+        .refusedWith("spec.ingress.type: Unsupported value: \"NetworkLoadBalancer\""));
+    c.add(invalid("no ingress", w -> w.cell(remove("spec.ingress")), "spec.ingress: required").refusedWith("spec.ingress: Required value"));
+    c.add(invalid("ingress without awsApplicationLoadBalancer", w -> w.cell(remove(ALB)), ALB + ": required")
+        .refusedWith(ALB + ": Required value"));
+    c.add(invalid("no listener rule", w -> w.cell(remove(ALB + ".listener.rule")), RULE + ": required")
+        .refusedWith(RULE + ": Required value"));
+    c.add(invalid("priority 0", w -> w.cell(set(RULE + ".priority", 0)), RULE + ".priority: must be 1..50000, got 0")
+        .refusedWith(RULE + ".priority: Invalid value: 0"));
+    c.add(invalid("priority above 50000", w -> w.cell(set(RULE + ".priority", 50_001)), RULE + ".priority: must be 1..50000, got 50001")
+        .refusedWith(RULE + ".priority: Invalid value: 50001"));
     c.add(invalid("priority missing", w -> w.cell(remove(RULE + ".priority")),
-        RULE + ".priority: required (1..50000; the default rule is never managed)"));
-    c.add(invalid("rule without conditions", w -> w.cell(remove(RULE + ".hosts")), RULE + ": needs at least one condition"));
+        RULE + ".priority: required (1..50000; the default rule is never managed)").refusedWith(RULE + ".priority: Required value"));
+    c.add(invalid("rule without conditions", w -> w.cell(remove(RULE + ".hosts")), RULE + ": needs at least one condition")
+        .refusedWith(RULE + ": Invalid value: \"object\": needs at least one condition"));
     c.add(invalid("more condition values than ALB allows",
         w -> w.cell(set(RULE + ".hosts", List.of("a.example.com", "b.example.com", "c.example.com")),
             set(RULE + ".pathPatterns", List.of("/a", "/b", "/c"))),
-        RULE + ": has 6 condition values; ALB allows at most 5 per rule"));
+        RULE + ": has 6 condition values; ALB allows at most 5 per rule")
+        .refusedWith(RULE + ": Invalid value: \"object\": ALB allows at most 5 condition values per rule"));
     c.add(invalid("empty matchLabels", w -> w.cell(set(ALB + ".targetGroupSelector.matchLabels", Map.of())),
-        ALB + ".targetGroupSelector.matchLabels: required: at least one label"));
+        ALB + ".targetGroupSelector.matchLabels: required: at least one label")
+        .refusedWith(ALB + ".targetGroupSelector.matchLabels: Invalid value: 0"));
     c.add(invalid("no targetGroupSelector", w -> w.cell(remove(ALB + ".targetGroupSelector")),
-        ALB + ".targetGroupSelector.matchLabels: required"));
+        ALB + ".targetGroupSelector.matchLabels: required").refusedWith(ALB + ".targetGroupSelector: Required value"));
     c.add(invalid("blank version label", w -> w.cell(set(ALB + ".targetGroupSelector.versionLabels", List.of(""))),
-        ALB + ".targetGroupSelector.versionLabels[0]: must not be empty"));
+        ALB + ".targetGroupSelector.versionLabels[0]: must not be empty")
+        .refusedWith(ALB + ".targetGroupSelector.versionLabels[0]: Invalid value: \"\""));
     // ---- replicas, version
-    c.add(invalid("replicas 0", w -> w.cell(set("spec.replicas", 0)), "spec.replicas: must be at least 1, got 0"));
+    c.add(invalid("replicas 0", w -> w.cell(set("spec.replicas", 0)), "spec.replicas: must be at least 1, got 0")
+        .refusedWith("spec.replicas: Invalid value: 0"));
     c.add(invalid("replicas 6", w -> w.cell(set("spec.replicas", 6)),
-        "spec.replicas: must be at most 5 (ALB forwards to at most 5 target groups), got 6"));
+        "spec.replicas: must be at most 5 (ALB forwards to at most 5 target groups), got 6")
+        .refusedWith("spec.replicas: Invalid value: 6"));
     c.add(invalid("2 x replicas above 5 with steps", w -> w.cell(set("spec.replicas", 3)),
-        "spec.replicas: a canary step puts the stable and the canary target groups in one forward action: 2 x 3 exceeds ALB's limit of 5"));
+        "spec.replicas: a canary step puts the stable and the canary target groups in one forward action: 2 x 3 exceeds ALB's limit of 5")
+        .refusedWith("spec.replicas: Invalid value: \"object\": a canary step puts"));
     c.add(invalid("spec.version not semver", w -> w.cell(set("spec.version", "latest")),
-        "spec.version: \"latest\" is not a semantic version (e.g. 1.2.3 or v1.2.3)"));
+        "spec.version: \"latest\" is not a semantic version (e.g. 1.2.3 or v1.2.3)")
+        .refusedWith("spec.version: Invalid value: \"latest\""));
     // ---- references, checked against the cluster
     c.add(references("missing AnalysisTemplate", steps("- analysis: {templates: [{templateName: nope}]}"),
         STEPS + "[0].analysis.templates[0].templateName: AnalysisTemplate {ns}/nope not found"));

@@ -6,6 +6,7 @@ import co.mumo.okra.alb.LoadBalancer;
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.policy.OwnerPolicy;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,7 +25,8 @@ final class AlbCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: apply");
   }
 
-  @Command(name = "apply", description = {"Create or modify the listener rule an AWSApplicationLoadBalancerConfig describes.",
+  @Command(name = "apply", footer = ExitCodes.ALB_APPLY_HELP, description = {
+      "Create or modify the listener rule an AWSApplicationLoadBalancerConfig describes.",
       "The same ownership rules as a Cell pass apply: the owner policy (--policy), never another owner's rule, no",
       "shadowing, adoption only with the okra.mumo.co/adopt-rule annotation where the policy allows it."})
   static final class Apply implements Callable<Integer> {
@@ -42,14 +44,18 @@ final class AlbCommand implements Runnable {
       try (Clients clients = new Clients(global)) {
         String ns = clients.namespace();
         AWSApplicationLoadBalancerConfig config = clients.store().albConfig(ns, name)
-            .orElseThrow(() -> new IllegalArgumentException("AWSApplicationLoadBalancerConfig " + ns + "/" + name + " not found"));
+            .orElseThrow(() -> new co.mumo.okra.failure.InputException("AWSApplicationLoadBalancerConfig " + ns + "/" + name + " not found"));
         // Validates before any AWS call: a bad config fails with exit 2 and the ALB untouched.
         AlbConfigs.toRule(config);
         OwnerPolicy policy = clients.policy();
         LoadBalancer.ApplyResult result = new AlbConfigApplier(clients.loadBalancer(), clients.store(), Clock.systemUTC()).apply(config, policy);
         Output out = new Output(global.output, spec.commandLine().getOut());
         if (out.json()) {
-          out.line(Map.of("config", ns + "/" + name, "ruleArn", result.ruleArn(), "change", result.change().name()));
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("config", ns + "/" + name);
+          m.put("ruleArn", result.ruleArn());
+          m.put("change", result.change().name());
+          out.line("albApply", m);
         } else {
           out.text("[" + ns + "/" + name + "] rule " + result.change().name().toLowerCase() + ": " + result.ruleArn());
         }

@@ -39,10 +39,8 @@ final class AnalysisCommand implements Runnable {
       "Run an analysis made of AnalysisTemplates and print the verdict: each metric, its value, the condition and why.",
       "The measurements are kept in an AnalysisRun (Argo's layout), so running the command again continues the same run;"
           + " with --wait it sleeps until each measurement is due and exits with the verdict."},
-      footer = {"Exit codes:", "  0  Successful", "  1  error talking to Kubernetes or AWS",
-          "  2  bad input: unknown template, invalid metric or condition", "  3  Failed or Error",
-          "  4  not decided yet (without --wait), or --wait timed out", "  5  Inconclusive: a human decides"})
-  static final class Run implements Callable<Integer> {
+      footer = ExitCodes.ANALYSIS_RUN_HELP)
+  static final class Run implements Callable<Integer>, Deadlines.Bounded {
     /** Test seam: how --wait sleeps. */
     static ReconcileCommand.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
 
@@ -58,7 +56,7 @@ final class AnalysisCommand implements Runnable {
     @Option(names = "--cluster-template", paramLabel = "NAME", description = "A ClusterAnalysisTemplate (repeatable).")
     List<String> clusterTemplates = new ArrayList<>();
 
-    @Option(names = "--arg", paramLabel = "NAME=VALUE", description = "An argument of the templates, NAME=VALUE (repeatable).", mapFallbackValue = "")
+    @Option(names = "--arg", paramLabel = "NAME=VALUE", description = "An argument of the templates, NAME=VALUE (repeatable; NAME= for an empty value).")
     Map<String, String> args = new LinkedHashMap<>();
 
     @Option(names = "--name", paramLabel = "RUN", description = {"The AnalysisRun to keep the measurements in (default: okra-TEMPLATE-HASH,",
@@ -74,16 +72,30 @@ final class AnalysisCommand implements Runnable {
     @Option(names = "--wait", description = "Take measurements as they fall due until there is a verdict.")
     boolean wait;
 
-    @Option(names = "--timeout", description = "With --wait: give up after this long (e.g. 30m, 1h). Default: ${DEFAULT-VALUE}.",
-        defaultValue = "30m")
+    @Option(names = "--timeout", description = "Give up after this long (e.g. 30m, 1h), whatever the runner is waiting on; exit code 4."
+        + " Default: ${DEFAULT-VALUE}.", defaultValue = "30m")
     String timeout;
+
+    @Override
+    public java.util.Optional<Duration> timeout() {
+      try {
+        return java.util.Optional.of(Durations.parse(timeout));
+      } catch (IllegalArgumentException e) {
+        return java.util.Optional.empty();
+      }
+    }
 
     @Override
     public Integer call() throws InterruptedException {
       if (templates.isEmpty() && clusterTemplates.isEmpty()) {
         throw new CommandLine.ParameterException(spec.commandLine(), "give at least one --template or --cluster-template");
       }
-      Duration limit = Durations.parse(timeout);
+      Duration limit;
+      try {
+        limit = Durations.parse(timeout);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
+      }
       List<Step.TemplateRef> refs = new ArrayList<>();
       templates.forEach(t -> refs.add(new Step.TemplateRef(t, false)));
       clusterTemplates.forEach(t -> refs.add(new Step.TemplateRef(t, true)));
@@ -132,7 +144,7 @@ final class AnalysisCommand implements Runnable {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("analysisRun", key);
         line.putAll(status.toMap());
-        out.line(line);
+        out.line("analysisRun", line);
         return;
       }
       out.text("[" + key + "] " + status.phase().argoName() + (status.message() == null ? "" : ": " + status.message()));

@@ -4,6 +4,7 @@ import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.api.Condition;
 import co.mumo.okra.cell.CellControl;
+import co.mumo.okra.cell.CellEvents;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.CellStatusMapping;
 import co.mumo.okra.cell.CellValidator;
@@ -21,16 +22,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code okra-runner cell ...}: look at Cells and steer their rollouts. */
-@Command(name = "cell", description = "Show Cells and steer rollouts (promote, pause, resume, abort, retry).",
-    subcommands = {CellCommand.Get.class, CellCommand.Describe.class, CellCommand.Promote.class, CellCommand.Pause.class,
-        CellCommand.Resume.class, CellCommand.Abort.class, CellCommand.Retry.class})
+@Command(name = "cell", description = "Show Cells, their rollout history, and steer rollouts (promote, pause, resume, abort, retry).",
+    subcommands = {CellCommand.Get.class, CellCommand.Describe.class, CellCommand.History.class, CellCommand.Promote.class,
+        CellCommand.Pause.class, CellCommand.Resume.class, CellCommand.Abort.class, CellCommand.Retry.class})
 final class CellCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: get, describe, promote, pause, resume, abort or retry");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: get, describe, history, promote, pause, resume, abort or retry");
   }
 
   /** Shared by the subcommands: options and output. */
@@ -46,7 +47,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "get", description = "List Cells with their phase, versions and step.")
+  @Command(name = "get", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.READ_HELP, description = "List Cells with their phase, versions and step.")
   static final class Get extends Base {
     @Parameters(arity = "0..1", description = "A Cell name (default: all in the namespace).")
     String name;
@@ -59,8 +60,12 @@ final class CellCommand implements Runnable {
         List<Cell> cells = name == null ? store.cells(ns)
             : List.of(store.cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name)));
         Output out = output();
+        if (cells.isEmpty()) {
+          out.event("empty", "no Cell in namespace " + ns);
+          return ExitCodes.OK;
+        }
         if (out.json()) {
-          cells.forEach(c -> out.line(summary(c)));
+          cells.forEach(c -> out.line("cellSummary", summary(c)));
           return ExitCodes.OK;
         }
         out.text(String.format("%-24s %-12s %-10s %-10s %-6s %-9s %s", "NAME", "PHASE", "STABLE", "DESIRED", "STEP", "SYNC", "TRAFFIC"));
@@ -77,7 +82,49 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "describe", description = "Show one Cell's status in full: steps, weights, analysis verdicts, conditions.")
+  @Command(name = "history", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.READ_HELP, description = {"List the Cell's latest rollouts, oldest first: version, from which version, start, end,",
+      "outcome. They are kept in the Cell's status (the last 10); `kubectl describe cell NAME` shows the Events of the last hour."})
+  static final class History extends Base {
+    @Parameters(index = "0", description = "The Cell.")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (Clients clients = new Clients(global)) {
+        String ns = clients.namespace();
+        Cell c = clients.store().cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
+        List<CellStatus.RolloutRecord> history = c.getStatus() == null || c.getStatus().history == null ? List.of() : c.getStatus().history;
+        Output out = output();
+        if (history.isEmpty()) {
+          out.event("empty", "[" + ns + "/" + name + "] no rollout recorded yet (the history starts with the first pass of this runner version)");
+          return ExitCodes.OK;
+        }
+        if (out.json()) {
+          for (CellStatus.RolloutRecord r : history) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cell", ns + "/" + name);
+            m.put("version", r.version);
+            m.put("from", r.from);
+            m.put("rolloutId", r.rolloutId);
+            m.put("startedAt", r.startedAt);
+            m.put("endedAt", r.endedAt);
+            m.put("outcome", r.outcome);
+            m.put("message", r.message);
+            out.line("rollout", m);
+          }
+          return ExitCodes.OK;
+        }
+        out.text(String.format("%-12s %-12s %-21s %-21s %-14s %s", "VERSION", "FROM", "STARTED", "ENDED", "OUTCOME", "MESSAGE"));
+        for (CellStatus.RolloutRecord r : history) {
+          out.text(String.format("%-12s %-12s %-21s %-21s %-14s %s", r.version, dash(r.from), dash(r.startedAt), dash(r.endedAt),
+              dash(r.outcome), r.message == null ? "" : r.message));
+        }
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "describe", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.READ_HELP, description = "Show one Cell's status in full: steps, weights, analysis verdicts, conditions.")
   static final class Describe extends Base {
     @Parameters(index = "0", description = "The Cell.")
     String name;
@@ -89,7 +136,11 @@ final class CellCommand implements Runnable {
         Cell c = clients.store().cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
         Output out = output();
         if (out.json()) {
-          out.line(Map.of("metadata", c.getMetadata(), "spec", c.getSpec(), "status", c.getStatus() == null ? Map.of() : c.getStatus()));
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("metadata", c.getMetadata());
+          m.put("spec", c.getSpec());
+          m.put("status", c.getStatus() == null ? Map.of() : c.getStatus());
+          out.line("cell", m);
           return ExitCodes.OK;
         }
         CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
@@ -148,10 +199,12 @@ final class CellCommand implements Runnable {
         Cell cell = store.cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
         RolloutState next = change(CellStatusMapping.toState(cell.getStatus()), cell);
         String message = done(cell);
-        cell.setStatus(CellStatusMapping.withState(cell.getStatus(), next, message, Instant.now()));
+        CellStatus was = cell.getStatus();
+        cell.setStatus(CellStatusMapping.withState(was, next, message, Instant.now()));
         Cell recorded;
         try {
           recorded = store.updateCellStatus(cell);
+          store.events().record(recorded, CellEvents.between(was, cell.getStatus()));
         } catch (ClusterStore.ConflictException e) {
           output().event("conflict", "the Cell changed while this command ran; nothing was written: run it again");
           return ExitCodes.ERROR;
@@ -163,7 +216,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "promote", description = "Go past the current step (a pause, an inconclusive analysis).")
+  @Command(name = "promote", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.STEER_HELP, description = "Go past the current step (a pause, an inconclusive analysis).")
   static final class Promote extends Steer {
     @Option(names = "--full", description = "Skip every remaining step: the canary gets 100%% on the next pass.")
     boolean full;
@@ -182,7 +235,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "pause", description = "Hold the rollout at its current step.")
+  @Command(name = "pause", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.STEER_HELP, description = "Hold the rollout at its current step.")
   static final class Pause extends Steer {
     @Override
     RolloutState change(RolloutState s, Cell cell) {
@@ -195,7 +248,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "resume", description = "Continue a rollout held by `cell pause`.")
+  @Command(name = "resume", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.STEER_HELP, description = "Continue a rollout held by `cell pause`.")
   static final class Resume extends Steer {
     @Override
     RolloutState change(RolloutState s, Cell cell) {
@@ -208,7 +261,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "abort", description = "Roll traffic back to the stable version and block the canary version.")
+  @Command(name = "abort", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.STEER_HELP, description = "Roll traffic back to the stable version and block the canary version.")
   static final class Abort extends Steer {
     @Option(names = "--reason", description = "Why; recorded in the blocklist.", defaultValue = "aborted from the command line")
     String reason;
@@ -224,7 +277,7 @@ final class CellCommand implements Runnable {
     }
   }
 
-  @Command(name = "retry", description = "Unblock the failed version and roll it out again.")
+  @Command(name = "retry", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.STEER_HELP, description = "Unblock the failed version and roll it out again.")
   static final class Retry extends Steer {
     private String version;
 

@@ -9,6 +9,7 @@ import co.mumo.okra.discovery.EksCluster;
 import co.mumo.okra.discovery.Names;
 import co.mumo.okra.discovery.ObservedBinding;
 import co.mumo.okra.discovery.ObservedSecret;
+import co.mumo.okra.failure.InputException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -41,7 +42,7 @@ final class ClusterCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, create, delete or bindings");
   }
 
-  @Command(name = "list", description = "List the ArgoCD cluster Secrets in the namespace (label argocd.argoproj.io/secret-type=cluster).")
+  @Command(name = "list", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.READ_HELP, description = "List the ArgoCD cluster Secrets in the namespace (label argocd.argoproj.io/secret-type=cluster).")
   static final class ListSecrets implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
@@ -78,7 +79,7 @@ final class ClusterCommand implements Runnable {
             m.put("auth", auth);
             m.put("labels", shown);
             m.put("clusterSet", s.ownerClusterSet().orElse(null));
-            out.line(m);
+            out.line("clusterSecret", m);
           } else {
             out.text(s.name() + "  " + s.data().getOrDefault("server", "(no server)") + "  auth=" + auth
                 + s.ownerClusterSet().map(o -> "  clusterset=" + o).orElse("")
@@ -90,7 +91,7 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "create", description = {
+  @Command(name = "create", modelTransformer = CommandOptions.KubernetesAndAws.class, footer = ExitCodes.CLUSTER_HELP, description = {
       "Create (or replace) the ArgoCD cluster Secret for one EKS cluster, as a ClusterSet would write it but owned by",
       "nobody. Endpoint and CA come from EKS DescribeCluster unless both are given."})
   static final class Create implements Callable<Integer> {
@@ -137,10 +138,11 @@ final class ClusterCommand implements Runnable {
         String server = endpoint;
         Optional<String> ca = Optional.ofNullable(caData);
         if (server == null) {
-          EksCluster c = new AwsEksClusters(clients.eks()).cluster(eksCluster).orElseThrow(() -> new IllegalArgumentException(
+          EksCluster c = new AwsEksClusters(clients.eks()).cluster(eksCluster).orElseThrow(() -> new InputException(
               "EKS cluster " + eksCluster + " not found; clusters here: " + String.join(", ",
                   clients.eks().listClustersPaginator(b -> b.maxResults(100)).clusters())));
-          server = c.endpoint().orElseThrow(() -> new IllegalStateException("EKS cluster " + eksCluster + " has no endpoint yet (" + c.status() + ")"));
+          server = c.endpoint().orElseThrow(() -> new InputException("EKS cluster " + eksCluster + " has no endpoint yet (" + c.status()
+              + "): try again once it is ACTIVE"));
           ca = c.caData();
         }
         Map<String, String> all = new LinkedHashMap<>(extra);
@@ -157,7 +159,7 @@ final class ClusterCommand implements Runnable {
           return ExitCodes.OK;
         }
         clients.store().secret(ns, secretName).flatMap(ObservedSecret::ownerClusterSet).ifPresent(owner -> {
-          throw new IllegalStateException("Secret " + ns + "/" + secretName + " is owned by ClusterSet " + owner + ", which would write it back");
+          throw new InputException("Secret " + ns + "/" + secretName + " is owned by ClusterSet " + owner + ", which would write it back");
         });
         clients.kube().kube().secrets().inNamespace(ns).resource(secret).createOr(op -> op.update());
         out.event("created", "cluster Secret " + ns + "/" + secretName + " -> " + server);
@@ -166,7 +168,7 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "delete", description = "Delete an ArgoCD cluster Secret (not one a ClusterSet owns: it would write it back).")
+  @Command(name = "delete", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.CLUSTER_HELP, description = "Delete an ArgoCD cluster Secret (not one a ClusterSet owns: it would write it back).")
   static final class Delete implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
@@ -186,13 +188,13 @@ final class ClusterCommand implements Runnable {
       try (DiscoveryClients clients = new DiscoveryClients(global)) {
         String ns = clients.kube().namespace();
         ObservedSecret s = clients.store().secret(ns, name)
-            .orElseThrow(() -> new IllegalArgumentException("Secret " + ns + "/" + name + " not found"));
+            .orElseThrow(() -> new InputException("Secret " + ns + "/" + name + " not found"));
         if (!DiscoveryKeys.ARGOCD_SECRET_TYPE_CLUSTER.equals(s.labels().get(DiscoveryKeys.ARGOCD_SECRET_TYPE))) {
-          throw new IllegalArgumentException("Secret " + ns + "/" + name + " is not an ArgoCD cluster Secret (no label "
+          throw new InputException("Secret " + ns + "/" + name + " is not an ArgoCD cluster Secret (no label "
               + DiscoveryKeys.ARGOCD_SECRET_TYPE + "=cluster)");
         }
         s.ownerClusterSet().ifPresent(owner -> {
-          throw new IllegalStateException("Secret " + ns + "/" + name + " is owned by ClusterSet " + owner
+          throw new InputException("Secret " + ns + "/" + name + " is owned by ClusterSet " + owner
               + ", which would write it back: remove the cluster's EKS tag or the ClusterSet instead");
         });
         if (!dryRun) clients.kube().kube().secrets().inNamespace(ns).withName(name).delete();
@@ -202,7 +204,7 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "bindings", description = "List the TargetGroupBindings in the cluster behind an ArgoCD cluster Secret.")
+  @Command(name = "bindings", footer = ExitCodes.READ_HELP, description = "List the TargetGroupBindings in the cluster behind an ArgoCD cluster Secret.")
   static final class Bindings implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
@@ -226,13 +228,18 @@ final class ClusterCommand implements Runnable {
       try (DiscoveryClients clients = new DiscoveryClients(global, allowExecPlugins)) {
         String ns = clients.kube().namespace();
         ObservedSecret s = clients.store().secret(ns, name)
-            .orElseThrow(() -> new IllegalArgumentException("Secret " + ns + "/" + name + " not found"));
+            .orElseThrow(() -> new InputException("Secret " + ns + "/" + name + " not found"));
         ArgoCluster cluster = ArgoClusters.fromSecret(ns, s);
         List<ObservedBinding> bindings = clients.workloads().bindings(cluster, List.of(labels));
         if (bindings.isEmpty()) out.text("no TargetGroupBindings in " + cluster.key());
         for (ObservedBinding b : bindings) {
           if (out.json()) {
-            out.line(Map.of("namespace", b.namespace(), "name", b.name(), "targetGroupARN", b.arn().orElse(""), "labels", new TreeMap<>(b.labels())));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("namespace", b.namespace());
+            m.put("name", b.name());
+            m.put("targetGroupARN", b.arn().orElse(""));
+            m.put("labels", new TreeMap<>(b.labels()));
+            out.line("binding", m);
           } else {
             out.text(b.namespace() + "/" + b.name() + "  " + b.arn().orElse("(no targetGroupARN)") + "  "
                 + new TreeMap<>(b.labels()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));

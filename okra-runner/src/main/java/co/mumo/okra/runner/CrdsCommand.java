@@ -58,7 +58,7 @@ final class CrdsCommand implements Runnable {
     }
   }
 
-  @Command(name = "apply", description = "Create or update the CRDs in the cluster (server-side apply).")
+  @Command(name = "apply", modelTransformer = CommandOptions.ClusterWide.class, footer = ExitCodes.CRDS_APPLY_HELP, description = "Create or update the CRDs in the cluster (server-side apply).")
   static final class Apply implements Callable<Integer> {
     @Mixin
     GlobalOptions global;

@@ -17,10 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code okra-runner discover}: one pass of every ClusterSet and AWSTargetGroupSet (or the named ones). */
 @Command(name = "discover", description = {
     "One discovery pass: ClusterSets turn tagged EKS clusters into ArgoCD cluster Secrets, then AWSTargetGroupSets",
-    "turn the TargetGroupBindings in those clusters into AWSTargetGroups. Prints what was created, updated and deleted.",
-    "Exit 2 when a set or a cluster Secret is invalid (nothing of that set is changed); exit 1 when a cluster could",
-    "not be reached or a write failed (everything else was synced)."},
-    footer = ExitCodes.HELP)
+    "turn the TargetGroupBindings in those clusters into AWSTargetGroups. Prints what was created, updated and deleted."},
+    footer = ExitCodes.DISCOVER_HELP)
 final class DiscoverCommand implements Callable<Integer> {
   @Mixin
   GlobalOptions global;
@@ -95,7 +93,7 @@ final class DiscoverCommand implements Callable<Integer> {
       m.put("notes", r.notes().stream().map(n -> Map.of("kind", n.kind().name(), "subject", n.subject(), "message", n.message())).toList());
       m.put("errors", r.errors().stream().map(e -> Map.of("field", e.path(), "message", e.message())).toList());
       m.put("message", r.message());
-      out.line(m);
+      out.line("discovery", m);
       return;
     }
     StringBuilder b = new StringBuilder("[").append(r.kind()).append(" ").append(r.key()).append("] ");

@@ -26,9 +26,9 @@ final class EksCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: token");
   }
 
-  @Command(name = "token", description = "Print an ExecCredential (client.authentication.k8s.io/v1beta1) with an EKS token, for kubectl.",
+  @Command(name = "token", modelTransformer = CommandOptions.Aws.class, description = "Print an ExecCredential (client.authentication.k8s.io/v1beta1) with an EKS token, for kubectl.",
       footer = {"In a kubeconfig: users: [{name: eks, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1,",
-          "  command: java, args: [-jar, okra-runner.jar, eks, token, --cluster-name, NAME]}}}]"})
+          "  command: java, args: [-jar, okra-runner.jar, eks, token, --cluster-name, NAME]}}}]", "", ExitCodes.EKS_TOKEN_HELP})
   static final class Token implements Callable<Integer> {
     @Mixin
     GlobalOptions global;

@@ -32,8 +32,9 @@ public final class GlobalOptions {
       "default: any listener, no adoption, no shadowing, public hosts only."})
   Path policy;
 
-  @Option(names = {"-o", "--output"}, description = "text or json (one JSON object per line).", defaultValue = "text")
-  Output.Format output;
+  @Option(names = {"-o", "--output"}, defaultValue = "text",
+      description = "text, or json: one JSON object per line, of a type docs/output.schema.json describes (errors too).")
+  Output.Format output = Output.Format.text;
 
   @Option(names = {"-v", "--verbose"}, description = "Show stack traces and debug logs.")
   boolean verbose;

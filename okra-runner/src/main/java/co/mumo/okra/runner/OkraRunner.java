@@ -1,21 +1,14 @@
 package co.mumo.okra.runner;
 
-import co.mumo.okra.alb.RuleRefusedException;
-import co.mumo.okra.cell.CellReconciler;
-import co.mumo.okra.cell.InvalidSpecException;
-import co.mumo.okra.kube.KubeconfigException;
-import co.mumo.okra.policy.InvalidPolicyException;
 import co.mumo.okra.redaction.RedactingOutputStream;
 import co.mumo.okra.redaction.RedactingWriter;
 import co.mumo.okra.redaction.Secrets;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /** The {@code okra-runner} command: one reconcile pass per call, for CI jobs, cron or a loop. */
 @Command(name = "okra-runner", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
@@ -27,7 +20,7 @@ public final class OkraRunner implements Runnable {
   /** The subcommands, in help order (added by {@link #commandLine()}, not by the annotation: see {@link #commandLine(String...)}). */
   private static final List<Class<?>> SUBCOMMANDS = List.of(ReconcileCommand.class, CellCommand.class, AlbCommand.class, CrdsCommand.class,
       DemoCommand.class, ReportCommand.class, VersionCommand.class, DiscoverCommand.class, ClusterCommand.class, EksCommand.class,
-      AnalysisCommand.class, CommandLine.HelpCommand.class);
+      AnalysisCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -105,14 +98,13 @@ public final class OkraRunner implements Runnable {
       // store that is read are the ones stored in it.
       System.setProperty(PKCS12_KEY_ROUNDS, "1");
     }
+    Logging.initialise();
     CommandLine cli = commandLine(args);
     cli.setOut(out).setErr(err);
-    cli.setExecutionExceptionHandler(OkraRunner::handle);
-    cli.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("okra-runner: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-      return ExitCodes.INVALID;
-    });
+    Errors errors = new Errors(Output.Format.requested(args));
+    cli.setExecutionExceptionHandler(errors::execution);
+    cli.setParameterExceptionHandler(errors::parameters);
+    cli.setExecutionStrategy(Deadlines::execute);
     return cli.execute(args);
   }
 
@@ -142,41 +134,9 @@ public final class OkraRunner implements Runnable {
   private static CommandLine withSubcommands(List<Class<?>> subcommands) {
     CommandLine cli = new CommandLine(new OkraRunner());
     for (Class<?> c : subcommands) cli.addSubcommand(c);
+    CommandOptions.apply(cli);
+    HelpLayout.install(cli);
     return cli;
   }
 
-  /** Exceptions become one readable line and an exit code; --verbose adds the stack trace. */
-  private static int handle(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
-    PrintWriter err = cli.getErr();
-    boolean verbose = parsed.hasMatchedOption("--verbose") || parsed.hasMatchedOption("-v")
-        || (parsed.subcommand() != null && verboseIn(parsed));
-    if (verbose) ex.printStackTrace(err);
-    int code;
-    String message;
-    if (ex instanceof InvalidSpecException || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-        || ex instanceof CellReconciler.CellNotFoundException || ex instanceof InvalidPolicyException || ex instanceof RuleRefusedException
-        || ex instanceof KubeconfigException) {
-      code = ExitCodes.INVALID;
-      message = ex.getMessage();
-    } else if (ex instanceof KubernetesClientException k) {
-      code = ExitCodes.ERROR;
-      message = "Kubernetes API: " + (k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : k.getMessage());
-    } else if (ex instanceof SdkException) {
-      code = ExitCodes.ERROR;
-      message = "AWS: " + ex.getMessage();
-    } else {
-      code = ExitCodes.ERROR;
-      message = ex.toString();
-    }
-    err.println("okra-runner: " + message);
-    err.flush();
-    return code;
-  }
-
-  private static boolean verboseIn(CommandLine.ParseResult parsed) {
-    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
-      if (p.hasMatchedOption("--verbose")) return true;
-    }
-    return false;
-  }
 }

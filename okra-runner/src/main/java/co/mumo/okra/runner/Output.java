@@ -10,9 +10,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Renders results for people (one line per event) or machines (one JSON object per line). */
+/**
+ * Renders results for people (one line per event) or machines (one JSON object per line). Every JSON
+ * line has a {@code type} saying what it is; docs/output.schema.json describes each type (schema
+ * version {@link #SCHEMA_VERSION}), and the tests check every command's lines against it.
+ */
 final class Output {
-  enum Format { text, json }
+  /** The version of docs/output.schema.json these lines follow: new optional fields keep it, anything else bumps it. */
+  static final String SCHEMA_VERSION = "1";
+
+  enum Format {
+    text, json;
+
+    /** The format the command line asks for, read before (or without) parsing: errors in parsing are printed in it too. */
+    static Format requested(String... args) {
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        String value = null;
+        if ((a.equals("-o") || a.equals("--output")) && i + 1 < args.length) value = args[i + 1];
+        else if (a.startsWith("--output=")) value = a.substring("--output=".length());
+        else if (a.startsWith("-o=")) value = a.substring(3);
+        else if (a.startsWith("-o") && a.length() > 2 && !a.startsWith("--")) value = a.substring(2);
+        if ("json".equals(value)) return json;
+      }
+      return text;
+    }
+  }
 
   private final Format format;
   private final PrintWriter out;
@@ -144,6 +167,7 @@ final class Output {
 
   static Map<String, Object> passJson(PassResult r) {
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", "pass");
     CellStatus s = r.status();
     m.put("cell", r.cell());
     m.put("outcome", r.outcome().name());
@@ -167,9 +191,30 @@ final class Output {
     return m;
   }
 
-  void line(Object jsonValue) {
+  /** One JSON line of {@code type}: the type first, then the fields in their order. */
+  void line(String type, Map<String, ?> fields) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", type);
+    m.putAll(fields);
+    m.put("type", type);
+    line(m);
+  }
+
+  private void line(Map<String, Object> jsonValue) {
     out.println(Serialization.asJson(jsonValue).replace("\n", ""));
     out.flush();
+  }
+
+  /** A failed command, as one JSON line: what failed, why, what to do, and the exit code it ends with. */
+  void error(String kind, co.mumo.okra.failure.Failure failure, int exitCode) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", kind);
+    m.put("exitCode", exitCode);
+    m.put("message", failure.line());
+    if (!failure.where().isEmpty()) m.put("where", failure.where());
+    m.put("cause", failure.cause());
+    if (!failure.hint().isEmpty()) m.put("hint", failure.hint());
+    line("error", m);
   }
 
   void text(String text) {
@@ -179,10 +224,13 @@ final class Output {
     }
   }
 
-  /** A message for people; in JSON mode it becomes {"event": ..., "message": ...}. */
+  /** A message for people; in JSON mode it becomes {"type": "event", "event": ..., "message": ...}. */
   void event(String event, String message) {
     if (json()) {
-      line(Map.of("event", event, "message", message));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("event", event);
+      m.put("message", message);
+      line("event", m);
     } else {
       out.println(message);
       out.flush();

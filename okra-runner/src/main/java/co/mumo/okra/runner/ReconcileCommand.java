@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.core.exception.SdkException;
     "With --wait, run passes until the Cell is settled: Succeeded, Failed, or waiting for a human.",
     "With --all --watch, keep running passes over every Cell, one loop at a time (a Lease elects it)."},
     footer = ExitCodes.HELP)
-final class ReconcileCommand implements Callable<Integer> {
+final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
   private static final int MAX_CONSECUTIVE_ERRORS = 5;
   private static final Duration MAX_SLEEP = Duration.ofSeconds(10);
 
@@ -47,8 +48,8 @@ final class ReconcileCommand implements Callable<Integer> {
   @Option(names = "--wait", description = "Run passes until the Cell settles, printing progress.")
   boolean wait;
 
-  @Option(names = "--timeout", description = "With --wait: give up after this long (e.g. 30m, 1h). Default: ${DEFAULT-VALUE}.",
-      defaultValue = "30m")
+  @Option(names = "--timeout", description = "Give up after this long (e.g. 30m, 1h), whatever the runner is waiting on: with --wait,"
+      + " the time for all the passes; exit code 4. Default: ${DEFAULT-VALUE}.", defaultValue = "30m")
   String timeout;
 
   @Option(names = "--parallel", paramLabel = "N", description = {"With --all: work on up to N listeners at once (a listener's Cells",
@@ -84,7 +85,17 @@ final class ReconcileCommand implements Callable<Integer> {
   static Sleeper sleeper = d -> Thread.sleep(d.toMillis());
 
   @Override
+  public Optional<Duration> timeout() {
+    try {
+      return Optional.of(Durations.parse(timeout));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public Integer call() throws Exception {
+    Instant started = Instant.now();
     Duration limit = parseDuration("--timeout", timeout);
     Duration maxSleep = parseDuration("--interval", interval);
     Output output = new Output(global.output, spec.commandLine().getOut());
@@ -103,10 +114,11 @@ final class ReconcileCommand implements Callable<Integer> {
       if (watchOptions.watch) return watch(clients, reconciler, namespace, options, output);
       if (!wait || dryRun) {
         List<PassResult> results = pass(reconciler, namespace, options);
+        if (results.isEmpty()) sayEmpty(output, namespace);
         results.forEach(output::pass);
         return exitCode(results, false);
       }
-      return waitLoop(reconciler, namespace, options, output, limit, maxSleep);
+      return waitLoop(reconciler, namespace, options, output, started.plus(limit), limit, maxSleep);
     }
   }
 
@@ -129,22 +141,38 @@ final class ReconcileCommand implements Callable<Integer> {
     return !shown.equals(lastShown.put(r.cell(), shown));
   }
 
+  /** `reconcile --all` found nothing to do: said, not silent (a mistyped namespace looks just like this). */
+  private static void sayEmpty(Output output, String namespace) {
+    output.event("empty", namespace == null ? "no Cell in any namespace" : "no Cell in namespace " + namespace);
+  }
+
   private int waitLoop(CellReconciler reconciler, String namespace, CellReconciler.Options options, Output output,
-                       Duration limit, Duration maxSleep) throws InterruptedException {
-    Instant deadline = Instant.now().plus(limit);
+                       Instant deadline, Duration limit, Duration maxSleep) throws InterruptedException {
     Map<String, String> lastShown = new HashMap<>();
+    List<PassResult> last = List.of();
     int errors = 0;
     while (true) {
       List<PassResult> results;
       try {
         results = pass(reconciler, namespace, options);
       } catch (KubernetesClientException | SdkException e) {
-        if (++errors >= MAX_CONSECUTIVE_ERRORS) throw e;
-        Duration backoff = Duration.ofSeconds(Math.min(30, 1L << errors));
-        output.event("retry", "error (" + errors + "/" + MAX_CONSECUTIVE_ERRORS + "): " + e.getMessage()
+        // Only what may pass: a failure that a retry cannot mend (bad input, an unreachable server) ends the run now.
+        if (++errors >= MAX_CONSECUTIVE_ERRORS || co.mumo.okra.failure.Failures.of(e).kind() != co.mumo.okra.failure.Failure.Kind.SERVICE
+            || co.mumo.okra.failure.Failures.find(e, co.mumo.okra.failure.Unreachable.class).isPresent()) {
+          throw e;
+        }
+        Duration left = Duration.between(Instant.now(), deadline);
+        if (left.isNegative() || left.isZero()) return timedOut(output, limit, last);
+        Duration backoff = min(Duration.ofSeconds(Math.min(30, 1L << errors)), left);
+        output.event("retry", "error (" + errors + "/" + MAX_CONSECUTIVE_ERRORS + "): " + co.mumo.okra.failure.Failures.of(e).line()
             + "; retrying in " + Durations.format(backoff));
         sleeper.sleep(backoff);
         continue;
+      }
+      last = results;
+      if (results.isEmpty()) {
+        sayEmpty(output, namespace);
+        return ExitCodes.OK;
       }
       // A pass over many Cells reports a Cell whose calls failed and goes on; the same limit applies to it.
       List<PassResult> failed = results.stream().filter(r -> r.outcome() == CellReconciler.Outcome.ERROR).toList();
@@ -160,11 +188,7 @@ final class ReconcileCommand implements Callable<Integer> {
         return exitCode(results, true);
       }
       Duration left = Duration.between(Instant.now(), deadline);
-      if (left.isNegative() || left.isZero()) {
-        output.event("timeout", "timed out after " + Durations.format(limit) + "; still waiting: " + String.join("; ",
-            results.stream().filter(r -> !r.settled()).map(r -> r.cell() + ": " + r.status().message).toList()));
-        return ExitCodes.TIMED_OUT;
-      }
+      if (left.isNegative() || left.isZero()) return timedOut(output, limit, results);
       Duration next = results.stream().filter(r -> !r.settled())
           .map(r -> r.plan().flatMap(p -> p.requeueAfter()).orElse(maxSleep))
           .min(Duration::compareTo).orElse(maxSleep);
@@ -174,7 +198,15 @@ final class ReconcileCommand implements Callable<Integer> {
         output.text("    next pass in " + Durations.format(next) + " (timeout in " + Durations.format(left) + ")");
       }
       sleeper.sleep(next);
+      // The deadline is hard: no pass starts after it.
+      if (!Instant.now().isBefore(deadline)) return timedOut(output, limit, results);
     }
+  }
+
+  private static int timedOut(Output output, Duration limit, List<PassResult> results) {
+    output.event("timeout", "timed out after " + Durations.format(limit) + "; still waiting: " + String.join("; ",
+        results.stream().filter(r -> !r.settled()).map(r -> r.cell() + ": " + r.status().message).toList()));
+    return ExitCodes.TIMED_OUT;
   }
 
   private List<PassResult> pass(CellReconciler reconciler, String namespace, CellReconciler.Options options) {

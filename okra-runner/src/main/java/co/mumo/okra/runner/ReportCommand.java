@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "report", description = {
     "Summarise the output of `reconcile -o json` for CI: a Markdown summary, step",
     "outputs, a dotenv file, annotations. Reads JSON lines (other lines are",
-    "ignored); writes nothing to Kubernetes or AWS."})
+    "ignored); writes nothing to Kubernetes or AWS."}, footer = ExitCodes.REPORT_HELP)
 final class ReportCommand implements Callable<Integer> {
   @Option(names = "--input", description = "The JSON lines to read (default: standard input).")
   Path input;
@@ -105,20 +105,23 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   /** The last pass, the runs started along the way, and how the run ended. */
-  record Report(JsonNode last, List<String> runs, int exitCode, String timeout) {
+  record Report(JsonNode last, List<String> runs, int exitCode, String timeout, String error) {
     static Report of(List<JsonNode> lines, int exitCode) {
       JsonNode last = null;
       Set<String> runs = new LinkedHashSet<>();
       String timeout = null;
+      String error = null;
       for (JsonNode n : lines) {
-        if (n.hasNonNull("phase")) last = n;
+        if (n.hasNonNull("phase") && !"error".equals(n.path("type").asText())) last = n;
         if ("timeout".equals(n.path("event").asText())) timeout = n.path("message").asText();
+        // A failed run's own words: what failed, why, what to do.
+        if ("error".equals(n.path("type").asText())) error = n.path("message").asText();
         for (JsonNode a : n.path("actions")) {
           String text = a.asText();
           if (text.startsWith("started ")) runs.add(text.substring("started ".length()));
         }
       }
-      return new Report(last, List.copyOf(runs), exitCode, timeout);
+      return new Report(last, List.copyOf(runs), exitCode, timeout, error);
     }
 
     String text(String field) {
@@ -134,6 +137,7 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     String message() {
+      if (error != null && exitCode != ExitCodes.OK) return error;
       if (timeout != null && exitCode == ExitCodes.TIMED_OUT) return timeout;
       return last == null ? "the runner printed no pass (see the log)" : text("message");
     }
@@ -141,8 +145,8 @@ final class ReportCommand implements Callable<Integer> {
     String outcome() {
       return switch (exitCode) {
         case ExitCodes.OK -> "done";
-        case ExitCodes.ERROR -> "error talking to Kubernetes or AWS";
-        case ExitCodes.INVALID -> "bad input";
+        case ExitCodes.ERROR -> "Kubernetes or AWS failed (or an internal error)";
+        case ExitCodes.INVALID -> "bad input or configuration";
         case ExitCodes.ROLLOUT_FAILED -> "rollout failed and was rolled back";
         case ExitCodes.TIMED_OUT -> "timed out";
         case ExitCodes.NEEDS_HUMAN -> "waiting for a human (cell promote / resume / abort)";

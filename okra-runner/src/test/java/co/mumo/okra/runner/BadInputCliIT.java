@@ -1,6 +1,7 @@
 package co.mumo.okra.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.Cell;
@@ -11,6 +12,7 @@ import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;
 import co.mumo.okra.testsupport.Reliability;
 import co.mumo.okra.testsupport.TestKube;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -76,12 +78,11 @@ class BadInputCliIT {
   }
 
   static Stream<BadCells.Case> cells() {
-    return BadCells.named("unknown step", "setWeight above 100", "pause duration not a duration", "pause duration overflowing",
-        "arg with value and valueFrom", "fieldRef without fieldPath", "secretKeyRef without key", "missing listenerARN",
-        "listenerARN not an ARN", "priority above 50000", "empty matchLabels", "replicas 6", "2 x replicas above 5 with steps",
-        "spec.version not semver", "analysis without templates", "missing AnalysisTemplate", "template argument without a value",
-        "missing Secret", "Secret without the key", "experiment specRef to a missing ReplicaSet", "6 target groups of the first version",
-        "a rule at the priority owned by another Cell", "an untagged rule without the adopt annotation",
+    // The cases the API server lets through; the ones its schema refuses are applied with kubectl in CrdValidationIT.
+    return BadCells.named("pause duration not a duration", "pause duration with a unit Okra lacks", "pause duration overflowing",
+        "evaluator annotation other than okra or argo", "missing AnalysisTemplate", "template argument without a value",
+        "argument the template does not declare", "missing Secret", "Secret without the key", "experiment specRef to a missing ReplicaSet",
+        "6 target groups of the first version", "a rule at the priority owned by another Cell", "an untagged rule without the adopt annotation",
         "a target group with a non-semver version label next to a good one", "a target group without ARN next to a good one").stream();
   }
 
@@ -110,7 +111,9 @@ class BadInputCliIT {
         assertThat(run.out()).as("the command line names the field").contains(expected);
         assertThat(cell.getStatus().message).as("so does the status").contains(expected);
         if (!c.readsAws()) assertThat(awsProxy.exchanges()).as("AWS calls").isEmpty();
-        assertThat(kubeProxy.writes()).extracting(FaultProxy.Exchange::operation).as("cluster writes").containsExactly("PUT cells/status");
+        // The status, and the Event that tells `kubectl describe cell` the same.
+        assertThat(kubeProxy.writes()).extracting(FaultProxy.Exchange::operation).as("cluster writes")
+            .containsExactly("PUT cells/status", "POST events");
         assertThat(aws.ruleAt(alb.listenerArn(), priority)).as("the rule at the priority is untouched").isEqualTo(ruleBefore);
       } else {
         assertThat(run.code()).as(run.all()).isEqualTo(ExitCodes.OK);
@@ -123,30 +126,48 @@ class BadInputCliIT {
     });
   }
 
+  /** AWSApplicationLoadBalancerConfigs the API server accepts, but Okra refuses before any AWS call. */
   static Stream<Arguments> albConfigs() {
     return Stream.of(
-        albCase("weight above 100", "forward: {targetGroups: [{arn: %1$s, weight: 150}]}",
-            "spec.listener.rule.forward.targetGroups[0].weight must be 0..100, got 150"),
-        albCase("negative weight", "forward: {targetGroups: [{arn: %1$s, weight: -5}]}",
-            "spec.listener.rule.forward.targetGroups[0].weight must be 0..100, got -5"),
-        albCase("weight missing", "forward: {targetGroups: [{arn: %1$s}]}",
-            "spec.listener.rule.forward.targetGroups[0].weight must be 0..100, got null"),
         albCase("empty forward", "forward: {targetGroups: []}", "a rule must forward to at least one target group"),
         albCase("no forward", "", "a rule must forward to at least one target group"),
         albCase("all weights 0", "forward: {targetGroups: [{arn: %1$s, weight: 0}, {arn: %2$s, weight: 0}]}",
             "a rule must send traffic somewhere: all weights are 0"),
         albCase("one target group twice", "forward: {targetGroups: [{arn: %1$s, weight: 50}, {arn: %1$s, weight: 50}]}",
             "a target group appears twice in the forward action"),
+        Arguments.of(Named.of("missing listenerARN", "listener: {rule: {priority: {priority}, hosts: [a.example.com], "
+            + "forward: {targetGroups: [{arn: {tg0}, weight: 100}]}}}\n"), "listener ARN is empty"));
+  }
+
+  /** AWSApplicationLoadBalancerConfigs the CRD's schema refuses: the API server's answer names the field. */
+  static Stream<Arguments> albConfigsTheApiServerRefuses() {
+    return Stream.of(
+        albCase("weight above 100", "forward: {targetGroups: [{arn: %1$s, weight: 150}]}",
+            "spec.listener.rule.forward.targetGroups[0].weight: Invalid value: 150"),
+        albCase("negative weight", "forward: {targetGroups: [{arn: %1$s, weight: -5}]}",
+            "spec.listener.rule.forward.targetGroups[0].weight: Invalid value: -5"),
+        albCase("weight missing", "forward: {targetGroups: [{arn: %1$s}]}", "spec.listener.rule.forward.targetGroups[0].weight: Required value"),
         albCase("six target groups", "forward: {targetGroups: [{arn: %1$s, weight: 50}, {arn: %2$s, weight: 10}, {arn: %3$s, weight: 10},"
             + " {arn: %4$s, weight: 10}, {arn: %5$s, weight: 10}, {arn: %6$s, weight: 10}]}",
-            "ALB allows at most 5 target groups per forward action, got 6"),
-        Arguments.of(Named.of("missing rule", "listenerARN: {listener}\nlistener: {}\n"), "spec.listener.rule is required"),
-        Arguments.of(Named.of("missing listenerARN", "listener: {rule: {priority: {priority}, hosts: [a.example.com], "
-            + "forward: {targetGroups: [{arn: {tg0}, weight: 100}]}}}\n"), "listener ARN is empty"),
+            "spec.listener.rule.forward.targetGroups: Too many: 6: must have at most 5 items"),
+        Arguments.of(Named.of("missing rule", "listenerARN: {listener}\nlistener: {}\n"), "spec.listener.rule: Required value"),
         Arguments.of(Named.of("priority 0", "listenerARN: {listener}\nlistener: {rule: {priority: 0, hosts: [a.example.com], "
-            + "forward: {targetGroups: [{arn: {tg0}, weight: 100}]}}}\n"), "priority must be 1..50000, got 0"),
+            + "forward: {targetGroups: [{arn: {tg0}, weight: 100}]}}}\n"), "spec.listener.rule.priority: Invalid value: 0"),
         Arguments.of(Named.of("no conditions", "listenerARN: {listener}\nlistener: {rule: {priority: {priority}, "
-            + "forward: {targetGroups: [{arn: {tg0}, weight: 100}]}}}\n"), "a non-default rule needs at least one condition"));
+            + "forward: {targetGroups: [{arn: {tg0}, weight: 100}]}}}\n"), "spec.listener.rule: Invalid value: \"object\": needs at least one condition"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("albConfigsTheApiServerRefuses")
+  void aBadAlbConfigIsRefusedByTheApiServer(String spec, String expected) {
+    counted(() -> {
+      String ns = kube.freshNamespace("bad-alb-schema");
+      KubernetesClientException refused = catchThrowableOfType(KubernetesClientException.class,
+          () -> kube.client().resources(AWSApplicationLoadBalancerConfig.class).inNamespace(ns).resource(albConfig(ns, spec)).create());
+      assertThat(refused).as("the API server refuses it").isNotNull();
+      assertThat(refused.getCode()).isEqualTo(422);
+      assertThat(refused.getMessage()).contains(expected);
+    });
   }
 
   private static Arguments albCase(String name, String forward, String expected) {
@@ -160,13 +181,8 @@ class BadInputCliIT {
   void aBadAlbConfigExitsTwoBeforeAnyAwsCall(String spec, String expected) {
     counted(() -> {
       String ns = kube.freshNamespace("bad-alb");
-      int priority = PRIORITY.incrementAndGet();
-      String yaml = spec.replace("{listener}", alb.listenerArn()).replace("{priority}", Integer.toString(priority));
-      for (int i = 0; i < 6; i++) yaml = yaml.replace("{tg" + i + "}", alb.targetGroupArns().get(i));
-      AWSApplicationLoadBalancerConfig config = new AWSApplicationLoadBalancerConfig();
-      config.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("web").withNamespace(ns).build());
-      config.setSpec(Serialization.unmarshal(Serialization.asJson(Serialization.unmarshal("spec:\n" + yaml.indent(2), Map.class).get("spec")),
-          AWSApplicationLoadBalancerConfig.Spec.class));
+      AWSApplicationLoadBalancerConfig config = albConfig(ns, spec);
+      int priority = config.getSpec().listener.rule.priority;
       kube.client().resources(AWSApplicationLoadBalancerConfig.class).inNamespace(ns).resource(config).create();
       awsProxy.resetLog();
       kubeProxy.resetLog();
@@ -178,6 +194,18 @@ class BadInputCliIT {
       assertThat(kubeProxy.writes()).as("cluster writes").isEmpty();
       assertThat(aws.ruleAt(alb.listenerArn(), priority)).isEmpty();
     });
+  }
+
+  /** {@code spec} (YAML with {listener}, {priority} and {tgN} placeholders) as a config named web in {@code ns}. */
+  private static AWSApplicationLoadBalancerConfig albConfig(String ns, String spec) {
+    int priority = PRIORITY.incrementAndGet();
+    String yaml = spec.replace("{listener}", alb.listenerArn()).replace("{priority}", Integer.toString(priority));
+    for (int i = 0; i < 6; i++) yaml = yaml.replace("{tg" + i + "}", alb.targetGroupArns().get(i));
+    AWSApplicationLoadBalancerConfig config = new AWSApplicationLoadBalancerConfig();
+    config.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("web").withNamespace(ns).build());
+    config.setSpec(Serialization.unmarshal(Serialization.asJson(Serialization.unmarshal("spec:\n" + yaml.indent(2), Map.class).get("spec")),
+        AWSApplicationLoadBalancerConfig.Spec.class));
+    return config;
   }
 
   static Stream<Arguments> commandLines() {

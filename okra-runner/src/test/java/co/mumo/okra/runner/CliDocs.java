@@ -40,7 +40,7 @@ final class CliDocs {
       if (c == root || isHelp(c)) continue;
       CommandSpec s = c.getCommandSpec();
       md.append("| [`").append(s.qualifiedName()).append("`](#").append(anchor(s.qualifiedName())).append(") | ")
-          .append(cell(firstSentence(s.usageMessage().description()))).append(" |\n");
+          .append(cell(HelpLayout.summary(s))).append(" |\n");
     }
     md.append("\n");
     commonOptions();
@@ -64,13 +64,16 @@ final class CliDocs {
     md.append("## Common options\n\n")
         .append("Commands that talk to Kubernetes or AWS take these; the sections below say \"and the common options\".\n\n");
     optionTable(CommandSpec.forAnnotatedObject(new GlobalOptions()).options());
+    md.append("With `-o json` every line a command prints is one JSON object with a `type` (`pass`, `event`, `error`, `cellSummary`, ...), ")
+        .append("described field by field in [output.schema.json](output.schema.json) (version ").append(Output.SCHEMA_VERSION)
+        .append("; the tests check every command's lines against it). A command that fails prints its error as an `error` object too, ")
+        .append("besides the one line on stderr.\n\n");
   }
 
   private void command(CommandSpec s) {
     md.append("## ").append(s.qualifiedName()).append("\n\n");
     md.append("```\n").append(synopsis(s)).append("\n```\n\n");
-    for (String line : s.usageMessage().description()) md.append(line.replace("%%", "%").replace("%n", "\n")).append("\n");
-    md.append("\n");
+    for (String paragraph : HelpLayout.paragraphs(s.usageMessage().description())) md.append(paragraph).append("\n\n");
     List<PositionalParamSpec> params = s.positionalParameters().stream().filter(p -> !p.hidden()).toList();
     if (!params.isEmpty()) {
       md.append("| parameter | description |\n| --- | --- |\n");
@@ -79,16 +82,41 @@ final class CliDocs {
       }
       md.append("\n");
     }
-    boolean takesCommon = s.options().stream().anyMatch(o -> common.contains(o.longestName()));
+    List<String> takes = s.options().stream().map(OptionSpec::longestName).filter(common::contains).toList();
     List<OptionSpec> own = s.options().stream()
         .filter(o -> !o.hidden() && !common.contains(o.longestName()) && !o.usageHelp() && !o.versionHelp()).toList();
     if (!own.isEmpty()) optionTable(own);
-    if (takesCommon) md.append("And the [common options](#common-options).\n\n");
+    if (takes.size() == common.size()) {
+      md.append("And the [common options](#common-options).\n\n");
+    } else if (!takes.isEmpty()) {
+      md.append("And of the [common options](#common-options): ").append(takes.stream().map(o -> "`" + o + "`")
+          .collect(Collectors.joining(", "))).append(".\n\n");
+    }
+    footer(s.usageMessage().footer());
     if (!s.subcommands().isEmpty()) {
       md.append("Subcommands: ").append(s.subcommands().values().stream().distinct().filter(c -> !isHelp(c))
           .map(c -> "[`" + c.getCommandName() + "`](#" + anchor(c.getCommandSpec().qualifiedName()) + ")")
           .collect(Collectors.joining(", "))).append(".\n\n");
     }
+  }
+
+  /** A command's own exit codes (a footer other than the general table at the end) as a table, other footer lines as text. */
+  private void footer(String[] lines) {
+    String text = String.join("\n", lines);
+    if (text.isBlank() || text.equals(ExitCodes.HELP)) return;
+    StringBuilder table = new StringBuilder();
+    for (String line : text.split("\n")) {
+      String t = line.trim();
+      if (t.equals("Exit codes:")) {
+        table.append("| exit code | meaning |\n| --- | --- |\n");
+      } else if (!t.isEmpty() && Character.isDigit(t.charAt(0)) && table.length() > 0) {
+        int space = t.indexOf(' ');
+        table.append("| ").append(t, 0, space).append(" | ").append(cell(t.substring(space).trim())).append(" |\n");
+      } else if (!t.isEmpty()) {
+        md.append(t.replace("%n", " ")).append("\n");
+      }
+    }
+    if (table.length() > 0) md.append(table).append("\n");
   }
 
   private void optionTable(List<OptionSpec> options) {
@@ -109,7 +137,7 @@ final class CliDocs {
 
   private void exitCodes() {
     md.append("## Exit codes\n\n")
-        .append("The same for every command; CI jobs branch on them, so they never change meaning.\n\n")
+        .append("CI jobs branch on them, so they never change meaning. Commands whose codes differ list their own above.\n\n")
         .append("| code | meaning |\n| --- | --- |\n");
     for (String line : ExitCodes.HELP.lines().toList()) {
       String t = line.trim();
@@ -122,12 +150,6 @@ final class CliDocs {
   private static String synopsis(CommandSpec s) {
     CommandLine.Help help = new CommandLine.Help(s, CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     return help.synopsis(0).stripTrailing();
-  }
-
-  private static String firstSentence(String[] lines) {
-    String text = String.join(" ", lines);
-    int end = text.indexOf(". ");
-    return end < 0 ? text : text.substring(0, end + 1);
   }
 
   /** A table cell; %% and %n are picocli's format escapes, which --help renders as % and a line break. */

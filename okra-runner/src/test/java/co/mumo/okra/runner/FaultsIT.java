@@ -148,7 +148,8 @@ class FaultsIT {
     awsProxy.inject("ModifyRule", SDK_ATTEMPTS, Fault.awsUnavailable());
     Run run = okra();
     assertThat(run.code()).as(run.all()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err()).contains("okra-runner: AWS: Service is unavailable, injected by the test").contains("Status Code: 503");
+    assertThat(run.err()).contains("okra-runner: AWS ElasticLoadBalancingV2 ModifyRule at " + awsAt())
+        .contains(": ServiceUnavailable (503): Service is unavailable, injected by the test; AWS failed after the SDK's retries");
     assertThat(awsProxy.count("ModifyRule")).as("attempts, all answered 503").isEqualTo(SDK_ATTEMPTS);
     assertThat(weights()).as("the rule is untouched, not half-applied").isEqualTo(before);
     // The status was written first: it asks for 80/20; the config says the apply failed, and why.
@@ -170,7 +171,7 @@ class FaultsIT {
     awsProxy.inject("DescribeRules", SDK_ATTEMPTS, Fault.awsThrottling());
     Run run = okra();
     assertThat(run.code()).as(run.all()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err()).contains("okra-runner: AWS: Rate exceeded").contains("Status Code: 400");
+    assertThat(run.err()).contains("okra-runner: AWS ElasticLoadBalancingV2 DescribeRules at " + awsAt() + ": Throttling (400): Rate exceeded");
     assertThat(awsProxy.count("DescribeRules")).isEqualTo(SDK_ATTEMPTS);
     assertThat(awsProxy.writes()).as("AWS writes").isEmpty();
     assertThat(kubeProxy.writes()).as("cluster writes").isEmpty();
@@ -217,7 +218,7 @@ class FaultsIT {
     Run run = okra("reconcile", "--cell", "api");
     assertThat(awsProxy.count("CreateRule")).as("CreateRule attempts").isGreaterThanOrEqualTo(2);
     assertThat(run.code()).as(run.all()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err()).contains("okra-runner: AWS:").containsIgnoringCase("priority");
+    assertThat(run.err()).contains("okra-runner: AWS ElasticLoadBalancingV2 CreateRule at " + awsAt() + ": PriorityInUse (400)");
     Map<String, Integer> created = aws.weightsOf(alb.listenerArn(), PRIORITY + 1);
     assertThat(created).as("the rule moto created forwards to the version").isEqualTo(Map.of(tg2, 100));
 
@@ -261,7 +262,8 @@ class FaultsIT {
     kubeProxy.inject("PUT cells/status", KUBE_ATTEMPTS, Fault.kube(500));
     Run run = okra();
     assertThat(run.code()).as(run.all()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err()).contains("okra-runner: Kubernetes API:").contains("InternalError");
+    assertThat(run.err()).contains("okra-runner: Kubernetes API server ").contains("(update status of cells " + ns + "/web): 500 InternalError")
+        .contains("run again later");
     assertThat(kubeProxy.count("PUT cells/status")).as("attempts: the first and 10 retries").isEqualTo(KUBE_ATTEMPTS);
     assertThat(awsProxy.writes()).as("the status is written before the ALB: nothing reached AWS").isEmpty();
     assertThat(weights()).isEqualTo(before);
@@ -293,7 +295,7 @@ class FaultsIT {
     kubeProxy.inject("GET cells", KUBE_ATTEMPTS, Fault.kube(503));
     Run run = okra();
     assertThat(run.code()).as(run.all()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err()).contains("okra-runner: Kubernetes API:").contains("ServiceUnavailable");
+    assertThat(run.err()).contains("okra-runner: Kubernetes API server ").contains("(get cells " + ns + "/web): 503 ServiceUnavailable");
     assertThat(kubeProxy.writes()).isEmpty();
     assertThat(awsProxy.exchanges()).as("no AWS call at all").isEmpty();
   }
@@ -321,7 +323,7 @@ class FaultsIT {
     kubeProxy.inject("POST versionblocklists", 1, Fault.kube(503).lostAfterForwarding());
     Run run = okra();
     assertThat(run.code()).as(run.all()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err()).contains("okra-runner: Kubernetes API:");
+    assertThat(run.err()).contains("okra-runner: Kubernetes API server ").contains("(create versionblocklists in " + ns + "): 409 AlreadyExists");
     assertThat(weights()).as("traffic went back first").isEqualTo(before);
     assertThat(blocklist()).containsExactly("2.0.0");
 
@@ -369,7 +371,7 @@ class FaultsIT {
       Run gaveUp = okra("reconcile", "--cell", "web", "--wait", "--timeout", "1m");
       assertThat(gaveUp.code()).as(gaveUp.all()).isEqualTo(ExitCodes.ERROR);
       assertThat(gaveUp.out()).contains("error (4/5)");
-      assertThat(gaveUp.err()).contains("okra-runner: AWS: Service is unavailable");
+      assertThat(gaveUp.err()).contains("okra-runner: AWS ElasticLoadBalancingV2 DescribeRules at " + awsAt() + ": ServiceUnavailable (503)");
     } finally {
       ReconcileCommand.sleeper = original;
       argo.interrupt();
@@ -396,6 +398,11 @@ class FaultsIT {
     Map<String, Integer> now = weights();
     assertThat(List.of(Map.of(tg1, 100), Map.of(tg1, 80, tg2, 20), Map.of(tg2, 100))).as("the rule's weights").contains(now);
     return new Run(code, out.toString(), err.toString(), took);
+  }
+
+  /** The AWS endpoint as failure messages name it: scheme://host:port of the proxy. */
+  private String awsAt() {
+    return awsProxy.endpoint().toString().replaceFirst("/$", "");
   }
 
   private Map<String, Integer> weights() {

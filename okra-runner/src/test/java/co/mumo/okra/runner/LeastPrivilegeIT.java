@@ -160,7 +160,7 @@ class LeastPrivilegeIT {
   }
 
   static Stream<BadCells.Case> badCells() {
-    return BadCells.named("unknown step", "missing AnalysisTemplate", "missing ClusterAnalysisTemplate", "missing Secret",
+    return BadCells.named("pause duration not a duration", "missing AnalysisTemplate", "missing ClusterAnalysisTemplate", "missing Secret",
         "Secret without the key", "experiment specRef to a missing ReplicaSet", "experiment analysis with a missing template",
         "a rule at the priority owned by another Cell", "a target group with a non-semver version label next to a good one").stream();
   }

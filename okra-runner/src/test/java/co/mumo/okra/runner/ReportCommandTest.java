@@ -102,8 +102,22 @@ class ReportCommandTest {
 
     report("--input", input.toString(), "--exit-code", "1", "--markdown", summary.toString(), "--annotations", "github");
 
-    assertThat(Files.readString(summary)).contains("### Okra: okra — no pass", "| outcome | error talking to Kubernetes or AWS (exit 1) |");
-    assertThat(out.toString()).startsWith("::error title=Okra::okra: error talking to Kubernetes or AWS: the runner printed no pass");
+    assertThat(Files.readString(summary)).contains("### Okra: okra — no pass", "| outcome | Kubernetes or AWS failed (or an internal error) (exit 1) |");
+    assertThat(out.toString()).startsWith("::error title=Okra::okra: Kubernetes or AWS failed (or an internal error): the runner printed no pass");
+  }
+
+  @Test
+  void aFailedRunsErrorLineIsItsMessage() throws IOException {
+    Path input = dir.resolve("error.jsonl");
+    Files.writeString(input, "{\"type\":\"error\",\"kind\":\"service\",\"exitCode\":1,\"message\":\"Kubernetes API server "
+        + "https://10.0.0.1:6443 (get cells demo/web): connection refused; check that the cluster is up\",\"cause\":\"connection refused\"}\n");
+    Path summary = dir.resolve("summary.md");
+
+    report("--input", input.toString(), "--exit-code", "1", "--markdown", summary.toString(), "--annotations", "github");
+
+    assertThat(Files.readString(summary)).contains("| message | Kubernetes API server https://10.0.0.1:6443 (get cells demo/web): connection refused;");
+    assertThat(out.toString()).startsWith("::error title=Okra::okra: Kubernetes or AWS failed (or an internal error): Kubernetes API server "
+        + "https://10.0.0.1:6443 (get cells demo/web): connection refused");
   }
 
   @Test

@@ -184,7 +184,9 @@ class RunnerEndToEndIT {
   @Test
   void invalidCellExitsWithTwoNamesTheFieldAndCreatesNoRule() {
     objects.webCell(ns, alb.listenerArn(), PRIORITY, """
-        - setWeight: 150
+        - setWeight: 50
+        - pause:
+            duration: 2d
         - pause:
             duration: soon
         """);
@@ -193,8 +195,8 @@ class RunnerEndToEndIT {
     RunnerProcess run = runner("reconcile", "--cell", "web", "-n", ns, "--wait");
     assertThat(run.waitFor(60)).as(run.output()).isEqualTo(ExitCodes.INVALID);
     assertThat(run.output())
-        .contains("spec.updateStrategy.canary.steps[0].setWeight: must be 0..100, got 150")
-        .contains("spec.updateStrategy.canary.steps[1].pause.duration: \"soon\" is not a duration");
+        .contains("spec.updateStrategy.canary.steps[1].pause.duration: \"2d\" is not a duration")
+        .contains("spec.updateStrategy.canary.steps[2].pause.duration: \"soon\" is not a duration");
     assertThat(aws.ruleAt(alb.listenerArn(), PRIORITY)).isEmpty();
     Cell cell = kube.client().resources(Cell.class).inNamespace(ns).withName("web").get();
     assertThat(cell.getStatus().phase).isEqualTo("Invalid");

@@ -4,7 +4,7 @@ import co.mumo.okra.cell.FieldError;
 import java.util.List;
 
 /** An analysis that cannot run as written; every problem is named by its field. Terminal: not retried. */
-public final class InvalidAnalysisException extends RuntimeException {
+public final class InvalidAnalysisException extends co.mumo.okra.failure.InputException {
   private final List<FieldError> errors;
 
   public InvalidAnalysisException(List<FieldError> errors) {

@@ -33,8 +33,15 @@ public final class CrdSchemas {
   private static final List<String> ORDER = List.of("Cell", "AWSTargetGroup", "AWSApplicationLoadBalancerConfig", "VersionBlocklist",
       "ClusterSet", "AWSTargetGroupSet");
 
-  /** One field: a dotted path ({@code []} marks list items, {@code {}} map values) and its type in words. */
-  public record Field(String path, String type) {}
+  /**
+   * One field: a dotted path ({@code []} marks list items, {@code {}} map values), its type in words,
+   * its description, and what the API server checks on it, in words.
+   */
+  public record Field(String path, String type, String description, List<String> rules, List<String[]> movedRules) {
+    public Field(String path, String type, String description, List<String> rules) {
+      this(path, type, description, rules, List.of());
+    }
+  }
 
   private CrdSchemas() {}
 
@@ -64,26 +71,84 @@ public final class CrdSchemas {
   /** The fields under spec and status, depth first, in schema order (which is alphabetical). */
   public static List<Field> fields(CustomResourceDefinition crd) {
     List<Field> out = new ArrayList<>();
-    Map<String, JSONSchemaProps> top = schema(crd).getProperties();
+    JSONSchemaProps top = schema(crd);
     for (String root : List.of("spec", "status")) {
-      if (top != null && top.containsKey(root)) walk(root, top.get(root), out);
+      if (top.getProperties() != null && top.getProperties().containsKey(root)) walk(root, top.getProperties().get(root), required(top, root), out);
+    }
+    // A rule across fields that names one of them (fieldPath) is listed with that field, as the API server reports it.
+    Map<String, Field> byPath = new java.util.HashMap<>();
+    out.forEach(f -> byPath.put(f.path(), f));
+    for (Field f : out) {
+      for (String[] moved : f.movedRules()) {
+        Field target = byPath.getOrDefault(f.path() + moved[0], f);
+        target.rules().add(moved[1]);
+      }
+    }
+    return out.stream().map(f -> new Field(f.path(), f.type(), f.description(), List.copyOf(f.rules()))).toList();
+  }
+
+  private static boolean required(JSONSchemaProps parent, String name) {
+    return parent.getRequired() != null && parent.getRequired().contains(name);
+  }
+
+  private static void walk(String path, JSONSchemaProps s, boolean required, List<Field> out) {
+    List<String[]> moved = new ArrayList<>();
+    if (s.getXKubernetesValidations() != null) {
+      s.getXKubernetesValidations().stream().filter(v -> v.getFieldPath() != null)
+          .forEach(v -> moved.add(new String[] {v.getFieldPath(), v.getMessage()}));
+    }
+    out.add(new Field(path, type(s), s.getDescription(), new ArrayList<>(rules(s, required)), moved));
+    if (s.getProperties() != null) {
+      s.getProperties().forEach((name, child) -> walk(path + "." + name, child, required(s, name), out));
+    }
+    JSONSchemaProps item = s.getItems() == null ? null : s.getItems().getSchema();
+    if (item != null && item.getProperties() != null) {
+      item.getProperties().forEach((name, child) -> walk(path + "[]." + name, child, required(item, name), out));
+    }
+    JSONSchemaProps value = s.getAdditionalProperties() == null ? null : s.getAdditionalProperties().getSchema();
+    if (value != null && value.getProperties() != null) {
+      value.getProperties().forEach((name, child) -> walk(path + "{}." + name, child, required(value, name), out));
+    }
+  }
+
+  /** What the API server checks on a field, e.g. {@code required}, {@code 1..50000}, {@code one of: Canary}. */
+  static List<String> rules(JSONSchemaProps s, boolean required) {
+    List<String> out = new ArrayList<>();
+    if (required) out.add("required");
+    range(out, s.getMinimum(), s.getMaximum(), "");
+    range(out, s.getMinLength(), s.getMaxLength(), " characters");
+    range(out, s.getMinItems(), s.getMaxItems(), " items");
+    range(out, s.getMinProperties(), s.getMaxProperties(), " entries");
+    if (s.getEnum() != null && !s.getEnum().isEmpty()) {
+      out.add("one of: " + String.join(", ", s.getEnum().stream().map(e -> e.asText()).toList()));
+    }
+    if (s.getPattern() != null) out.add("matches `" + s.getPattern() + "`");
+    JSONSchemaProps item = s.getItems() == null ? null : s.getItems().getSchema();
+    if (item != null) {
+      List<String> each = new ArrayList<>();
+      range(each, item.getMinLength(), item.getMaxLength(), " characters");
+      if (!each.isEmpty()) out.add("each " + String.join(", ", each));
+    }
+    if (s.getXKubernetesValidations() != null) {
+      s.getXKubernetesValidations().stream().filter(v -> v.getFieldPath() == null).forEach(v -> out.add(v.getMessage()));
     }
     return out;
   }
 
-  private static void walk(String path, JSONSchemaProps s, List<Field> out) {
-    out.add(new Field(path, type(s)));
-    if (s.getProperties() != null) {
-      s.getProperties().forEach((name, child) -> walk(path + "." + name, child, out));
+  private static void range(List<String> out, Number min, Number max, String unit) {
+    if (min == null && max == null) return;
+    if (max == null && min.doubleValue() == 1 && !unit.isEmpty()) {
+      out.add("not empty");
+      return;
     }
-    JSONSchemaProps item = s.getItems() == null ? null : s.getItems().getSchema();
-    if (item != null && item.getProperties() != null) {
-      item.getProperties().forEach((name, child) -> walk(path + "[]." + name, child, out));
-    }
-    JSONSchemaProps value = s.getAdditionalProperties() == null ? null : s.getAdditionalProperties().getSchema();
-    if (value != null && value.getProperties() != null) {
-      value.getProperties().forEach((name, child) -> walk(path + "{}." + name, child, out));
-    }
+    String lo = min == null ? null : format(min);
+    String hi = max == null ? null : format(max);
+    out.add(lo != null && hi != null ? lo + ".." + hi + unit : lo != null ? "at least " + lo + unit : "at most " + hi + unit);
+  }
+
+  private static String format(Number n) {
+    double d = n.doubleValue();
+    return d == Math.rint(d) ? Long.toString((long) d) : n.toString();
   }
 
   /** e.g. {@code string}, {@code list of object}, {@code map of string to list of string}, {@code integer or string}. */

@@ -1,0 +1,13 @@
+package co.mumo.okra.failure;
+
+/**
+ * Attached to a failure (as a suppressed exception) by the adapter that made the call, to say which
+ * call it was, e.g. {@code ElasticLoadBalancingV2 DescribeRules at https://elasticloadbalancing.eu-west-1.amazonaws.com}.
+ */
+public interface CallLabel {
+  /** The service and operation, e.g. {@code ElasticLoadBalancingV2 DescribeRules}. */
+  String call();
+
+  /** scheme://host[:port], when known. */
+  java.util.Optional<String> endpoint();
+}
