@@ -8,6 +8,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * </pre>
  *
  * No cycles between these packages; the engine and everything below it import no SDK client or
- * exception type; the decisions read no clock.
+ * exception type; the decisions read no clock, and nothing in the engine reads the system's: the time comes from
+ * the Clock the runner gives it.
  */
 class ArchitectureTest {
   private static final String OKRA = "co.mumo.okra.";
@@ -77,6 +82,22 @@ class ArchitectureTest {
         .should().dependOnClassesThat().areAssignableTo(Clock.class)
         .orShould().callMethod(Instant.class, "now")
         .because("the time is an input of the decision (a re-run over the same state decides the same)")
+        .check(classes);
+  }
+
+  @Test
+  void theEngineReadsTheTimeOnlyFromTheClockItIsGiven() {
+    noClasses().that().resideInAPackage("co.mumo.okra..")
+        .should().callMethod(Clock.class, "systemUTC")
+        .orShould().callMethod(Clock.class, "systemDefaultZone")
+        .orShould().callMethod(Instant.class, "now")
+        .orShould().callMethod(ZonedDateTime.class, "now")
+        .orShould().callMethod(OffsetDateTime.class, "now")
+        .orShould().callMethod(LocalDateTime.class, "now")
+        .orShould().callMethod(LocalDate.class, "now")
+        .orShould().callMethod(System.class, "currentTimeMillis")
+        .because("the runner makes one Clock and hands it down, so a test (or the demo) can set the time; a bound on how"
+            + " long something may take uses System.nanoTime, which no clock step moves")
         .check(classes);
   }
 }

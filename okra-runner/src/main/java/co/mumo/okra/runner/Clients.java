@@ -48,6 +48,11 @@ final class Clients implements AutoCloseable {
     this.options = options;
   }
 
+  /** The runner's clock (see {@link OkraRunner#SYSTEM_CLOCK}). */
+  Clock clock() {
+    return options.clock();
+  }
+
   /** The owner policy from --policy ($OKRA_POLICY), else the built-in default; read once. */
   OwnerPolicy policy() {
     if (policy == null) policy = options.policy().map(OwnerPolicyFile::load).orElseGet(OwnerPolicy::defaults);
@@ -113,7 +118,7 @@ final class Clients implements AutoCloseable {
         // Keys live beside the run (the Cell's namespace), as Argo reads them beside the Rollout.
         (ns, name) -> Optional.ofNullable(kube().secrets().inNamespace(ns == null ? namespace() : ns).withName(name).get())
             .map(Clients::decoded));
-    return new OkraAnalyses(kube(), providers, Clock.systemUTC(), defaultEvaluator);
+    return new OkraAnalyses(kube(), providers, clock(), defaultEvaluator);
   }
 
   private CloudWatchClient cloudWatch;
@@ -141,8 +146,7 @@ final class Clients implements AutoCloseable {
    */
   CellReconciler reconciler(Evaluator evaluator, boolean allowJobs) {
     // The load balancer is only built when a Cell is valid and needs it: a lazy proxy keeps bad-input runs AWS-free.
-    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), Clock.systemUTC(),
-        policy());
+    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), clock(), policy());
   }
 
   @Override
