@@ -1,11 +1,9 @@
 package co.mumo.okra.runner;
 
 import co.mumo.okra.alb.Elbv2LoadBalancer;
-import co.mumo.okra.analysis.ArgoAnalyses;
 import co.mumo.okra.analysis.OkraAnalyses;
 import co.mumo.okra.analysis.eval.provider.CloudWatchProvider;
 import co.mumo.okra.analysis.eval.provider.Providers;
-import co.mumo.okra.cell.Analyses;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.ClusterStore;
 import co.mumo.okra.cell.Evaluator;
