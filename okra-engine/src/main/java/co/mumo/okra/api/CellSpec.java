@@ -20,7 +20,7 @@ import java.util.List;
     message = "a canary step puts the stable and the canary target groups in one forward action, and ALB allows 5:"
         + " at most 2 replicas with canary steps", fieldPath = ".replicas", reason = "FieldValueInvalid")
 public class CellSpec {
-  /** Semantic versions as {@code cell.Version} reads them (empty: not pinned). */
+  /** Semantic versions as {@code core.Version} reads them (empty: not pinned). */
   static final String SEMVER = "^$|^[vV]?(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)"
       + "(-((0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
       + "(\\+[0-9a-zA-Z-]+(\\.[0-9a-zA-Z-]+)*)?$";
