@@ -21,8 +21,9 @@ final class NotifyOptions {
       "allowed by the policy's notifications section (default: public hosts only). The URL is a secret: never printed."})
   List<String> urls = new ArrayList<>();
 
-  @Option(names = "--notify-format", paramLabel = "FORMAT", defaultValue = "json", description = {"json (Okra's versioned document,",
-      "docs/cli.md: Notifications) or slack, for --notify URLs without a slack: or json: prefix. Default: ${DEFAULT-VALUE}."})
+  @Option(names = "--notify-format", paramLabel = "FORMAT", defaultValue = "${env:OKRA_NOTIFY_FORMAT:-json}", description = {"json (Okra's",
+      "versioned document, docs/cli.md: Notifications) or slack, for --notify URLs without a slack: or json: prefix.",
+      "Default: $OKRA_NOTIFY_FORMAT, else json."})
   Webhook.Format format;
 
   /** Test seam: the environment. */
