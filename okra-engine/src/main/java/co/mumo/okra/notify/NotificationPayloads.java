@@ -45,7 +45,10 @@ public final class NotificationPayloads {
     doc.put("schema", SCHEMA);
     doc.put("id", n.id);
     doc.put("event", n.event);
-    doc.put("cell", Map.of("namespace", namespace, "name", name));
+    Map<String, String> cell = new LinkedHashMap<>();
+    cell.put("namespace", namespace);
+    cell.put("name", name);
+    doc.put("cell", cell);
     doc.put("version", plain(n.version));
     doc.put("stableVersion", plain(n.stableVersion));
     doc.put("message", plain(n.message));
