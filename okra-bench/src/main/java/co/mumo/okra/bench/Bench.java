@@ -29,6 +29,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
@@ -151,7 +154,7 @@ public final class Bench {
   }
 
   /** Wall time (median, min, max over {@code times} runs), calls and bytes of the last run, peak heap. */
-  private Map<String, Object> measure(java.util.function.Supplier<List<PassResult>> pass, int times) {
+  private Map<String, Object> measure(Supplier<List<PassResult>> pass, int times) {
     List<Double> millis = new ArrayList<>();
     List<PassResult> last = List.of();
     resetPeakHeap();
@@ -175,8 +178,8 @@ public final class Bench {
     m.put("kubeBytes", meter.kubeBytes());
     m.put("peakHeapMb", round(peakHeapBytes() / 1e6));
     m.put("rssHighWaterMb", round(rssHighWaterKb() / 1e3));
-    m.put("phases", last.stream().collect(java.util.stream.Collectors.groupingBy(r -> r.phase().name(), java.util.TreeMap::new,
-        java.util.stream.Collectors.counting())));
+    m.put("phases", last.stream().collect(Collectors.groupingBy(r -> r.phase().name(), TreeMap::new,
+        Collectors.counting())));
     m.put("allSettled", last.stream().allMatch(r -> r.phase() == Phase.Succeeded && r.outcome() == Outcome.UNCHANGED));
     return m;
   }

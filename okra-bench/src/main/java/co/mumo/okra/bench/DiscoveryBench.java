@@ -16,6 +16,7 @@ import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.DiscoveryObjects;
 import co.mumo.okra.testsupport.TestKube;
 import co.mumo.okra.testsupport.WorkloadKube;
+import com.sun.management.OperatingSystemMXBean;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.lang.management.ManagementFactory;
@@ -272,7 +273,7 @@ final class DiscoveryBench {
 
   /** CPU time of this JVM: the pass, and also the forwarders' copying (small) and anything else running in the benchmark. */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static List<Double> sorted(List<Map<String, Object>> rounds, Function<Map<String, Object>, Double> f) {

@@ -19,10 +19,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,7 +148,7 @@ final class RunnerStartup {
     List<Path> out = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
     for (String root : List.of("/usr/lib/jvm", "/opt")) {
       try (var dirs = Files.list(Path.of(root))) {
-        dirs.filter(d -> Files.isExecutable(d.resolve("bin/java")) && feature(d) >= 24).max(java.util.Comparator.comparing(RunnerStartup::feature))
+        dirs.filter(d -> Files.isExecutable(d.resolve("bin/java")) && feature(d) >= 24).max(Comparator.comparing(RunnerStartup::feature))
             .ifPresent(d -> {
               if (out.size() == 1) out.add(d);
             });
@@ -194,7 +196,7 @@ final class RunnerStartup {
     pb.environment().putAll(runnerEnv);
     if (forwarder != null) forwarder.firstConnection.set(0);
     Process p = pb.start();
-    String report = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException("the runner did not exit within 120 s");

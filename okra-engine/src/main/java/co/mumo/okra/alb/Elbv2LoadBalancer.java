@@ -1,6 +1,11 @@
 package co.mumo.okra.alb;
 
 import co.mumo.okra.aws.AwsClients;
+import co.mumo.okra.cell.LoadBalancer;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.RuleConditions;
+import co.mumo.okra.rule.TargetWeight;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

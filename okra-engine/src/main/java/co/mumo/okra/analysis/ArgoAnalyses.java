@@ -1,12 +1,15 @@
 package co.mumo.okra.analysis;
 
+import co.mumo.okra.analysis.eval.RunStatus;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.cell.Action;
+import co.mumo.okra.cell.Analyses;
 import co.mumo.okra.cell.CellDefinition;
 import co.mumo.okra.cell.ChildRun;
-import co.mumo.okra.cell.FieldError;
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.cell.MetricSummary;
 import co.mumo.okra.cell.Step;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.RunPhase;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -15,11 +18,15 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Hands analyses to Argo Rollouts' controller: creates AnalysisRuns and Experiments from the Cell's
@@ -53,9 +60,9 @@ public final class ArgoAnalyses implements Analyses {
 
   /** What one pass has read (shared by the listeners a pass works on at once); a new pass starts empty. */
   private static final class PassCache {
-    final Map<String, List<GenericKubernetesResource>> runs = new java.util.concurrent.ConcurrentHashMap<>();
-    final Map<String, Map<String, GenericKubernetesResource>> templates = new java.util.concurrent.ConcurrentHashMap<>();
-    final Map<String, Optional<Object>> objects = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, List<GenericKubernetesResource>> runs = new ConcurrentHashMap<>();
+    final Map<String, Map<String, GenericKubernetesResource>> templates = new ConcurrentHashMap<>();
+    final Map<String, Optional<Object>> objects = new ConcurrentHashMap<>();
   }
 
   @Override
@@ -72,8 +79,8 @@ public final class ArgoAnalyses implements Analyses {
   /** A run as its status tells; Argo's controller and Okra's evaluator write the same layout, so the metrics read alike. */
   static ChildRun childRun(ResourceDefinitionContext ctx, GenericKubernetesResource r) {
     Map<String, Object> status = map(r.getAdditionalProperties().get("status"));
-    List<co.mumo.okra.cell.MetricSummary> metrics = ctx == ArgoResources.ANALYSIS_RUN
-        ? co.mumo.okra.analysis.eval.RunStatus.fromMap(status).summaries() : List.of();
+    List<MetricSummary> metrics = ctx == ArgoResources.ANALYSIS_RUN
+        ? RunStatus.fromMap(status).summaries() : List.of();
     return new ChildRun(r.getMetadata().getName(), ctx.getKind(), RunPhase.parse(str(status.get("phase"))),
         str(status.get("message")), metrics);
   }
@@ -91,12 +98,31 @@ public final class ArgoAnalyses implements Analyses {
     List<FieldError> errors = new ArrayList<>();
     String stepsPath = "spec.updateStrategy.canary.steps";
     for (int i = 0; i < cell.steps().size(); i++) {
-      Step step = cell.steps().get(i);
-      if (step instanceof Step.Analysis a) {
-        checkAnalysis(cell.namespace(), stepsPath + "[" + i + "].analysis", a.templates(), a.args(), errors);
-      } else if (step instanceof Step.Experiment e) {
-        checkExperiment(cell.namespace(), stepsPath + "[" + i + "].experiment", e, errors);
-      }
+      String path = stepsPath + "[" + i + "]";
+      // A visitor, so that a new kind of step must say what it references.
+      cell.steps().get(i).accept(new Step.Visitor<Void>() {
+        @Override
+        public Void setWeight(Step.SetWeight step) {
+          return null;
+        }
+
+        @Override
+        public Void pause(Step.Pause step) {
+          return null;
+        }
+
+        @Override
+        public Void analysis(Step.Analysis a) {
+          checkAnalysis(cell.namespace(), path + ".analysis", a.templates(), a.args(), errors);
+          return null;
+        }
+
+        @Override
+        public Void experiment(Step.Experiment e) {
+          checkExperiment(cell.namespace(), path + ".experiment", e, errors);
+          return null;
+        }
+      });
     }
     cell.background().ifPresent(b -> checkAnalysis(cell.namespace(), "spec.updateStrategy.canary.analysis",
         b.analysis().templates(), b.analysis().args(), errors));
@@ -205,8 +231,8 @@ public final class ArgoAnalyses implements Analyses {
       Map<String, Object> template = new LinkedHashMap<>();
       template.put("name", t.name());
       template.put("replicas", t.replicas());
-      template.put("selector", io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(rs.getSpec().getSelector(), Map.class));
-      template.put("template", io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(rs.getSpec().getTemplate(), Map.class));
+      template.put("selector", Serialization.jsonMapper().convertValue(rs.getSpec().getSelector(), Map.class));
+      template.put("template", Serialization.jsonMapper().convertValue(rs.getSpec().getTemplate(), Map.class));
       t.weight().ifPresent(w -> template.put("weight", w));
       templates.add(template);
     }
@@ -268,7 +294,7 @@ public final class ArgoAnalyses implements Analyses {
     }
   }
 
-  private Object memo(String key, java.util.function.Supplier<Object> read) {
+  private Object memo(String key, Supplier<Object> read) {
     if (cache == null) return read.get();
     return cache.objects.computeIfAbsent(key, k -> Optional.ofNullable(read.get())).orElse(null);
   }
@@ -296,7 +322,7 @@ public final class ArgoAnalyses implements Analyses {
   }
 
   private Map<String, GenericKubernetesResource> listTemplates(boolean clusterScope, String ns) {
-    Map<String, GenericKubernetesResource> out = new java.util.HashMap<>();
+    Map<String, GenericKubernetesResource> out = new HashMap<>();
     try {
       var items = clusterScope ? client.genericKubernetesResources(ArgoResources.CLUSTER_ANALYSIS_TEMPLATE).list().getItems()
           : client.genericKubernetesResources(ArgoResources.ANALYSIS_TEMPLATE).inNamespace(ns).list().getItems();

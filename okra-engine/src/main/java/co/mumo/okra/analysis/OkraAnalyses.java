@@ -9,17 +9,19 @@ import co.mumo.okra.analysis.eval.RunStatus;
 import co.mumo.okra.analysis.eval.provider.Providers;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.cell.Action;
+import co.mumo.okra.cell.Analyses;
 import co.mumo.okra.cell.CellDefinition;
+import co.mumo.okra.cell.CellValidator;
 import co.mumo.okra.cell.ChildRun;
 import co.mumo.okra.cell.Evaluator;
-import co.mumo.okra.cell.FieldError;
-import co.mumo.okra.cell.RunPhase;
 import co.mumo.okra.cell.Step;
 import co.mumo.okra.core.CanonicalJson;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.RunPhase;
+import co.mumo.okra.redaction.Secrets;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import co.mumo.okra.redaction.Secrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,7 +47,7 @@ import java.util.Optional;
  * the run's status in Argo's layout. Experiments, and Cells that choose Argo, go to {@link ArgoAnalyses}.
  */
 public final class OkraAnalyses implements Analyses {
-  public static final String EVALUATOR_ANNOTATION = co.mumo.okra.cell.CellValidator.EVALUATOR_ANNOTATION;
+  public static final String EVALUATOR_ANNOTATION = CellValidator.EVALUATOR_ANNOTATION;
   public static final String INSTANCE_LABEL = "argo-rollouts.argoproj.io/controller-instance-id";
   public static final String INSTANCE = "okra";
 
@@ -310,7 +313,7 @@ public final class OkraAnalyses implements Analyses {
 
   /** okra-FIRSTTEMPLATE-HASH, a valid object name. */
   static String defaultName(List<Step.TemplateRef> templates, String hash) {
-    String base = templates.get(0).name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    String base = templates.get(0).name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     return ("okra-" + (base.length() > 40 ? base.substring(0, 40) : base) + "-" + hash).replaceAll("-+", "-");
   }
 

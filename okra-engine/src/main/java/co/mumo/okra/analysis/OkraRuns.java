@@ -9,16 +9,20 @@ import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
 import co.mumo.okra.analysis.eval.RunStatus;
 import co.mumo.okra.analysis.eval.provider.Providers;
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.core.RunPhase;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -148,7 +152,7 @@ final class OkraRuns {
     try {
       Instant until = Instant.parse(claim.substring(at + 1));
       return until.isAfter(now) ? Optional.of(until) : Optional.empty();
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return Optional.empty();
     }
   }
@@ -204,8 +208,8 @@ final class OkraRuns {
     return labels != null && "bg".equals(labels.get(ArgoAnalyses.STEP_LABEL)) ? AnalysisDefinition.Mode.BACKGROUND : AnalysisDefinition.Mode.STEP;
   }
 
-  private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
-      io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
+  private NonNamespaceOperation<GenericKubernetesResource,
+      GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
       runs(GenericKubernetesResource run) {
     return client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(run.getMetadata().getNamespace());
   }

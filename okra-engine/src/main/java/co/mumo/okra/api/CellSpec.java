@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /**
  * The Cell's spec. The schema annotations make the API server refuse what {@code CellValidator}
@@ -46,5 +47,5 @@ public class CellSpec {
    */
   @JsonPropertyDescription("Waves: Cells that must have a version as their stable version (or a newer one) before this Cell starts"
       + " rolling it out; a failure of that version in any of them stops it here. Other namespaces as the runner's owner policy allows.")
-  public java.util.List<CellReference> rolloutAfter;
+  public List<CellReference> rolloutAfter;
 }

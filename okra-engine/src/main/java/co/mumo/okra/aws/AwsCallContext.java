@@ -1,5 +1,6 @@
 package co.mumo.okra.aws;
 
+import co.mumo.okra.failure.CallLabel;
 import java.util.Optional;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -33,7 +34,7 @@ public final class AwsCallContext implements ExecutionInterceptor {
   }
 
   /** Which AWS call failed; carries no stack trace (it is a label, not a failure). */
-  public static final class Call extends RuntimeException implements co.mumo.okra.failure.CallLabel {
+  public static final class Call extends RuntimeException implements CallLabel {
     private final String service;
     private final String operation;
     private final String endpoint;

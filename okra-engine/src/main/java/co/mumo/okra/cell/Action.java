@@ -1,6 +1,7 @@
 package co.mumo.okra.cell;
 
-import co.mumo.okra.alb.DesiredRule;
+import co.mumo.okra.core.Version;
+import co.mumo.okra.rule.DesiredRule;
 
 /**
  * Something a pass must do after its status write succeeded. Code that handles actions goes through

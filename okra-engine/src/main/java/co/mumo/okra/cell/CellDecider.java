@@ -1,16 +1,22 @@
 package co.mumo.okra.cell;
 
-import co.mumo.okra.alb.DesiredRule;
-import co.mumo.okra.alb.ObservedRule;
-import co.mumo.okra.alb.RulePlacement;
-import co.mumo.okra.alb.TargetWeight;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.Version;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.RulePlacement;
+import co.mumo.okra.rule.TargetWeight;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -42,10 +48,10 @@ public final class CellDecider {
    * Cell still going, which the rollout has left behind, is ended.
    */
   private static Plan withRunWork(Plan plan, Observed o) {
-    java.util.Set<String> watched = new java.util.HashSet<>();
+    Set<String> watched = new HashSet<>();
     plan.runs().forEach(r -> watched.add(r.name()));
     List<Action> actions = new ArrayList<>(plan.actions());
-    o.runs().values().stream().filter(ChildRun::judgedByOkra).sorted(java.util.Comparator.comparing(ChildRun::name)).forEach(r -> {
+    o.runs().values().stream().filter(ChildRun::judgedByOkra).sorted(Comparator.comparing(ChildRun::name)).forEach(r -> {
       if (watched.contains(r.name())) {
         if (r.workDue()) actions.add(new Action.EvaluateRun(r.name(), false));
       } else if (!r.phase().completed()) {
@@ -90,7 +96,7 @@ public final class CellDecider {
     private final TargetGroupInventory inventory;
     private final List<Action> actions = new ArrayList<>();
     /** The runs this pass waited on (the step's and the background one), reported in the status. */
-    private final Map<String, ChildRun> watched = new java.util.LinkedHashMap<>();
+    private final Map<String, ChildRun> watched = new LinkedHashMap<>();
     private final Map<Version, String> blocked;
     /** The Cells this one waits for (spec.rolloutAfter), and the version they hold back, if any. */
     private final WaveGate waves;

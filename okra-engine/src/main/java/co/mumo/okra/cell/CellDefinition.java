@@ -1,6 +1,7 @@
 package co.mumo.okra.cell;
 
-import co.mumo.okra.alb.RuleConditions;
+import co.mumo.okra.core.Version;
+import co.mumo.okra.rule.RuleConditions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

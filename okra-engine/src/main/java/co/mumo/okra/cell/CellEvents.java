@@ -3,6 +3,7 @@ package co.mumo.okra.cell;
 import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.api.Condition;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -160,7 +161,7 @@ public final class CellEvents {
   /** Traffic per version, as the runner prints it: {@code 1.0.0 80% (web-1 80) | 2.0.0 20% (web-2 20)}. */
   public static String weights(CellStatus s) {
     if (s.targetGroups == null || s.targetGroups.isEmpty()) return "";
-    Map<String, List<CellStatus.TargetGroupWeight>> byVersion = new java.util.LinkedHashMap<>();
+    Map<String, List<CellStatus.TargetGroupWeight>> byVersion = new LinkedHashMap<>();
     for (CellStatus.TargetGroupWeight w : s.targetGroups) byVersion.computeIfAbsent(w.version, k -> new ArrayList<>()).add(w);
     return byVersion.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().stream().mapToInt(w -> w.weight == null ? 0 : w.weight).sum()
         + "% (" + e.getValue().stream().map(w -> w.name + " " + w.weight).collect(Collectors.joining(", ")) + ")")

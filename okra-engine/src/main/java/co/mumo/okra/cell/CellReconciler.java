@@ -1,27 +1,31 @@
 package co.mumo.okra.cell;
 
-import co.mumo.okra.alb.AlbConfigApplier;
-import co.mumo.okra.alb.AlbConfigs;
-import co.mumo.okra.alb.DesiredRule;
-import co.mumo.okra.alb.LoadBalancer;
-import co.mumo.okra.alb.ObservedRule;
-import co.mumo.okra.analysis.Analyses;
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.AWSTargetGroup;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.api.VersionBlocklist;
-import co.mumo.okra.kube.ClusterStore;
-import co.mumo.okra.kube.PassCachingClusterStore;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.InvalidSpecException;
+import co.mumo.okra.core.Json;
+import co.mumo.okra.core.Version;
 import co.mumo.okra.policy.ListenerVerdict;
 import co.mumo.okra.policy.OwnerPolicy;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +137,7 @@ public final class CellReconciler {
     CellReconciler pass = new CellReconciler(passStore, loadBalancer, analyses.forPass(), clock, policy, notifier);
     Map<String, List<ObservedRule>> rulesByListener = new HashMap<>();
     // Copies: the listing stays as it was when the pass began, for the waves of other Cells to read (from other threads too).
-    List<Cell> cells = passStore.cells(namespace).stream().map(io.fabric8.kubernetes.client.utils.Serialization::clone).toList();
+    List<Cell> cells = passStore.cells(namespace).stream().map(Json::copy).toList();
     if (options.parallelism() == 1 || cells.size() < 2) {
       List<PassResult> out = new ArrayList<>();
       for (Cell cell : cells) out.add(pass.reconcileOrReport(cell, options, rulesByListener));
@@ -157,28 +161,28 @@ public final class CellReconciler {
    * kind is still listed once per namespace.
    */
   private List<PassResult> reconcileByListener(List<Cell> cells, Options options) {
-    Map<String, List<Integer>> byListener = new java.util.LinkedHashMap<>();
+    Map<String, List<Integer>> byListener = new LinkedHashMap<>();
     for (int i = 0; i < cells.size(); i++) byListener.computeIfAbsent(listenerOf(cells.get(i)), k -> new ArrayList<>()).add(i);
     PassResult[] results = new PassResult[cells.size()];
-    Map<String, List<ObservedRule>> rulesByListener = new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+    Map<String, List<ObservedRule>> rulesByListener = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(
         Math.min(options.parallelism(), byListener.size()), r -> {
           Thread t = new Thread(r, "okra-pass");
           t.setDaemon(true);
           return t;
         });
     try {
-      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      List<Future<?>> running = new ArrayList<>();
       for (List<Integer> group : byListener.values()) {
         running.add(pool.submit(() -> {
           for (int i : group) results[i] = reconcileOrReport(cells.get(i), options, rulesByListener);
         }));
       }
-      for (java.util.concurrent.Future<?> f : running) f.get();
+      for (Future<?> f : running) f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during a pass", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
@@ -333,7 +337,7 @@ public final class CellReconciler {
       }
     });
     boolean hasRuns = def.background().isPresent()
-        || def.steps().stream().anyMatch(s -> s instanceof Step.Analysis || s instanceof Step.Experiment);
+        || def.steps().stream().anyMatch(Step::startsRuns);
     List<FieldError> referenceErrors = hasRuns ? analyses.checkReferences(def, cell) : List.of();
     // A Cell that refers to something missing is Invalid whatever the rule says: it costs no AWS call.
     List<ObservedRule> listenerRules = referenceErrors.isEmpty()

@@ -1,9 +1,11 @@
 package co.mumo.okra.cell;
 
-import co.mumo.okra.alb.TargetWeight;
 import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.api.Condition;
+import co.mumo.okra.core.Version;
+import co.mumo.okra.rule.TargetWeight;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -199,21 +201,21 @@ public final class CellStatusMapping {
   private static Optional<Instant> instant(String text) {
     try {
       return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return Optional.empty();
     }
   }
 
-  /** Jackson through fabric8's shared mapper, so beans serialise as they do on the wire. */
+  /** The engine's JSON, for comparing and copying statuses. */
   static final class Json {
     private Json() {}
 
     static String write(Object o) {
-      return io.fabric8.kubernetes.client.utils.Serialization.asJson(o);
+      return co.mumo.okra.core.Json.write(o);
     }
 
     static CellStatus copy(CellStatus s) {
-      return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(s, CellStatus.class);
+      return co.mumo.okra.core.Json.copy(s);
     }
   }
 }

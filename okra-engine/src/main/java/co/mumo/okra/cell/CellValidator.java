@@ -1,7 +1,5 @@
 package co.mumo.okra.cell;
 
-import co.mumo.okra.alb.DesiredRule;
-import co.mumo.okra.alb.RuleConditions;
 import co.mumo.okra.api.AnalysisSpec;
 import co.mumo.okra.api.CanaryStep;
 import co.mumo.okra.api.Cell;
@@ -10,18 +8,27 @@ import co.mumo.okra.api.CellSpec;
 import co.mumo.okra.api.ListenerRule;
 import co.mumo.okra.api.UpdateStrategy;
 import co.mumo.okra.core.CanonicalJson;
+import co.mumo.okra.core.Durations;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.InvalidSpecException;
+import co.mumo.okra.core.Version;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.RuleConditions;
+import co.mumo.okra.rule.RulePlacement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Turns a Cell manifest into a {@link CellDefinition}, collecting every problem with the path of the
  * field it concerns, so that a user fixes all of them in one go.
  */
 public final class CellValidator {
-  public static final String ADOPT_ANNOTATION = co.mumo.okra.alb.RulePlacement.ADOPT_ANNOTATION;
+  public static final String ADOPT_ANNOTATION = RulePlacement.ADOPT_ANNOTATION;
   /** The Cell's choice of analysis evaluator (okra or argo) for steps that do not name one. */
   public static final String EVALUATOR_ANNOTATION = "okra.mumo.co/analysis-evaluator";
   private static final String ALB = "spec.ingress.awsApplicationLoadBalancer";
@@ -74,8 +81,8 @@ public final class CellValidator {
         priority = rule.priority;
       }
       conditions = new RuleConditions(rule.hosts, rule.pathPatterns, rule.methods, rule.sourceIPs,
-          rule.headers == null ? null : new java.util.TreeMap<>(rule.headers),
-          rule.queryStrings == null ? null : new java.util.TreeMap<>(rule.queryStrings));
+          rule.headers == null ? null : new TreeMap<>(rule.headers),
+          rule.queryStrings == null ? null : new TreeMap<>(rule.queryStrings));
       if (conditions.isEmpty()) {
         error(ALB + ".listener.rule", "needs at least one condition (hosts, pathPatterns, methods, sourceIPs, headers or queryStrings)");
       } else if (conditions.valueCount() > MAX_CONDITION_VALUES) {
@@ -118,7 +125,7 @@ public final class CellValidator {
     UpdateStrategy strategy = spec.updateStrategy;
     // What the user wrote, not Okra's reading of it: a release that models steps differently hashes the same.
     UpdateStrategy.Canary canary = strategy == null ? null : strategy.canary;
-    String stepsHash = CanonicalJson.hash(java.util.Arrays.asList(canary == null || canary.steps == null ? List.of() : canary.steps,
+    String stepsHash = CanonicalJson.hash(Arrays.asList(canary == null || canary.steps == null ? List.of() : canary.steps,
         canary == null ? null : canary.analysis), CellDefinition.STEPS_HASH_LENGTH);
     if (strategy != null) {
       if (strategy.type != null && !strategy.type.equals("Canary")) {

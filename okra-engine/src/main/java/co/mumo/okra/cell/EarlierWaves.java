@@ -1,5 +1,7 @@
 package co.mumo.okra.cell;
 
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.Version;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package co.mumo.okra.cell;
 
+import co.mumo.okra.core.RunPhase;
+import co.mumo.okra.core.StoredText;
 import java.util.Optional;
 
 /**

@@ -1,8 +1,10 @@
 package co.mumo.okra.cell;
 
-import co.mumo.okra.alb.ObservedRule;
-import co.mumo.okra.alb.TargetWeight;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.Version;
 import co.mumo.okra.policy.ListenerVerdict;
+import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.TargetWeight;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package co.mumo.okra.cell;
 
-import co.mumo.okra.alb.DesiredRule;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.rule.DesiredRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package co.mumo.okra.cell;
 
+import co.mumo.okra.core.Version;
 import java.time.Instant;
 import java.util.Optional;
 

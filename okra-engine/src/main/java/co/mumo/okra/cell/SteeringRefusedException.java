@@ -1,6 +1,6 @@
 package co.mumo.okra.cell;
 
-import co.mumo.okra.failure.InputException;
+import co.mumo.okra.core.InputException;
 
 /** A human command that does not apply to the Cell's state (promote without a rollout, resume without a pause). */
 public final class SteeringRefusedException extends InputException {

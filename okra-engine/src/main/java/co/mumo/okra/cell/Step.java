@@ -1,5 +1,6 @@
 package co.mumo.okra.cell;
 
+import co.mumo.okra.core.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,9 @@ public sealed interface Step {
 
   /** Short text for progress lines, e.g. {@code setWeight 20}. */
   String describe();
+
+  /** Whether the step starts AnalysisRuns or Experiments, and so refers to templates that must exist. */
+  boolean startsRuns();
 
   <R> R accept(Visitor<R> visitor);
 
@@ -34,6 +38,11 @@ public sealed interface Step {
     }
 
     @Override
+    public boolean startsRuns() {
+      return false;
+    }
+
+    @Override
     public String describe() {
       return "setWeight " + percent;
     }
@@ -46,6 +55,11 @@ public sealed interface Step {
 
   /** Waits for {@code duration}, or until promoted when empty. */
   record Pause(Optional<Duration> duration) implements Step {
+    @Override
+    public boolean startsRuns() {
+      return false;
+    }
+
     @Override
     public String describe() {
       return duration.map(d -> "pause " + Durations.format(d)).orElse("pause until promoted");
@@ -72,6 +86,11 @@ public sealed interface Step {
     }
 
     @Override
+    public boolean startsRuns() {
+      return true;
+    }
+
+    @Override
     public String describe() {
       return "analysis " + String.join(",", templates.stream().map(TemplateRef::name).toList());
     }
@@ -88,6 +107,11 @@ public sealed interface Step {
     public Experiment {
       templates = List.copyOf(templates);
       analyses = List.copyOf(analyses);
+    }
+
+    @Override
+    public boolean startsRuns() {
+      return true;
     }
 
     @Override

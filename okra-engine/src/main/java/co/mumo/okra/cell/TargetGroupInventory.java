@@ -1,11 +1,13 @@
 package co.mumo.okra.cell;
 
+import co.mumo.okra.core.Version;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The Cell's target groups grouped by version. A target group without a usable version, or without an
@@ -48,7 +50,7 @@ public record TargetGroupInventory(TreeMap<Version, List<VersionedTargetGroup>> 
   }
 
   /** The newest version with at least {@code replicas} target groups that {@code allowed} accepts. */
-  public Optional<Version> newestComplete(int replicas, java.util.function.Predicate<Version> allowed) {
+  public Optional<Version> newestComplete(int replicas, Predicate<Version> allowed) {
     return byVersion.descendingMap().entrySet().stream()
         .filter(e -> e.getValue().size() >= replicas && allowed.test(e.getKey()))
         .map(Map.Entry::getKey).findFirst();

@@ -1,5 +1,7 @@
 package co.mumo.okra.cell;
 
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.Version;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

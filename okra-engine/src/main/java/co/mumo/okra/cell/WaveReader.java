@@ -2,7 +2,8 @@ package co.mumo.okra.cell;
 
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.VersionBlocklist;
-import co.mumo.okra.kube.ClusterStore;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.Version;
 import co.mumo.okra.policy.OwnerPolicy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.Set;
  * Reads what a Cell's waves need ({@link EarlierWaves}): the Cells it names in {@code spec.rolloutAfter}
  * that the owner policy lets it wait for (a refused one is not read at all), their blocklists, and the
  * waits among the Cells reached from it, for the decider to find a cycle. Cells are read as a list per
- * namespace (once per pass over many Cells, through {@link co.mumo.okra.kube.PassCachingClusterStore}).
+ * namespace (once per pass over many Cells, through {@link co.mumo.okra.cell.PassCachingClusterStore}).
  */
 final class WaveReader {
   /** How many Cells the search for a cycle visits at most: a hostile chain of waits costs no more. */

@@ -2,6 +2,7 @@ package co.mumo.okra.cell;
 
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.CellReference;
+import co.mumo.okra.core.FieldError;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,7 +1,7 @@
 package co.mumo.okra.discovery;
 
-import co.mumo.okra.cell.FieldError;
-import co.mumo.okra.cell.InvalidSpecException;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.InvalidSpecException;
 import java.net.URI;
 import java.util.List;
 

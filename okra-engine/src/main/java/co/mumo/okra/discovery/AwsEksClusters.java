@@ -4,6 +4,7 @@ import co.mumo.okra.aws.AwsClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -108,7 +109,7 @@ public final class AwsEksClusters implements EksClusters, AutoCloseable {
   static EksCluster map(Cluster c) {
     return new EksCluster(c.name(), c.arn(), c.statusAsString(), Optional.ofNullable(c.endpoint()).filter(s -> !s.isEmpty()),
         Optional.ofNullable(c.certificateAuthority()).map(a -> a.data()).filter(s -> s != null && !s.isEmpty()),
-        c.hasTags() ? c.tags() : java.util.Map.of());
+        c.hasTags() ? c.tags() : Map.of());
   }
 
   @Override

@@ -1,17 +1,19 @@
 package co.mumo.okra.discovery;
 
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.InvalidSpecException;
 import co.mumo.okra.redaction.Secrets;
-import co.mumo.okra.cell.FieldError;
-import co.mumo.okra.cell.InvalidSpecException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The {@code config} of an ArgoCD cluster Secret: how to authenticate and which TLS settings to use.
@@ -85,7 +87,7 @@ public record ClusterConfig(Optional<AwsAuth> awsAuth, Optional<Exec> exec, Opti
       Map<String, Object> x = new LinkedHashMap<>();
       x.put("command", e.command());
       if (!e.args().isEmpty()) x.put("args", e.args());
-      if (!e.env().isEmpty()) x.put("env", new java.util.TreeMap<>(e.env()));
+      if (!e.env().isEmpty()) x.put("env", new TreeMap<>(e.env()));
       x.put("apiVersion", e.apiVersion());
       m.put("execProviderConfig", x);
     });
@@ -219,7 +221,7 @@ public record ClusterConfig(Optional<AwsAuth> awsAuth, Optional<Exec> exec, Opti
     Optional<String> value = text(parent, field, path, errors);
     value.ifPresent(v -> {
       try {
-        java.util.Base64.getDecoder().decode(v.replaceAll("\\s", ""));
+        Base64.getDecoder().decode(v.replaceAll("\\s", ""));
       } catch (IllegalArgumentException e) {
         errors.add(new FieldError(path + "." + field, "must be base64 (of PEM)"));
       }

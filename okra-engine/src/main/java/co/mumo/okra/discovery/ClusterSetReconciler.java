@@ -2,8 +2,8 @@ package co.mumo.okra.discovery;
 
 import co.mumo.okra.api.ClusterSet;
 import co.mumo.okra.api.Condition;
-import co.mumo.okra.cell.FieldError;
-import co.mumo.okra.cell.InvalidSpecException;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.InvalidSpecException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Instant;

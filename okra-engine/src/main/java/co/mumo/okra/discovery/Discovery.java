@@ -2,6 +2,7 @@ package co.mumo.okra.discovery;
 
 import co.mumo.okra.api.AWSTargetGroupSet;
 import co.mumo.okra.api.ClusterSet;
+import co.mumo.okra.core.InputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,7 +53,7 @@ public final class Discovery {
   }
 
   /** A set named on the command line does not exist. */
-  public static final class NotFoundException extends co.mumo.okra.failure.InputException {
+  public static final class NotFoundException extends InputException {
     public NotFoundException(String message) {
       super(message);
     }

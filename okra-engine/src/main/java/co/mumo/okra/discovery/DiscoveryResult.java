@@ -1,6 +1,6 @@
 package co.mumo.okra.discovery;
 
-import co.mumo.okra.cell.FieldError;
+import co.mumo.okra.core.FieldError;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package co.mumo.okra.discovery;
 
+import co.mumo.okra.failure.ServiceFailure;
 import io.fabric8.kubernetes.api.model.ExecConfigBuilder;
 import io.fabric8.kubernetes.api.model.ExecEnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -201,7 +202,7 @@ public final class Fabric8WorkloadClusters implements WorkloadClusters {
   }
 
   /** A workload cluster could not be listed; the message names the cluster Secret and never a credential. */
-  public static final class WorkloadClusterException extends RuntimeException implements co.mumo.okra.failure.ServiceFailure {
+  public static final class WorkloadClusterException extends RuntimeException implements ServiceFailure {
     WorkloadClusterException(ArgoCluster cluster, String message, Throwable cause) {
       super("cluster " + cluster.key() + " (" + cluster.server() + "): " + message, cause);
     }

@@ -1,5 +1,7 @@
 package co.mumo.okra.failure;
 
+import java.util.Optional;
+
 /**
  * Attached to a failure (as a suppressed exception) by the adapter that made the call, to say which
  * call it was, e.g. {@code ElasticLoadBalancingV2 DescribeRules at https://elasticloadbalancing.eu-west-1.amazonaws.com}.
@@ -9,5 +11,5 @@ public interface CallLabel {
   String call();
 
   /** scheme://host[:port], when known. */
-  java.util.Optional<String> endpoint();
+  Optional<String> endpoint();
 }

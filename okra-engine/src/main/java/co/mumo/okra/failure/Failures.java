@@ -1,8 +1,10 @@
 package co.mumo.okra.failure;
 
+import co.mumo.okra.core.InputException;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -171,7 +173,7 @@ public final class Failures {
   static Throwable unwrap(Throwable t) {
     Throwable out = t;
     while ((out instanceof CompletionException || out instanceof ExecutionException
-        || out instanceof java.io.UncheckedIOException && out.getCause() instanceof NoSuchFileException)
+        || out instanceof UncheckedIOException && out.getCause() instanceof NoSuchFileException)
         && out.getCause() != null) {
       out = out.getCause();
     }

@@ -1,5 +1,6 @@
 package co.mumo.okra.kube;
 
+import co.mumo.okra.failure.Unreachable;
 import java.net.URI;
 
 /**
@@ -7,7 +8,7 @@ import java.net.URI;
  * connection within the connect timeout, a TLS handshake that failed). Not retried: none of these
  * mends itself within a pass, and saying so at once beats retrying for half a minute in silence.
  */
-public final class ApiServerUnreachableException extends RuntimeException implements co.mumo.okra.failure.Unreachable {
+public final class ApiServerUnreachableException extends RuntimeException implements Unreachable {
   private final URI server;
   private final String reason;
   private final String hint;

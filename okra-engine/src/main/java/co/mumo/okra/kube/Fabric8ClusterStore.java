@@ -4,7 +4,11 @@ import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.AWSTargetGroup;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.VersionBlocklist;
+import co.mumo.okra.cell.ClusterStore;
+import co.mumo.okra.cell.EventRecorder;
+import co.mumo.okra.core.Version;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -12,11 +16,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import java.net.HttpURLConnection;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@link ClusterStore} over a fabric8 client. */
 public final class Fabric8ClusterStore implements ClusterStore {
@@ -25,11 +30,11 @@ public final class Fabric8ClusterStore implements ClusterStore {
 
   public Fabric8ClusterStore(KubernetesClient client) {
     this.client = client;
-    this.events = new Fabric8EventRecorder(client, java.time.Clock.systemUTC());
+    this.events = new Fabric8EventRecorder(client, Clock.systemUTC());
   }
 
   @Override
-  public co.mumo.okra.cell.EventRecorder events() {
+  public EventRecorder events() {
     return events;
   }
 
@@ -93,8 +98,8 @@ public final class Fabric8ClusterStore implements ClusterStore {
     var op = client.resources(VersionBlocklist.class).inNamespace(cell.getMetadata().getNamespace());
     VersionBlocklist existing = op.withName(cell.getMetadata().getName()).get();
     if (existing == null || existing.getSpec() == null) return false;
-    boolean removed = existing.getSpec().items.removeIf(i -> co.mumo.okra.cell.Version.tryParse(i.version)
-        .map(v -> co.mumo.okra.cell.Version.tryParse(version).map(v::sameAs).orElse(false)).orElse(version.equals(i.version)));
+    boolean removed = existing.getSpec().items.removeIf(i -> Version.tryParse(i.version)
+        .map(v -> Version.tryParse(version).map(v::sameAs).orElse(false)).orElse(version.equals(i.version)));
     if (removed) op.resource(existing).update();
     return removed;
   }
@@ -162,7 +167,7 @@ public final class Fabric8ClusterStore implements ClusterStore {
         .withController(true).withBlockOwnerDeletion(false).build();
   }
 
-  private static <T> T guarded(java.util.function.Supplier<T> write, String what) {
+  private static <T> T guarded(Supplier<T> write, String what) {
     try {
       return write.get();
     } catch (KubernetesClientException e) {

@@ -1,5 +1,6 @@
 package co.mumo.okra.kube;
 
+import co.mumo.okra.failure.KubeCall;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.IOException;
 import java.net.Authenticator;
@@ -13,8 +14,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,9 +45,9 @@ public final class FailFastHttpClientFactory extends JdkHttpClientFactory {
   static Optional<ApiServerUnreachableException> unreachable(HttpRequest request, Throwable failure) {
     URI uri = request.uri();
     URI server = URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
-    String call = co.mumo.okra.failure.KubeCall.describe(request.method(), uri.getRawPath());
+    String call = KubeCall.describe(request.method(), uri.getRawPath());
     String check = "check that the cluster is up and that the kubeconfig's server address is right (--kubeconfig, --context)";
-    java.util.List<Throwable> chain = new java.util.ArrayList<>();
+    List<Throwable> chain = new ArrayList<>();
     for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) chain.add(t);
     if (chain.stream().anyMatch(t -> t instanceof UnknownHostException || t instanceof UnresolvedAddressException)) {
       return Optional.of(new ApiServerUnreachableException(server, call, "unknown host " + uri.getHost(),
@@ -237,7 +241,7 @@ public final class FailFastHttpClientFactory extends JdkHttpClientFactory {
     }
 
     @Override
-    public java.net.http.WebSocket.Builder newWebSocketBuilder() {
+    public WebSocket.Builder newWebSocketBuilder() {
       return delegate.newWebSocketBuilder();
     }
   }

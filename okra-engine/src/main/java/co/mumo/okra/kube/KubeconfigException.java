@@ -1,7 +1,9 @@
 package co.mumo.okra.kube;
 
+import co.mumo.okra.core.InputException;
+
 /** The kubeconfig cannot be used as asked (a missing file or context, a contradiction): the runner touches nothing. */
-public final class KubeconfigException extends co.mumo.okra.failure.InputException {
+public final class KubeconfigException extends InputException {
   public KubeconfigException(String message) {
     super(message);
   }

@@ -1,7 +1,9 @@
 package co.mumo.okra.policy;
 
+import co.mumo.okra.core.InputException;
+
 /** The owner policy file cannot be read or says something it must not: the runner does nothing. */
-public final class InvalidPolicyException extends co.mumo.okra.failure.InputException {
+public final class InvalidPolicyException extends InputException {
   public InvalidPolicyException(String message) {
     super(message);
   }

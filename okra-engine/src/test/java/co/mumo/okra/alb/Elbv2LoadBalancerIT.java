@@ -3,9 +3,14 @@ package co.mumo.okra.alb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.mumo.okra.alb.LoadBalancer.ApplyResult;
-import co.mumo.okra.alb.LoadBalancer.Change;
 import co.mumo.okra.aws.AwsClients;
+import co.mumo.okra.cell.LoadBalancer.ApplyResult;
+import co.mumo.okra.cell.LoadBalancer.Change;
+import co.mumo.okra.cell.LoadBalancer;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.RuleConditions;
+import co.mumo.okra.rule.TargetWeight;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.MotoServer;
 import java.io.IOException;

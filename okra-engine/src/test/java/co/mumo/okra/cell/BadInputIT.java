@@ -13,6 +13,7 @@ import co.mumo.okra.api.VersionBlocklist;
 import co.mumo.okra.cell.CellReconciler.Options;
 import co.mumo.okra.cell.CellReconciler.Outcome;
 import co.mumo.okra.cell.CellReconciler.PassResult;
+import co.mumo.okra.core.InvalidSpecException;
 import co.mumo.okra.kube.Fabric8ClusterStore;
 import co.mumo.okra.kube.KubeClients;
 import co.mumo.okra.testsupport.AwsFixture;

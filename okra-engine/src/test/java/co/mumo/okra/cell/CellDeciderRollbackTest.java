@@ -11,6 +11,8 @@ import static co.mumo.okra.testsupport.CellScenario.weightOf;
 import static co.mumo.okra.testsupport.CellScenario.weightsByVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.mumo.okra.core.RunPhase;
+import co.mumo.okra.core.Version;
 import co.mumo.okra.testsupport.CellScenario;
 import java.util.List;
 import java.util.Map;

@@ -11,12 +11,14 @@ import static co.mumo.okra.testsupport.CellScenario.weightOf;
 import static co.mumo.okra.testsupport.CellScenario.weightsByVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.mumo.okra.alb.RuleConditions;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.Version;
 import co.mumo.okra.policy.AnalysisPolicy;
 import co.mumo.okra.policy.DiscoveryPolicy;
 import co.mumo.okra.policy.ListenerGrant;
 import co.mumo.okra.policy.OwnerPolicy;
 import co.mumo.okra.policy.PriorityRange;
+import co.mumo.okra.rule.RuleConditions;
 import co.mumo.okra.testsupport.CellScenario;
 import java.util.List;
 import java.util.Map;

@@ -9,6 +9,8 @@ import static co.mumo.okra.testsupport.CellScenario.setWeight;
 import static co.mumo.okra.testsupport.CellScenario.tgName;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.mumo.okra.core.RunPhase;
+import co.mumo.okra.core.Version;
 import co.mumo.okra.testsupport.CellScenario;
 import java.time.Duration;
 import java.time.Instant;

@@ -16,6 +16,8 @@ import static co.mumo.okra.testsupport.CellScenario.weightsByVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import co.mumo.okra.core.RunPhase;
+import co.mumo.okra.core.Version;
 import co.mumo.okra.testsupport.CellScenario;
 import java.time.Duration;
 import java.util.List;
@@ -363,7 +365,7 @@ class CellDeciderTest {
     @Test
     void aRuleWithTheRightWeightsButOtherConditionsDoesNotCompleteTheStep() {
       Plan p = readmeRollout().rollingOut(S, C, 0).ruleSplit(S, C, 20)
-          .observedConditions(new co.mumo.okra.alb.RuleConditions(List.of("other.example.com"), null, null, null, null, null))
+          .observedConditions(new co.mumo.okra.rule.RuleConditions(List.of("other.example.com"), null, null, null, null, null))
           .decide();
       assertThat(p.state().stepIndex()).contains(0);
       assertThat(actions(p, Action.ApplyRule.class)).hasSize(1);

@@ -10,6 +10,8 @@ import static co.mumo.okra.testsupport.CellScenario.setWeight;
 import static co.mumo.okra.testsupport.CellScenario.weightsByVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.Version;
 import co.mumo.okra.testsupport.CellScenario;
 import java.time.Duration;
 import java.util.Map;

@@ -2,18 +2,16 @@ package co.mumo.okra.cell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.mumo.okra.alb.DesiredRule;
 import co.mumo.okra.alb.Elbv2LoadBalancer;
-import co.mumo.okra.alb.LoadBalancer;
-import co.mumo.okra.alb.ObservedRule;
-import co.mumo.okra.alb.TargetWeight;
 import co.mumo.okra.analysis.ArgoAnalyses;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.cell.CellReconciler.Options;
 import co.mumo.okra.cell.CellReconciler.Outcome;
 import co.mumo.okra.cell.CellReconciler.PassResult;
-import co.mumo.okra.kube.ClusterStore;
 import co.mumo.okra.kube.Fabric8ClusterStore;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.TargetWeight;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;

@@ -3,7 +3,6 @@ package co.mumo.okra.cell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.alb.Elbv2LoadBalancer;
-import co.mumo.okra.analysis.Analyses;
 import co.mumo.okra.analysis.ArgoAnalyses;
 import co.mumo.okra.analysis.OkraAnalyses;
 import co.mumo.okra.analysis.eval.provider.JobProvider;

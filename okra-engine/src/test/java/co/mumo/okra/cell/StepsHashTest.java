@@ -2,10 +2,10 @@ package co.mumo.okra.cell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.mumo.okra.alb.ObservedRule;
-import co.mumo.okra.alb.TargetWeight;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.policy.OwnerPolicy;
+import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.TargetWeight;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;

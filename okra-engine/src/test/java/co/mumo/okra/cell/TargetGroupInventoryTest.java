@@ -2,6 +2,7 @@ package co.mumo.okra.cell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.mumo.okra.core.Version;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package co.mumo.okra.cell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import co.mumo.okra.core.Version;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;

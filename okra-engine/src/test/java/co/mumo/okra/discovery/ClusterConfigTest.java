@@ -3,7 +3,7 @@ package co.mumo.okra.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.mumo.okra.cell.InvalidSpecException;
+import co.mumo.okra.core.InvalidSpecException;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

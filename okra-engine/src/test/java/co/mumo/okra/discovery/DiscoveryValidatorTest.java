@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.mumo.okra.api.AWSTargetGroupSet;
 import co.mumo.okra.api.ClusterSet;
-import co.mumo.okra.cell.FieldError;
-import co.mumo.okra.cell.InvalidSpecException;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.InvalidSpecException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;

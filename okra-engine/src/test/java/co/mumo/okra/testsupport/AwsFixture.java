@@ -1,6 +1,6 @@
 package co.mumo.okra.testsupport;
 
-import co.mumo.okra.alb.LoadBalancer;
+import co.mumo.okra.cell.LoadBalancer;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,18 +1,19 @@
 package co.mumo.okra.runner;
 
-import co.mumo.okra.alb.AlbConfigApplier;
-import co.mumo.okra.alb.AlbConfigs;
-import co.mumo.okra.alb.LoadBalancer;
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
+import co.mumo.okra.cell.AlbConfigApplier;
+import co.mumo.okra.cell.AlbConfigs;
+import co.mumo.okra.cell.LoadBalancer;
+import co.mumo.okra.core.InputException;
 import co.mumo.okra.policy.OwnerPolicy;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code okra-runner alb apply NAME}: make the ALB match an AWSApplicationLoadBalancerConfig. */
 @Command(name = "alb", description = "Apply AWSApplicationLoadBalancerConfigs to the ALB.", subcommands = AlbCommand.Apply.class)
@@ -44,7 +45,7 @@ final class AlbCommand implements Runnable {
       try (Clients clients = new Clients(global)) {
         String ns = clients.namespace();
         AWSApplicationLoadBalancerConfig config = clients.store().albConfig(ns, name)
-            .orElseThrow(() -> new co.mumo.okra.failure.InputException("AWSApplicationLoadBalancerConfig " + ns + "/" + name + " not found"));
+            .orElseThrow(() -> new InputException("AWSApplicationLoadBalancerConfig " + ns + "/" + name + " not found"));
         // Validates before any AWS call: a bad config fails with exit 2 and the ALB untouched.
         AlbConfigs.toRule(config);
         OwnerPolicy policy = clients.policy();

@@ -1,14 +1,16 @@
 package co.mumo.okra.runner;
 
 import co.mumo.okra.analysis.OkraAnalyses;
+import co.mumo.okra.analysis.eval.Evaluation;
 import co.mumo.okra.analysis.eval.InvalidAnalysisException;
 import co.mumo.okra.analysis.eval.Measurement;
 import co.mumo.okra.analysis.eval.MetricResult;
 import co.mumo.okra.analysis.eval.RunStatus;
-import co.mumo.okra.cell.Durations;
-import co.mumo.okra.cell.FieldError;
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.cell.Evaluator;
 import co.mumo.okra.cell.Step;
+import co.mumo.okra.core.Durations;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.RunPhase;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,11 +19,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code okra-runner analysis run}: an analysis judged by Okra's evaluator, outside any rollout. */
 @Command(name = "analysis", description = "Run AnalysisTemplates with Okra's own evaluator, outside a rollout (a CI gate).",
@@ -77,11 +80,11 @@ final class AnalysisCommand implements Runnable {
     String timeout;
 
     @Override
-    public java.util.Optional<Duration> timeout() {
+    public Optional<Duration> timeout() {
       try {
-        return java.util.Optional.of(Durations.parse(timeout));
+        return Optional.of(Durations.parse(timeout));
       } catch (IllegalArgumentException e) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
     }
 
@@ -102,17 +105,17 @@ final class AnalysisCommand implements Runnable {
       Output out = new Output(global.output, spec.commandLine().getOut());
       try (Clients clients = new Clients(global)) {
         String ns = clients.namespace();
-        OkraAnalyses okra = clients.okraAnalyses(co.mumo.okra.cell.Evaluator.OKRA, allowJobs);
+        OkraAnalyses okra = clients.okraAnalyses(Evaluator.OKRA, allowJobs);
         GenericKubernetesResource run;
         try {
-          run = okra.standalone(ns, java.util.Optional.ofNullable(name), refs, args);
+          run = okra.standalone(ns, Optional.ofNullable(name), refs, args);
         } catch (InvalidAnalysisException e) {
           for (FieldError error : e.errors()) spec.commandLine().getErr().println("okra-runner: " + error);
           return ExitCodes.INVALID;
         }
         Instant deadline = Instant.now().plus(limit);
         while (true) {
-          co.mumo.okra.analysis.eval.Evaluation evaluation = okra.evaluation(run);
+          Evaluation evaluation = okra.evaluation(run);
           RunStatus status = evaluation.status();
           print(out, ns + "/" + run.getMetadata().getName(), status);
           if (status.completed()) return exitCode(status.phase());

@@ -8,18 +8,19 @@ import co.mumo.okra.cell.CellEvents;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.CellStatusMapping;
 import co.mumo.okra.cell.CellValidator;
+import co.mumo.okra.cell.ClusterStore;
+import co.mumo.okra.cell.Reasons;
 import co.mumo.okra.cell.RolloutState;
-import co.mumo.okra.kube.ClusterStore;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code okra-runner cell ...}: look at Cells and steer their rollouts. */
 @Command(name = "cell", description = "Show Cells, their rollout history, and steer rollouts (promote, pause, resume, abort, retry).",
@@ -165,7 +166,7 @@ final class CellCommand implements Runnable {
           s.invalidTargetGroups.forEach(t -> out.text("Ignored:    " + t.name + ": " + t.reason));
         }
         if (s.failure != null) out.text("Failure:    " + s.failure.version + ": " + s.failure.cause + " (at " + s.failure.at + ")");
-        List<String> analysis = Output.analysisLines(s, java.time.Instant.now());
+        List<String> analysis = Output.analysisLines(s, Instant.now());
         for (int i = 0; i < analysis.size(); i++) out.text((i == 0 ? "Analysis:   " : "            ") + analysis.get(i));
         if (s.conditions != null) {
           out.text("Conditions:");
@@ -224,7 +225,7 @@ final class CellCommand implements Runnable {
     @Override
     RolloutState change(RolloutState s, Cell cell) {
       String reason = cell.getStatus() == null || cell.getStatus().conditions == null ? null
-          : cell.getStatus().conditions.stream().filter(c -> co.mumo.okra.cell.Reasons.PROGRESSING.equals(c.type))
+          : cell.getStatus().conditions.stream().filter(c -> Reasons.PROGRESSING.equals(c.type))
               .map(c -> c.reason).findFirst().orElse(null);
       return CellControl.promote(s, CellValidator.validate(cell).steps().size(), full, Instant.now(), reason);
     }

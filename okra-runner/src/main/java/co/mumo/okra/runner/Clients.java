@@ -1,27 +1,46 @@
 package co.mumo.okra.runner;
 
 import co.mumo.okra.alb.Elbv2LoadBalancer;
-import co.mumo.okra.alb.LoadBalancer;
-import co.mumo.okra.analysis.Analyses;
 import co.mumo.okra.analysis.ArgoAnalyses;
+import co.mumo.okra.analysis.OkraAnalyses;
+import co.mumo.okra.analysis.eval.provider.CloudWatchProvider;
+import co.mumo.okra.analysis.eval.provider.Providers;
+import co.mumo.okra.cell.Analyses;
 import co.mumo.okra.cell.CellReconciler;
-import co.mumo.okra.kube.ClusterStore;
+import co.mumo.okra.cell.ClusterStore;
+import co.mumo.okra.cell.Evaluator;
+import co.mumo.okra.cell.LoadBalancer;
 import co.mumo.okra.kube.Fabric8ClusterStore;
 import co.mumo.okra.kube.KubeClients;
 import co.mumo.okra.kube.SelectorThreads;
 import co.mumo.okra.policy.OwnerPolicy;
 import co.mumo.okra.policy.OwnerPolicyFile;
+import co.mumo.okra.redaction.Secrets;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /** The clients a command needs, each built on first use and closed at exit. */
 final class Clients implements AutoCloseable {
   private final GlobalOptions options;
   private KubernetesClient kube;
   /** The JDK HTTP client threads {@link #kube} started: ended at close, or the JVM's exit waits 300 ms for them. */
-  private java.util.Set<Thread> kubeSelectors = java.util.Set.of();
+  private Set<Thread> kubeSelectors = Set.of();
   private Elbv2LoadBalancer loadBalancer;
-  private java.util.concurrent.CompletableFuture<Elbv2LoadBalancer> building;
+  private CompletableFuture<Elbv2LoadBalancer> building;
 
   private OwnerPolicy policy;
 
@@ -37,7 +56,7 @@ final class Clients implements AutoCloseable {
 
   KubernetesClient kube() {
     if (kube == null) {
-      java.util.Set<Thread> before = SelectorThreads.running();
+      Set<Thread> before = SelectorThreads.running();
       kube = KubeClients.create(options.kubeconfig(), options.context());
       kubeSelectors = SelectorThreads.startedSince(before);
     }
@@ -62,10 +81,10 @@ final class Clients implements AutoCloseable {
   }
 
   /** The build's own exception (e.g. no region configured), not a CompletionException around it. */
-  private static <T> T joined(java.util.concurrent.CompletableFuture<T> future) {
+  private static <T> T joined(CompletableFuture<T> future) {
     try {
       return future.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException cause) throw cause;
       throw e;
     }
@@ -78,7 +97,7 @@ final class Clients implements AutoCloseable {
    */
   void prepareLoadBalancer() {
     if (building == null && loadBalancer == null) {
-      building = java.util.concurrent.CompletableFuture.supplyAsync(
+      building = CompletableFuture.supplyAsync(
           () -> Elbv2LoadBalancer.create(options.aws()));
     }
   }
@@ -88,31 +107,31 @@ final class Clients implements AutoCloseable {
    * controller instead), with every provider Okra has, held to the owner policy's {@code analysis}
    * section; {@code allowJobs} (--allow-job-provider) allows the job provider too.
    */
-  co.mumo.okra.analysis.OkraAnalyses okraAnalyses(co.mumo.okra.cell.Evaluator defaultEvaluator, boolean allowJobs) {
-    var providers = co.mumo.okra.analysis.eval.provider.Providers.standard(policy().analysis().withJobProvider(allowJobs),
+  OkraAnalyses okraAnalyses(Evaluator defaultEvaluator, boolean allowJobs) {
+    var providers = Providers.standard(policy().analysis().withJobProvider(allowJobs),
         this::cloudWatch,
         // Keys live beside the run (the Cell's namespace), as Argo reads them beside the Rollout.
-        (ns, name) -> java.util.Optional.ofNullable(kube().secrets().inNamespace(ns == null ? namespace() : ns).withName(name).get())
+        (ns, name) -> Optional.ofNullable(kube().secrets().inNamespace(ns == null ? namespace() : ns).withName(name).get())
             .map(Clients::decoded));
-    return new co.mumo.okra.analysis.OkraAnalyses(kube(), providers, Clock.systemUTC(), defaultEvaluator);
+    return new OkraAnalyses(kube(), providers, Clock.systemUTC(), defaultEvaluator);
   }
 
-  private software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch;
+  private CloudWatchClient cloudWatch;
 
-  private synchronized software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch() {
+  private synchronized CloudWatchClient cloudWatch() {
     if (cloudWatch == null) {
-      cloudWatch = co.mumo.okra.analysis.eval.provider.CloudWatchProvider.client(options.aws());
+      cloudWatch = CloudWatchProvider.client(options.aws());
     }
     return cloudWatch;
   }
 
-  private static java.util.Map<String, String> decoded(io.fabric8.kubernetes.api.model.Secret s) {
-    java.util.Map<String, String> out = new java.util.HashMap<>();
+  private static Map<String, String> decoded(Secret s) {
+    Map<String, String> out = new HashMap<>();
     if (s.getStringData() != null) out.putAll(s.getStringData());
     if (s.getData() != null) {
-      s.getData().forEach((k, v) -> out.put(k, new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8)));
+      s.getData().forEach((k, v) -> out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     }
-    out.values().forEach(co.mumo.okra.redaction.Secrets::register);
+    out.values().forEach(Secrets::register);
     return out;
   }
 
@@ -120,7 +139,7 @@ final class Clients implements AutoCloseable {
    * {@code evaluator} judges the analyses that choose none (neither the step nor the Cell's annotation);
    * with {@code ARGO} and no choice anywhere, this is exactly Argo Rollouts' path.
    */
-  CellReconciler reconciler(co.mumo.okra.cell.Evaluator evaluator, boolean allowJobs) {
+  CellReconciler reconciler(Evaluator evaluator, boolean allowJobs) {
     // The load balancer is only built when a Cell is valid and needs it: a lazy proxy keeps bad-input runs AWS-free.
     return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), Clock.systemUTC(),
         policy());
@@ -153,14 +172,14 @@ final class Clients implements AutoCloseable {
   }
 
   /** Defers building the AWS client until the first call. */
-  private record LazyLoadBalancer(java.util.function.Supplier<LoadBalancer> target) implements LoadBalancer {
+  private record LazyLoadBalancer(Supplier<LoadBalancer> target) implements LoadBalancer {
     @Override
-    public java.util.List<co.mumo.okra.alb.ObservedRule> rules(String listenerArn) {
+    public List<ObservedRule> rules(String listenerArn) {
       return target.get().rules(listenerArn);
     }
 
     @Override
-    public ApplyResult apply(co.mumo.okra.alb.DesiredRule desired, java.util.Optional<co.mumo.okra.alb.ObservedRule> current) {
+    public ApplyResult apply(DesiredRule desired, Optional<ObservedRule> current) {
       return target.get().apply(desired, current);
     }
   }

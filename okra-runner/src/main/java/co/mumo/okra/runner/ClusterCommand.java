@@ -1,5 +1,6 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.core.InputException;
 import co.mumo.okra.discovery.ArgoCluster;
 import co.mumo.okra.discovery.ArgoClusters;
 import co.mumo.okra.discovery.AwsEksClusters;
@@ -9,13 +10,13 @@ import co.mumo.okra.discovery.EksCluster;
 import co.mumo.okra.discovery.Names;
 import co.mumo.okra.discovery.ObservedBinding;
 import co.mumo.okra.discovery.ObservedSecret;
-import co.mumo.okra.failure.InputException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code okra-runner cluster ...}: ArgoCD cluster Secrets by hand, and what a cluster behind one holds. */
 @Command(name = "cluster", description = "List, create and delete ArgoCD cluster Secrets; list a cluster's TargetGroupBindings.",
@@ -62,7 +63,7 @@ final class ClusterCommand implements Runnable {
         String ns = clients.kube().namespace();
         List<ObservedSecret> secrets = clients.store().secrets(ns, labels);
         if (secrets.isEmpty()) out.text("no cluster Secrets in " + ns);
-        for (ObservedSecret s : secrets.stream().sorted(java.util.Comparator.comparing(ObservedSecret::name)).toList()) {
+        for (ObservedSecret s : secrets.stream().sorted(Comparator.comparing(ObservedSecret::name)).toList()) {
           String auth;
           try {
             auth = ClusterConfig.parse(s.data().get("config"), "Secret " + ns + "/" + s.name()).authMethod();

@@ -1,5 +1,6 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.core.Durations;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +60,7 @@ final class Deadlines {
       } catch (TimeoutException late) {
         run.cancel(true);
         throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), "timed out",
-            new Exceeded(co.mumo.okra.cell.Durations.format(limit.get())));
+            new Exceeded(Durations.format(limit.get())));
       } catch (ExecutionException failed) {
         if (failed.getCause() instanceof RuntimeException r) throw r;
         throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), String.valueOf(failed.getCause()), failed.getCause());

@@ -2,12 +2,14 @@ package co.mumo.okra.runner;
 
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.CellStatus;
-import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.CellReconciler.PassResult;
+import co.mumo.okra.cell.CellReconciler;
+import co.mumo.okra.cell.CellValidator;
 import co.mumo.okra.cell.ChildRun;
-import co.mumo.okra.cell.Durations;
 import co.mumo.okra.cell.Plan;
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.cell.Step;
+import co.mumo.okra.core.Durations;
+import co.mumo.okra.core.RunPhase;
 import co.mumo.okra.runner.demo.DemoWorld;
 import co.mumo.okra.runner.demo.ScriptedAnalyses;
 import co.mumo.okra.runner.demo.SimulatedLoadBalancer;
@@ -22,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code okra-runner demo}: three versions of a Cell, rolled out by the real engine against an
@@ -100,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static List<String> steps(Cell cell) {
-    return co.mumo.okra.cell.CellValidator.validate(cell).steps().stream().map(co.mumo.okra.cell.Step::describe).toList();
+    return CellValidator.validate(cell).steps().stream().map(Step::describe).toList();
   }
 
   private void act(String number, String title, String version) throws InterruptedException {

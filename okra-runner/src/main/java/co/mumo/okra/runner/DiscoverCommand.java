@@ -1,18 +1,21 @@
 package co.mumo.okra.runner;
 
-import co.mumo.okra.cell.FieldError;
+import co.mumo.okra.core.FieldError;
 import co.mumo.okra.discovery.Discovery;
 import co.mumo.okra.discovery.DiscoveryResult;
 import co.mumo.okra.discovery.Note;
+import co.mumo.okra.runner.watch.Passes;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code okra-runner discover}: one pass of every ClusterSet and AWSTargetGroupSet (or the named ones). */
 @Command(name = "discover", description = {
@@ -61,11 +64,11 @@ final class DiscoverCommand implements Callable<Integer> {
 
   /** {@code --watch}: discovery passes over every set of the namespace for as long as the process runs, while it holds the Lease. */
   private int watch(DiscoveryClients clients, String ns, Output out) throws InterruptedException {
-    Map<String, String> lastShown = new java.util.HashMap<>();
+    Map<String, String> lastShown = new HashMap<>();
     Watching.Mode mode = new Watching.Mode("every ClusterSet and AWSTargetGroupSet in namespace " + ns, "okra-discover",
-        java.time.Duration.ofMinutes(2),
-        wakeups -> co.mumo.okra.runner.watch.Passes.discoveryWatches(clients.kube().kube(), ns, wakeups),
-        co.mumo.okra.runner.watch.Passes.discovery(clients.discovery(), ns, results -> {
+        Duration.ofMinutes(2),
+        wakeups -> Passes.discoveryWatches(clients.kube().kube(), ns, wakeups),
+        Passes.discovery(clients.discovery(), ns, results -> {
           for (DiscoveryResult r : results) {
             String shown = r.outcome() + "|" + r.message() + "|" + r.notes();
             boolean changed = !r.created().isEmpty() || !r.updated().isEmpty() || !r.deleted().isEmpty();

@@ -1,9 +1,12 @@
 package co.mumo.okra.runner;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -68,8 +71,8 @@ final class HelpLayout {
     options.sort(Comparator.comparing(o -> o.shortestName().replaceFirst("^-+", "").toLowerCase(Locale.ROOT)));
     StringBuilder out = new StringBuilder();
     for (OptionSpec o : options) {
-      String shortName = java.util.Arrays.stream(o.names()).filter(n -> !n.startsWith("--")).findFirst().orElse(null);
-      String longName = java.util.Arrays.stream(o.names()).filter(n -> n.startsWith("--")).findFirst().orElse(null);
+      String shortName = Arrays.stream(o.names()).filter(n -> !n.startsWith("--")).findFirst().orElse(null);
+      String longName = Arrays.stream(o.names()).filter(n -> n.startsWith("--")).findFirst().orElse(null);
       String names = "  " + (shortName == null ? "    " : shortName + (longName == null ? "" : ", ")) + (longName == null ? "" : longName)
           + (o.arity().max() > 0 ? "=" + o.paramLabel() : "");
       row(out, names, String.join(" ", o.description()));
@@ -112,7 +115,7 @@ final class HelpLayout {
     StringBuilder out = new StringBuilder();
     for (String raw : lines) {
       for (String line : unescape(raw).split("\n", -1)) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\s*(?:\\d+\\s+)?)").matcher(line);
+        Matcher m = Pattern.compile("^(\\s*(?:\\d+\\s+)?)").matcher(line);
         int indent = m.find() ? m.group(1).length() : 0;
         out.append(hanging(line.substring(0, indent), line.substring(indent), indent));
       }

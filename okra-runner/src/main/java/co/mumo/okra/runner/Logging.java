@@ -1,5 +1,7 @@
 package co.mumo.okra.runner;
 
+import org.slf4j.LoggerFactory;
+
 /** The runner's logging set up before anything logs. */
 final class Logging {
   private Logging() {}
@@ -12,6 +14,6 @@ final class Logging {
    */
   static void initialise() {
     if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
-    org.slf4j.LoggerFactory.getILoggerFactory();
+    LoggerFactory.getILoggerFactory();
   }
 }

@@ -3,10 +3,13 @@ package co.mumo.okra.runner;
 import co.mumo.okra.redaction.RedactingOutputStream;
 import co.mumo.okra.redaction.RedactingWriter;
 import co.mumo.okra.redaction.Secrets;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -54,7 +57,7 @@ public final class OkraRunner implements Runnable {
       this.redacting = redacting;
     }
 
-    static RedactedStream install(PrintStream current, java.util.function.Consumer<PrintStream> set) {
+    static RedactedStream install(PrintStream current, Consumer<PrintStream> set) {
       if (current instanceof RedactedStream r) return r;
       RedactedStream r = new RedactedStream(new RedactingOutputStream(current));
       set.accept(r);
@@ -75,19 +78,19 @@ public final class OkraRunner implements Runnable {
   }
 
   private interface Drain {
-    void run() throws java.io.IOException;
+    void run() throws IOException;
   }
 
   private static void drain(Drain d) {
     try {
       d.run();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // stdout or stderr closed under us: nothing left to tell anyone.
     }
   }
 
   private static int run(PrintWriter out, PrintWriter err, String... args) {
-    if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"))) {
+    if (Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"))) {
       // Read by slf4j-simple when the first logger is made, which has not happened yet.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
     }

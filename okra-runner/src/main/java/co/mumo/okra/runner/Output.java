@@ -2,9 +2,16 @@ package co.mumo.okra.runner;
 
 import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.cell.CellReconciler.PassResult;
-import co.mumo.okra.cell.FieldError;
+import co.mumo.okra.cell.CellReconciler;
+import co.mumo.okra.core.Durations;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.failure.Failure;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +63,12 @@ final class Output {
     }
     CellStatus s = r.status();
     StringBuilder b = new StringBuilder("[").append(r.cell()).append("] ").append(r.phase());
-    if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.ERROR) {
+    if (r.outcome() == CellReconciler.Outcome.ERROR) {
       b.append(" (ERROR): ").append(s.message);
-    } else if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.CONFLICT) {
+    } else if (r.outcome() == CellReconciler.Outcome.CONFLICT) {
       b.append(": another runner updated the Cell first; this pass changed nothing");
     } else {
-      b.append(": ").append(s.message).append(countdown(s, java.time.Instant.now()));
+      b.append(": ").append(s.message).append(countdown(s, Instant.now()));
     }
     String weights = weights(s);
     if (!weights.isEmpty()) b.append("\n    traffic: ").append(weights);
@@ -72,9 +79,9 @@ final class Output {
       // Not fatal, but the user should see it without reading the status.
       for (CellStatus.InvalidTargetGroup t : s.invalidTargetGroups) b.append("\n    ignored target group ").append(t.name).append(": ").append(t.reason);
     }
-    for (String line : analysisLines(s, java.time.Instant.now())) b.append("\n    ").append(line);
+    for (String line : analysisLines(s, Instant.now())) b.append("\n    ").append(line);
     for (String done : r.done()) b.append("\n    ").append(done);
-    if (r.outcome() == co.mumo.okra.cell.CellReconciler.Outcome.DRY_RUN) {
+    if (r.outcome() == CellReconciler.Outcome.DRY_RUN) {
       List<String> planned = r.done();
       b.append(planned.isEmpty() ? "\n    (dry run: nothing to do)" : "\n    (dry run: nothing was written)");
     }
@@ -89,15 +96,15 @@ final class Output {
    * One line per analysis run the rollout waits on, then one per metric: its verdict so far, counts, and
    * why the latest measurement came out as it did; and when the next measurement is due.
    */
-  static List<String> analysisLines(CellStatus s, java.time.Instant now) {
-    List<String> lines = new java.util.ArrayList<>();
+  static List<String> analysisLines(CellStatus s, Instant now) {
+    List<String> lines = new ArrayList<>();
     if (s == null || s.analysisRuns == null) return lines;
     for (CellStatus.AnalysisRunSummary run : s.analysisRuns) {
       StringBuilder b = new StringBuilder(run.kind).append(' ').append(run.name).append(": ").append(run.phase);
       if (run.message != null) b.append(" (").append(run.message).append(')');
       if (run.nextMeasurementAt != null) {
-        java.time.Duration in = java.time.Duration.between(now, java.time.Instant.parse(run.nextMeasurementAt));
-        b.append(in.isNegative() || in.isZero() ? "; next measurement due now" : "; next measurement in " + co.mumo.okra.cell.Durations.format(in.plusMillis(999)));
+        Duration in = Duration.between(now, Instant.parse(run.nextMeasurementAt));
+        b.append(in.isNegative() || in.isZero() ? "; next measurement due now" : "; next measurement in " + Durations.format(in.plusMillis(999)));
       }
       lines.add(b.toString());
       if (run.metrics == null) continue;
@@ -116,12 +123,12 @@ final class Output {
   }
 
   /** How long a timed pause has left, worked out now (the status records only when it ends), e.g. " (4m59s left)". */
-  static String countdown(CellStatus s, java.time.Instant now) {
+  static String countdown(CellStatus s, Instant now) {
     if (s == null || s.pauseEndsAt == null) return "";
     try {
-      java.time.Duration left = java.time.Duration.between(now, java.time.Instant.parse(s.pauseEndsAt));
-      return left.isNegative() || left.isZero() ? " (over; the next pass moves on)" : " (" + co.mumo.okra.cell.Durations.format(left.plusMillis(999)) + " left)";
-    } catch (java.time.format.DateTimeParseException e) {
+      Duration left = Duration.between(now, Instant.parse(s.pauseEndsAt));
+      return left.isNegative() || left.isZero() ? " (over; the next pass moves on)" : " (" + Durations.format(left.plusMillis(999)) + " left)";
+    } catch (DateTimeParseException e) {
       return "";
     }
   }
@@ -158,7 +165,7 @@ final class Output {
     if (groups == null || groups.isEmpty()) return "";
     Map<String, List<CellStatus.TargetGroupWeight>> byVersion = new LinkedHashMap<>();
     for (CellStatus.TargetGroupWeight w : groups) {
-      byVersion.computeIfAbsent(w.version == null ? "(not the Cell's)" : w.version, k -> new java.util.ArrayList<>()).add(w);
+      byVersion.computeIfAbsent(w.version == null ? "(not the Cell's)" : w.version, k -> new ArrayList<>()).add(w);
     }
     return byVersion.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().stream().mapToInt(w -> w.weight).sum() + "% ("
         + e.getValue().stream().map(w -> (w.name == null ? w.arn : w.name) + " " + w.weight).collect(Collectors.joining(", ")) + ")")
@@ -206,7 +213,7 @@ final class Output {
   }
 
   /** A failed command, as one JSON line: what failed, why, what to do, and the exit code it ends with. */
-  void error(String kind, co.mumo.okra.failure.Failure failure, int exitCode) {
+  void error(String kind, Failure failure, int exitCode) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("kind", kind);
     m.put("exitCode", exitCode);

@@ -1,9 +1,14 @@
 package co.mumo.okra.runner;
 
-import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.CellReconciler.PassResult;
-import co.mumo.okra.cell.Durations;
+import co.mumo.okra.cell.CellReconciler;
+import co.mumo.okra.cell.Evaluator;
 import co.mumo.okra.cell.Phase;
+import co.mumo.okra.core.Durations;
+import co.mumo.okra.failure.Failure;
+import co.mumo.okra.failure.Failures;
+import co.mumo.okra.failure.Unreachable;
+import co.mumo.okra.runner.watch.Passes;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** {@code okra-runner reconcile}: one pass, or passes until the Cell settles. */
@@ -133,8 +138,8 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
     Map<String, String> lastShown = new HashMap<>();
     String what = "every Cell " + (namespace == null ? "in all namespaces" : "in namespace " + namespace);
     Watching.Mode mode = new Watching.Mode(what, "okra-runner", Duration.ofMinutes(5),
-        wakeups -> co.mumo.okra.runner.watch.Passes.cellWatches(clients.kube(), namespace, wakeups),
-        co.mumo.okra.runner.watch.Passes.cells(reconciler, namespace, options, results -> {
+        wakeups -> Passes.cellWatches(clients.kube(), namespace, wakeups),
+        Passes.cells(reconciler, namespace, options, results -> {
           for (PassResult r : results) if (shownChanged(lastShown, r) || !r.done().isEmpty()) output.pass(r);
         }));
     return Watching.run(spec.commandLine(), clients, watchOptions, mode, output);
@@ -162,14 +167,14 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
         results = pass(reconciler, namespace, options);
       } catch (KubernetesClientException | SdkException e) {
         // Only what may pass: a failure that a retry cannot mend (bad input, an unreachable server) ends the run now.
-        if (++errors >= MAX_CONSECUTIVE_ERRORS || co.mumo.okra.failure.Failures.of(e).kind() != co.mumo.okra.failure.Failure.Kind.SERVICE
-            || co.mumo.okra.failure.Failures.find(e, co.mumo.okra.failure.Unreachable.class).isPresent()) {
+        if (++errors >= MAX_CONSECUTIVE_ERRORS || Failures.of(e).kind() != Failure.Kind.SERVICE
+            || Failures.find(e, Unreachable.class).isPresent()) {
           throw e;
         }
         Duration left = Duration.between(Instant.now(), deadline);
         if (left.isNegative() || left.isZero()) return timedOut(output, limit, last);
         Duration backoff = min(Duration.ofSeconds(Math.min(30, 1L << errors)), left);
-        output.event("retry", "error (" + errors + "/" + MAX_CONSECUTIVE_ERRORS + "): " + co.mumo.okra.failure.Failures.of(e).line()
+        output.event("retry", "error (" + errors + "/" + MAX_CONSECUTIVE_ERRORS + "): " + Failures.of(e).line()
             + "; retrying in " + Durations.format(backoff));
         sleeper.sleep(backoff);
         continue;
@@ -227,9 +232,9 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
     return ExitCodes.OK;
   }
 
-  private co.mumo.okra.cell.Evaluator parseEvaluator() {
+  private Evaluator parseEvaluator() {
     try {
-      return co.mumo.okra.cell.Evaluator.parse(analysisEvaluator);
+      return Evaluator.parse(analysisEvaluator);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--analysis-evaluator: " + e.getMessage());
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -205,7 +206,7 @@ final class ReportCommand implements Callable<Integer> {
       if (last != null && last.hasNonNull("trafficSync")) {
         String sync = text("trafficSync");
         row(md, "on the ALB", sync.equals("Synced") ? "what the Cell wants (Synced)"
-            : sync + ": " + albWeights().entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + "%").collect(java.util.stream.Collectors.joining(", ")));
+            : sync + ": " + albWeights().entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + "%").collect(Collectors.joining(", ")));
       }
       JsonNode failure = last == null ? null : last.get("failure");
       if (failure != null && !failure.isNull()) row(md, "failure", failure.path("version").asText() + ": " + failure.path("cause").asText());

@@ -1,6 +1,6 @@
 package co.mumo.okra.runner;
 
-import co.mumo.okra.cell.Durations;
+import co.mumo.okra.core.Durations;
 import co.mumo.okra.runner.watch.ChangeWatches;
 import co.mumo.okra.runner.watch.ContinuousLoop;
 import co.mumo.okra.runner.watch.HealthServer;
@@ -8,6 +8,8 @@ import co.mumo.okra.runner.watch.LeaseElection;
 import co.mumo.okra.runner.watch.Wakeups;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine;
 
@@ -62,11 +64,11 @@ final class Watching {
       HealthServer health = options.healthPort == null ? null
           : HealthServer.start(options.healthPort, () -> loop.alive() && watches.running(), loop::ready, loop::readiness);
       // The JVM exits when its shutdown hooks return: this one returns once the command has said it stopped.
-      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+      CountDownLatch done = new CountDownLatch(1);
       Thread hook = new Thread(() -> {
         loop.stop();
         try {
-          done.await(STOP_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          done.await(STOP_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }

@@ -412,7 +412,7 @@ class CiScriptsIT {
         "-1m", "30M", "1h1m1s", "10s5m")) {
       boolean runner;
       try {
-        co.mumo.okra.cell.Durations.parse(t);
+        co.mumo.okra.core.Durations.parse(t);
         runner = !t.isBlank() && t.equals(t.trim());
       } catch (IllegalArgumentException e) {
         runner = false;

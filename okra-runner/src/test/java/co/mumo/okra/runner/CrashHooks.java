@@ -1,11 +1,11 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.kube.FailFastHttpClientFactory;
 import co.mumo.okra.testsupport.FaultProxy;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -131,13 +131,16 @@ public final class CrashHooks {
     }
   }
 
-  /** fabric8's JDK HTTP client with the counting interceptor; preferred over the plain one by its priority. */
+  /**
+   * Okra's fail-fast JDK HTTP client with the counting interceptor; preferred over the plain one by its
+   * priority; KubeClients keeps a registered factory that is not fabric8's plain one.
+   */
   public static final class KubeFactory implements HttpClient.Factory {
-    private final JdkHttpClientFactory jdk = new JdkHttpClientFactory();
+    private final FailFastHttpClientFactory failFast = new FailFastHttpClientFactory();
 
     @Override
     public HttpClient.Builder newBuilder() {
-      HttpClient.Builder builder = jdk.newBuilder();
+      HttpClient.Builder builder = failFast.newBuilder();
       builder.addOrReplaceInterceptor("okra-crash-hooks", new Interceptor() {
         @Override
         public void before(BasicBuilder b, HttpRequest request, RequestTags tags) {

@@ -1,7 +1,7 @@
 package co.mumo.okra.analysis.eval;
 
+import co.mumo.okra.core.FieldError;
 import co.mumo.okra.redaction.Secrets;
-import co.mumo.okra.cell.FieldError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

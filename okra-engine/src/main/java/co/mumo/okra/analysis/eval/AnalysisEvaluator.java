@@ -1,10 +1,11 @@
 package co.mumo.okra.analysis.eval;
 
-import co.mumo.okra.cell.RunPhase;
-import co.mumo.okra.cell.StoredText;
+import co.mumo.okra.core.RunPhase;
+import co.mumo.okra.core.StoredText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,7 @@ public final class AnalysisEvaluator {
   /** One whole pass: measures what is due through {@code measure} and returns the next state. */
   public static Evaluation pass(AnalysisDefinition def, RunStatus status, Instant now, boolean terminate,
       Function<Metric, Observation> measure) {
-    Map<String, Observation> taken = new java.util.LinkedHashMap<>();
+    Map<String, Observation> taken = new LinkedHashMap<>();
     for (Metric m : due(def, status, now, terminate)) {
       Observation o;
       try {

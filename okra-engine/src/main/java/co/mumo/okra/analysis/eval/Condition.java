@@ -3,6 +3,8 @@ package co.mumo.okra.analysis.eval;
 import co.mumo.okra.analysis.eval.expr.Expr;
 import co.mumo.okra.analysis.eval.expr.ExprException;
 import co.mumo.okra.analysis.eval.expr.GoValue;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -66,8 +68,8 @@ public final class Condition {
     if (v instanceof Long) return "int";
     if (v instanceof Double) return "float64";
     if (v instanceof String) return "string";
-    if (v instanceof java.util.List) return "[]interface {}";
-    if (v instanceof java.util.Map) return "map[string]interface {}";
+    if (v instanceof List) return "[]interface {}";
+    if (v instanceof Map) return "map[string]interface {}";
     return v.getClass().getSimpleName();
   }
 

@@ -1,10 +1,11 @@
 package co.mumo.okra.analysis.eval;
 
-import co.mumo.okra.cell.FieldError;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.InputException;
 import java.util.List;
 
 /** An analysis that cannot run as written; every problem is named by its field. Terminal: not retried. */
-public final class InvalidAnalysisException extends co.mumo.okra.failure.InputException {
+public final class InvalidAnalysisException extends InputException {
   private final List<FieldError> errors;
 
   public InvalidAnalysisException(List<FieldError> errors) {

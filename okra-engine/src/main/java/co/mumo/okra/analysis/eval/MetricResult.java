@@ -1,6 +1,6 @@
 package co.mumo.okra.analysis.eval;
 
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.core.RunPhase;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,8 @@ package co.mumo.okra.analysis.eval;
 
 import co.mumo.okra.analysis.eval.expr.GoValue;
 import co.mumo.okra.analysis.eval.expr.Strings;
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.core.RunPhase;
+import java.time.Instant;
 
 /** What a provider saw when asked for a metric; the evaluator turns it into a {@link Measurement}. */
 public sealed interface Observation {
@@ -27,7 +28,7 @@ public sealed interface Observation {
   }
 
   /** Not now (a rate limit until {@code resumeAt}): recorded as a measurement in flight, not counted, taken again then. */
-  record Later(java.time.Instant resumeAt, String message) implements Observation {}
+  record Later(Instant resumeAt, String message) implements Observation {}
 
   /** The measurement could not be taken (server down, bad query); counts towards consecutiveErrorLimit. */
   record Error(String message) implements Observation {}

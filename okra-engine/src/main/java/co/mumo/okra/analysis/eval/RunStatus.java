@@ -1,6 +1,7 @@
 package co.mumo.okra.analysis.eval;
 
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.cell.MetricSummary;
+import co.mumo.okra.core.RunPhase;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -32,11 +33,11 @@ public record RunStatus(RunPhase phase, String message, Optional<Instant> starte
   }
 
   /** Each metric's verdict so far and its latest measurement, as the Cell reports them. */
-  public List<co.mumo.okra.cell.MetricSummary> summaries() {
-    List<co.mumo.okra.cell.MetricSummary> out = new ArrayList<>();
+  public List<MetricSummary> summaries() {
+    List<MetricSummary> out = new ArrayList<>();
     for (MetricResult r : metricResults) {
       Optional<Measurement> last = r.last();
-      out.add(new co.mumo.okra.cell.MetricSummary(r.name(), r.phase(), r.count(), r.successful(), r.failed(), r.inconclusive(),
+      out.add(new MetricSummary(r.name(), r.phase(), r.count(), r.successful(), r.failed(), r.inconclusive(),
           r.error(), last.map(Measurement::value).filter(v -> !v.isEmpty()), last.map(Measurement::message).filter(m -> !m.isEmpty()),
           Optional.ofNullable(r.message()).filter(m -> !m.isEmpty())));
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.mumo.okra.analysis.eval.AnalysisDefinition.Mode;
-import co.mumo.okra.cell.FieldError;
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.RunPhase;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;

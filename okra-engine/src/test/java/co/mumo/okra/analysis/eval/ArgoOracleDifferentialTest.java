@@ -8,7 +8,7 @@ import co.mumo.okra.analysis.eval.expr.Strings;
 import co.mumo.okra.analysis.eval.provider.CloudWatchProvider;
 import co.mumo.okra.analysis.eval.provider.PrometheusProvider;
 import co.mumo.okra.analysis.eval.provider.WebProvider;
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.core.RunPhase;
 import co.mumo.okra.testsupport.ArgoOracle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

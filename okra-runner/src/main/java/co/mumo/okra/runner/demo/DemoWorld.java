@@ -3,7 +3,7 @@ package co.mumo.okra.runner.demo;
 import co.mumo.okra.api.AWSTargetGroup;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.cell.CellReconciler;
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.core.RunPhase;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -13,10 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the demo runs against, wired to the real {@link CellReconciler}: an in-memory API server
@@ -52,7 +55,7 @@ public final class DemoWorld {
 
   /** The Cells of {@code resource} (one or more YAML documents beside this class), their listeners on the simulated ALB. */
   public DemoWorld(String resource) {
-    java.util.Set<String> listeners = new java.util.HashSet<>();
+    Set<String> listeners = new HashSet<>();
     for (String doc : resource(resource).split("\n---\n")) {
       Cell manifest = Serialization.unmarshal(doc, Cell.class);
       String listener = manifest.getSpec().ingress.awsApplicationLoadBalancer.listenerARN;
@@ -82,7 +85,7 @@ public final class DemoWorld {
         String name = c.getMetadata().getName() + "-" + version.replace('.', '-') + "-" + (char) ('a' + i);
         String arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/" + name + "/" + String.format("%016x", name.hashCode() & 0xffffffffL);
         alb.addTargetGroup(arn);
-        Map<String, String> labels = new java.util.HashMap<>(c.getSpec().ingress.awsApplicationLoadBalancer.targetGroupSelector.matchLabels);
+        Map<String, String> labels = new HashMap<>(c.getSpec().ingress.awsApplicationLoadBalancer.targetGroupSelector.matchLabels);
         labels.put("okra.mumo.co/version", version);
         AWSTargetGroup tg = new AWSTargetGroup();
         tg.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).withLabels(labels).build());

@@ -2,11 +2,12 @@ package co.mumo.okra.runner.demo;
 
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.cell.Action;
+import co.mumo.okra.cell.Analyses;
 import co.mumo.okra.cell.CellDefinition;
 import co.mumo.okra.cell.ChildRun;
-import co.mumo.okra.cell.FieldError;
-import co.mumo.okra.cell.RunPhase;
 import co.mumo.okra.cell.Step;
+import co.mumo.okra.core.FieldError;
+import co.mumo.okra.core.RunPhase;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import java.util.function.Function;
  * and arguments resolved as {@link co.mumo.okra.analysis.ArgoAnalyses} does (fieldRef from the Cell
  * as recorded), so a Cell that works here refers to its templates the way a real one must.
  */
-public final class ScriptedAnalyses implements co.mumo.okra.analysis.Analyses {
+public final class ScriptedAnalyses implements Analyses {
   /** What a finished run says. */
   public record Verdict(RunPhase phase, String message) {}
 
@@ -74,12 +75,29 @@ public final class ScriptedAnalyses implements co.mumo.okra.analysis.Analyses {
     List<FieldError> errors = new ArrayList<>();
     for (int i = 0; i < cell.steps().size(); i++) {
       String path = "spec.updateStrategy.canary.steps[" + i + "]";
-      Step step = cell.steps().get(i);
-      if (step instanceof Step.Experiment) {
-        errors.add(new FieldError(path + ".experiment", "experiments are not simulated by the demo"));
-      } else if (step instanceof Step.Analysis a) {
-        check(path + ".analysis", a, errors);
-      }
+      cell.steps().get(i).accept(new Step.Visitor<Void>() {
+        @Override
+        public Void setWeight(Step.SetWeight step) {
+          return null;
+        }
+
+        @Override
+        public Void pause(Step.Pause step) {
+          return null;
+        }
+
+        @Override
+        public Void analysis(Step.Analysis a) {
+          check(path + ".analysis", a, errors);
+          return null;
+        }
+
+        @Override
+        public Void experiment(Step.Experiment e) {
+          errors.add(new FieldError(path + ".experiment", "experiments are not simulated by the demo"));
+          return null;
+        }
+      });
     }
     cell.background().ifPresent(b -> check("spec.updateStrategy.canary.analysis", b.analysis(), errors));
     return errors;

@@ -1,10 +1,10 @@
 package co.mumo.okra.runner.demo;
 
-import co.mumo.okra.alb.DesiredRule;
-import co.mumo.okra.alb.LoadBalancer;
-import co.mumo.okra.alb.ObservedRule;
-import co.mumo.okra.alb.RuleConditions;
-import co.mumo.okra.alb.TargetWeight;
+import co.mumo.okra.cell.LoadBalancer;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.RuleConditions;
+import co.mumo.okra.rule.TargetWeight;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

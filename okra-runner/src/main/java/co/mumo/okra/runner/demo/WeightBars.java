@@ -1,7 +1,7 @@
 package co.mumo.okra.runner.demo;
 
-import co.mumo.okra.alb.TargetWeight;
-import co.mumo.okra.cell.Version;
+import co.mumo.okra.core.Version;
+import co.mumo.okra.rule.TargetWeight;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -2,9 +2,12 @@ package co.mumo.okra.runner.watch;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -15,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +86,7 @@ public final class LeaseElection implements AutoCloseable {
   private volatile boolean holding;
   private volatile boolean wasLeading;
   private volatile boolean closed;
-  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   /** {@code onChange} runs (on the election's thread) whenever {@link #leading()} may have changed. */
   public LeaseElection(KubernetesClient client, Settings settings, Runnable onChange) {
@@ -187,8 +191,8 @@ public final class LeaseElection implements AutoCloseable {
     }
   }
 
-  private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<Lease, io.fabric8.kubernetes.api.model.coordination.v1.LeaseList,
-      io.fabric8.kubernetes.client.dsl.Resource<Lease>> leases() {
+  private NonNamespaceOperation<Lease, LeaseList,
+      Resource<Lease>> leases() {
     return client.leases().inNamespace(settings.namespace());
   }
 

@@ -9,9 +9,11 @@ import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.CellReconciler.PassResult;
 import co.mumo.okra.cell.Plan;
 import co.mumo.okra.discovery.Discovery;
+import co.mumo.okra.discovery.DiscoveryKeys;
 import co.mumo.okra.discovery.DiscoveryResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import java.time.Duration;
 import java.util.List;
@@ -68,8 +70,8 @@ public final class Passes {
     return new ChangeWatches(wakeups)
         .watch("ClusterSet", where, client.resources(ClusterSet.class).inNamespace(namespace), START_WITHIN)
         .watch("AWSTargetGroupSet", where, client.resources(AWSTargetGroupSet.class).inNamespace(namespace), START_WITHIN)
-        .watch("Secret", where + " labelled " + co.mumo.okra.discovery.DiscoveryKeys.ARGOCD_SECRET_TYPE + "=cluster",
-            client.secrets().inNamespace(namespace).withLabel(co.mumo.okra.discovery.DiscoveryKeys.ARGOCD_SECRET_TYPE, co.mumo.okra.discovery.DiscoveryKeys.ARGOCD_SECRET_TYPE_CLUSTER),
+        .watch("Secret", where + " labelled " + DiscoveryKeys.ARGOCD_SECRET_TYPE + "=cluster",
+            client.secrets().inNamespace(namespace).withLabel(DiscoveryKeys.ARGOCD_SECRET_TYPE, DiscoveryKeys.ARGOCD_SECRET_TYPE_CLUSTER),
             START_WITHIN);
   }
 
@@ -82,7 +84,7 @@ public final class Passes {
     };
   }
 
-  private static <T extends HasMetadata> io.fabric8.kubernetes.client.dsl.Informable<T> scope(
+  private static <T extends HasMetadata> Informable<T> scope(
       MixedOperation<T, ?, ?> op, String namespace) {
     return namespace == null ? op.inAnyNamespace() : op.inNamespace(namespace);
   }

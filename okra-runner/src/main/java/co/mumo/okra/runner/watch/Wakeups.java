@@ -1,6 +1,7 @@
 package co.mumo.okra.runner.watch;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +51,7 @@ public final class Wakeups {
 
   /** The changes since the last take, in words, and forgets them. */
   public synchronized List<String> take() {
-    List<String> out = new java.util.ArrayList<>(changes);
+    List<String> out = new ArrayList<>(changes);
     if (more > 0) out.add(more + " more");
     changes.clear();
     more = 0;

@@ -7,7 +7,7 @@ import co.mumo.okra.api.AWSTargetGroup;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.CellSpec;
 import co.mumo.okra.api.CellStatus;
-import co.mumo.okra.kube.ClusterStore;
+import co.mumo.okra.cell.ClusterStore;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.Map;

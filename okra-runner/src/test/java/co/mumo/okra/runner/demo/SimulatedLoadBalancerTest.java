@@ -3,11 +3,11 @@ package co.mumo.okra.runner.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.mumo.okra.alb.DesiredRule;
-import co.mumo.okra.alb.LoadBalancer;
-import co.mumo.okra.alb.ObservedRule;
-import co.mumo.okra.alb.RuleConditions;
-import co.mumo.okra.alb.TargetWeight;
+import co.mumo.okra.cell.LoadBalancer;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.RuleConditions;
+import co.mumo.okra.rule.TargetWeight;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,8 +1,10 @@
 package co.mumo.okra.analysis.eval.expr;
 
 import co.mumo.okra.analysis.eval.expr.Ast.Node;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Argo Rollouts' {@code EvalCondition} (utils/evaluate): the condition compiled by expr-lang against an
@@ -37,7 +39,7 @@ public final class Expr {
    * Runs on the caller's thread, and again on a thread with a deep stack if that one was too shallow:
    * whatever a condition nests, Okra judges it (or reports it) instead of failing the pass.
    */
-  private static <T> T withStack(java.util.function.Supplier<T> work) {
+  private static <T> T withStack(Supplier<T> work) {
     try {
       return work.get();
     } catch (StackOverflowError shallow) {
@@ -94,7 +96,7 @@ public final class Expr {
   private static Map<String, Object> env(GoValue result) {
     boolean nil = result.isNil();
     Object value = result.value();
-    java.util.HashMap<String, Object> env = new java.util.HashMap<>();
+    HashMap<String, Object> env = new HashMap<>();
     env.put("result", value);
     env.put("asInt", (Interpreter.GoFunc) args -> new Runtime.Int64(asInt(args.get(0))));
     env.put("asFloat", (Interpreter.GoFunc) args -> asFloat(args.get(0)));

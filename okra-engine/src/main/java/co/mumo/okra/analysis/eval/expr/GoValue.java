@@ -3,6 +3,7 @@ package co.mumo.okra.analysis.eval.expr;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,7 @@ public record GoValue(Object value, GoType type) {
       for (Object o : c) out.add(jsonValue(o));
       return out;
     }
-    if (v instanceof Object[] a) return jsonValue(java.util.Arrays.asList(a));
+    if (v instanceof Object[] a) return jsonValue(Arrays.asList(a));
     if (v instanceof Map<?, ?> m) {
       Map<String, Object> out = new LinkedHashMap<>();
       m.forEach((k, x) -> out.put(String.valueOf(k), jsonValue(x)));

@@ -23,6 +23,7 @@ import co.mumo.okra.analysis.eval.expr.Ast.SliceNode;
 import co.mumo.okra.analysis.eval.expr.Ast.StringNode;
 import co.mumo.okra.analysis.eval.expr.Ast.UnaryNode;
 import co.mumo.okra.analysis.eval.expr.Ast.VariableDeclaratorNode;
+import com.google.re2j.PatternSyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -223,7 +224,7 @@ final class Interpreter {
         if (!(l instanceof String text)) throw Runtime.panic("interface conversion: interface {} is " + Runtime.typeName(l) + ", not []uint8");
         try {
           return Regexes.find(pattern, text);
-        } catch (com.google.re2j.PatternSyntaxException e) {
+        } catch (PatternSyntaxException e) {
           throw Runtime.panic("error parsing regexp: " + e.getDescription());
         }
       }

@@ -2,7 +2,9 @@ package co.mumo.okra.analysis.eval.expr;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,12 +37,12 @@ public final class Runtime {
   }
 
   /** A slice of structs (CloudWatch's results): == compares it with reflect.DeepEqual, not element by element. */
-  public static final class StructSlice extends java.util.ArrayList<Object> {
+  public static final class StructSlice extends ArrayList<Object> {
     /** The array this slice shares (reflect.DeepEqual: slices at the same entry of one array are equal). */
     private final Object array;
     private final int offset;
 
-    public StructSlice(java.util.Collection<?> c) {
+    public StructSlice(Collection<?> c) {
       super(c);
       this.array = this;
       this.offset = 0;
@@ -314,7 +316,7 @@ public final class Runtime {
       if (a > b) a = b;
       if (bytes != null) return new String(bytes, (int) a, (int) (b - a), StandardCharsets.UTF_8);
       if (array instanceof StructSlice ss) return ss.slice((int) a, (int) b);
-      return new java.util.ArrayList<Object>(((List<?>) array).subList((int) a, (int) b));
+      return new ArrayList<Object>(((List<?>) array).subList((int) a, (int) b));
     }
     throw panic("cannot slice " + show(fromV));
   }

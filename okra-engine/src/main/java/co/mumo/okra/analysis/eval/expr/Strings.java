@@ -1,9 +1,13 @@
 package co.mumo.okra.analysis.eval.expr;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -107,11 +111,11 @@ public final class Strings {
       i = 1;
     }
     if (i == s.length()) throw new NumberFormatException("invalid syntax");
-    java.math.BigInteger v = java.math.BigInteger.ZERO;
+    BigInteger v = BigInteger.ZERO;
     for (; i < s.length(); i++) {
       int d = Character.digit(s.charAt(i), radix);
       if (d < 0 || s.charAt(i) > 0x7f) throw new NumberFormatException("invalid syntax");
-      v = v.multiply(java.math.BigInteger.valueOf(radix)).add(java.math.BigInteger.valueOf(d));
+      v = v.multiply(BigInteger.valueOf(radix)).add(BigInteger.valueOf(d));
     }
     if (negative) v = v.negate();
     if (v.bitLength() > 63) throw new NumberFormatException("value out of range");
@@ -128,7 +132,7 @@ public final class Strings {
       i = 1;
     }
     String body = t.substring(i);
-    String lower = body.toLowerCase(java.util.Locale.ROOT);
+    String lower = body.toLowerCase(Locale.ROOT);
     if (lower.equals("inf") || lower.equals("infinity")) return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     if (lower.equals("nan") && i == 0) return Double.NaN;
     double v;
@@ -257,8 +261,8 @@ public final class Strings {
   private record Utf8Key(String value) implements Comparable<Utf8Key> {
     @Override
     public int compareTo(Utf8Key o) {
-      return java.util.Arrays.compareUnsigned(value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          o.value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return Arrays.compareUnsigned(value.getBytes(StandardCharsets.UTF_8),
+          o.value.getBytes(StandardCharsets.UTF_8));
     }
   }
 

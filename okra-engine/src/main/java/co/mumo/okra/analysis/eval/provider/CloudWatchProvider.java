@@ -8,6 +8,7 @@ import co.mumo.okra.analysis.eval.expr.GoValue;
 import co.mumo.okra.analysis.eval.expr.Runtime;
 import co.mumo.okra.analysis.eval.expr.Runtime.GoNamed;
 import co.mumo.okra.analysis.eval.expr.Strings;
+import co.mumo.okra.aws.AwsClients;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
@@ -39,20 +41,20 @@ public final class CloudWatchProvider implements MetricProvider {
   private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
   /** GetMetricData pages on for as long as a template's queries have points: this bounds the runner's memory. */
   static final int MAX_DATA_POINTS = 100_000;
-  private final java.util.function.Supplier<CloudWatchClient> client;
+  private final Supplier<CloudWatchClient> client;
 
   public CloudWatchProvider(CloudWatchClient client) {
     this.client = () -> client;
   }
 
   /** Builds the client on the first measurement, so that runs without CloudWatch metrics need no AWS configuration. */
-  public CloudWatchProvider(java.util.function.Supplier<CloudWatchClient> client) {
+  public CloudWatchProvider(Supplier<CloudWatchClient> client) {
     this.client = client;
   }
 
   /** A client as the runner configures AWS: region, profile and endpoint override when given, the SDK's retries, both timeouts. */
-  public static CloudWatchClient client(co.mumo.okra.aws.AwsClients.Settings settings) {
-    return co.mumo.okra.aws.AwsClients.build(CloudWatchClient.builder(), settings);
+  public static CloudWatchClient client(AwsClients.Settings settings) {
+    return AwsClients.build(CloudWatchClient.builder(), settings);
   }
 
   @Override

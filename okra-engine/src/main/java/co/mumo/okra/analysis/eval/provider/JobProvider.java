@@ -2,7 +2,7 @@ package co.mumo.okra.analysis.eval.provider;
 
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.core.RunPhase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,7 @@ import co.mumo.okra.outbound.OutboundHttp;
 import co.mumo.okra.analysis.eval.AnalysisDefinition;
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
-import co.mumo.okra.cell.FieldError;
+import co.mumo.okra.core.FieldError;
 import co.mumo.okra.policy.AnalysisPolicy;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
-import co.mumo.okra.cell.RunPhase;
+import co.mumo.okra.core.RunPhase;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

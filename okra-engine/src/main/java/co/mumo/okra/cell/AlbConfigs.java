@@ -1,8 +1,11 @@
-package co.mumo.okra.alb;
+package co.mumo.okra.cell;
 
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.Listener;
 import co.mumo.okra.api.ListenerRule;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.RuleConditions;
+import co.mumo.okra.rule.TargetWeight;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.ArrayList;
 import java.util.List;

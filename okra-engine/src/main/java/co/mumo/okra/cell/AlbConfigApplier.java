@@ -1,13 +1,18 @@
-package co.mumo.okra.alb;
+package co.mumo.okra.cell;
 
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.ListenerRule;
-import co.mumo.okra.kube.ClusterStore;
 import co.mumo.okra.policy.ListenerVerdict;
 import co.mumo.okra.policy.OwnerPolicy;
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.RulePlacement;
+import co.mumo.okra.rule.RuleRefusedException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -98,7 +103,7 @@ public final class AlbConfigApplier {
     AWSApplicationLoadBalancerConfig.Status old = config.getStatus();
     List<ListenerRule.ForwardTargetGroup> forwards = forwardsOf(config);
     if (old != null && "Applied".equals(old.phase) && rule.ruleArn().equals(old.ruleARN)
-        && java.util.Objects.equals(old.observedGeneration, config.getMetadata().getGeneration())
+        && Objects.equals(old.observedGeneration, config.getMetadata().getGeneration())
         && weights(old.appliedTargetGroups).equals(weights(forwards))) {
       return false;
     }
@@ -114,8 +119,8 @@ public final class AlbConfigApplier {
     return true;
   }
 
-  private static java.util.Map<String, Integer> weights(List<ListenerRule.ForwardTargetGroup> forwards) {
-    java.util.Map<String, Integer> out = new java.util.HashMap<>();
+  private static Map<String, Integer> weights(List<ListenerRule.ForwardTargetGroup> forwards) {
+    Map<String, Integer> out = new HashMap<>();
     if (forwards != null) forwards.forEach(f -> out.put(f.arn, f.weight));
     return out;
   }

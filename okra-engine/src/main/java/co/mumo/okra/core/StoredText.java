@@ -1,4 +1,4 @@
-package co.mumo.okra.cell;
+package co.mumo.okra.core;
 
 import java.nio.charset.StandardCharsets;
 

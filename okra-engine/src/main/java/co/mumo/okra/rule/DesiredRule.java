@@ -1,5 +1,6 @@
-package co.mumo.okra.alb;
+package co.mumo.okra.rule;
 
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -34,6 +35,6 @@ public record DesiredRule(String listenerArn, int priority, RuleConditions condi
   }
 
   public static boolean sameForwards(List<TargetWeight> a, List<TargetWeight> b) {
-    return new java.util.HashSet<>(a).equals(new java.util.HashSet<>(b)) && a.size() == b.size();
+    return new HashSet<>(a).equals(new HashSet<>(b)) && a.size() == b.size();
   }
 }

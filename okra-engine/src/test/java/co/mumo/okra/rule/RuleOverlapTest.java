@@ -1,4 +1,4 @@
-package co.mumo.okra.alb;
+package co.mumo.okra.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

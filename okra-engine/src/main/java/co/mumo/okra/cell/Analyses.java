@@ -1,10 +1,7 @@
-package co.mumo.okra.analysis;
+package co.mumo.okra.cell;
 
 import co.mumo.okra.api.Cell;
-import co.mumo.okra.cell.Action;
-import co.mumo.okra.cell.CellDefinition;
-import co.mumo.okra.cell.ChildRun;
-import co.mumo.okra.cell.FieldError;
+import co.mumo.okra.core.FieldError;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package co.mumo.okra.cell;
+package co.mumo.okra.core;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,13 +1,14 @@
-package co.mumo.okra.kube;
+package co.mumo.okra.cell;
 
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.AWSTargetGroup;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.VersionBlocklist;
-import java.util.concurrent.ConcurrentHashMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The store as one pass over many Cells sees it: target groups, blocklists and ALB configs are listed
@@ -77,7 +78,7 @@ public final class PassCachingClusterStore implements ClusterStore {
   }
 
   @Override
-  public co.mumo.okra.cell.EventRecorder events() {
+  public EventRecorder events() {
     return store.events();
   }
 
@@ -109,7 +110,7 @@ public final class PassCachingClusterStore implements ClusterStore {
     return albConfigs.computeIfAbsent(namespace, ns -> byName(store.albConfigs(ns)));
   }
 
-  private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> Map<String, T> byName(List<T> items) {
+  private static <T extends HasMetadata> Map<String, T> byName(List<T> items) {
     Map<String, T> out = new ConcurrentHashMap<>();
     for (T item : items) out.put(item.getMetadata().getName(), item);
     return out;

@@ -1,9 +1,10 @@
-package co.mumo.okra.kube;
+package co.mumo.okra.cell;
 
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.AWSTargetGroup;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.VersionBlocklist;
+import co.mumo.okra.failure.ServiceFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,12 +54,12 @@ public interface ClusterStore {
   }
 
   /** Where to record Events about Cells (best effort; none by default). */
-  default co.mumo.okra.cell.EventRecorder events() {
-    return co.mumo.okra.cell.EventRecorder.NONE;
+  default EventRecorder events() {
+    return EventRecorder.NONE;
   }
 
   /** Thrown when a guarded write lost against another writer. */
-  class ConflictException extends RuntimeException implements co.mumo.okra.failure.ServiceFailure {
+  class ConflictException extends RuntimeException implements ServiceFailure {
     public ConflictException(String message, Throwable cause) {
       super(message, cause);
     }

@@ -1,4 +1,4 @@
-package co.mumo.okra.cell;
+package co.mumo.okra.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package co.mumo.okra.cell;
+package co.mumo.okra.core;
 
 /** The phase of an AnalysisRun or Experiment, as Argo Rollouts writes it. */
 public enum RunPhase {

@@ -1,4 +1,4 @@
-package co.mumo.okra.failure;
+package co.mumo.okra.core;
 
 /**
  * Something asked of Okra that cannot be done as asked (an invalid resource, one that is not there,

@@ -1,4 +1,4 @@
-package co.mumo.okra.alb;
+package co.mumo.okra.rule;
 
 import co.mumo.okra.policy.Globs;
 import java.math.BigInteger;

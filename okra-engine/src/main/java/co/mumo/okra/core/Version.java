@@ -1,5 +1,6 @@
-package co.mumo.okra.cell;
+package co.mumo.okra.core;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -65,7 +66,7 @@ public record Version(long major, long minor, long patch, List<String> preReleas
   private static int comparePreReleaseId(String a, String b) {
     boolean an = a.chars().allMatch(Character::isDigit);
     boolean bn = b.chars().allMatch(Character::isDigit);
-    if (an && bn) return new java.math.BigInteger(a).compareTo(new java.math.BigInteger(b));
+    if (an && bn) return new BigInteger(a).compareTo(new BigInteger(b));
     if (an != bn) return an ? -1 : 1;
     return a.compareTo(b);
   }

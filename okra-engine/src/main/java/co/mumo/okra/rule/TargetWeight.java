@@ -1,4 +1,4 @@
-package co.mumo.okra.alb;
+package co.mumo.okra.rule;
 
 /** One target group of a weighted forward action. */
 public record TargetWeight(String arn, int weight) {

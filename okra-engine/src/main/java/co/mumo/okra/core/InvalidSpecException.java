@@ -1,10 +1,10 @@
-package co.mumo.okra.cell;
+package co.mumo.okra.core;
 
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** A resource that cannot be acted on as written. Terminal: reported, not retried. */
-public class InvalidSpecException extends co.mumo.okra.failure.InputException {
+public class InvalidSpecException extends InputException {
   private final String resource;
   private final List<FieldError> errors;
 

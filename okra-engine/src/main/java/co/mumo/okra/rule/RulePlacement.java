@@ -1,4 +1,4 @@
-package co.mumo.okra.alb;
+package co.mumo.okra.rule;
 
 import co.mumo.okra.policy.ListenerVerdict;
 import java.util.Comparator;
@@ -20,6 +20,9 @@ import java.util.Optional;
  * </ul>
  */
 public final class RulePlacement {
+  /** Tag that marks a rule as managed by a Cell; its value is {@code <namespace>/<name>}. */
+  public static final String OWNER_TAG = "okra.mumo.co/cell";
+
   /** Set on a Cell or AWSApplicationLoadBalancerConfig: take over an untagged rule, where the owner policy allows it. */
   public static final String ADOPT_ANNOTATION = "okra.mumo.co/adopt-rule";
 
@@ -69,6 +72,6 @@ public final class RulePlacement {
   }
 
   private static String ownerName(ObservedRule r) {
-    return r.owner().map(o -> "Cell " + o).orElse("no Okra Cell (no " + LoadBalancer.OWNER_TAG + " tag)");
+    return r.owner().map(o -> "Cell " + o).orElse("no Okra Cell (no " + OWNER_TAG + " tag)");
   }
 }

@@ -1,5 +1,6 @@
-package co.mumo.okra.alb;
+package co.mumo.okra.rule;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -25,8 +26,8 @@ public record RuleConditions(
     sourceIps = copy(sourceIps);
     TreeMap<String, List<String>> h = new TreeMap<>();
     if (headers != null) headers.forEach((k, v) -> h.put(k, copy(v)));
-    headers = java.util.Collections.unmodifiableSortedMap(h);
-    queryStrings = java.util.Collections.unmodifiableSortedMap(
+    headers = Collections.unmodifiableSortedMap(h);
+    queryStrings = Collections.unmodifiableSortedMap(
         new TreeMap<>(queryStrings == null ? Map.of() : queryStrings));
   }
 

@@ -1,5 +1,8 @@
-package co.mumo.okra.alb;
+package co.mumo.okra.cell;
 
+import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.RulePlacement;
 import java.util.List;
 import java.util.Optional;
 
@@ -7,7 +10,7 @@ import java.util.Optional;
 public interface LoadBalancer {
 
   /** Tag that marks a rule as managed by a Cell; its value is {@code <namespace>/<name>}. */
-  String OWNER_TAG = "okra.mumo.co/cell";
+  String OWNER_TAG = RulePlacement.OWNER_TAG;
 
   /** Every rule of the listener (all pages), with the ownership tag read. */
   List<ObservedRule> rules(String listenerArn);
