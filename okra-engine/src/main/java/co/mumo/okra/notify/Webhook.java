@@ -1,7 +1,7 @@
 package co.mumo.okra.notify;
 
 import co.mumo.okra.cell.CellNotifications;
-import co.mumo.okra.failure.InputException;
+import co.mumo.okra.core.InputException;
 import co.mumo.okra.redaction.Secrets;
 import java.net.URI;
 import java.net.URISyntaxException;

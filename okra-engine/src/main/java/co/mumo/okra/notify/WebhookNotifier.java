@@ -1,11 +1,11 @@
 package co.mumo.okra.notify;
 
 import co.mumo.okra.api.Cell;
-import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.api.CellStatus.Notification;
+import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.cell.CellNotifications;
+import co.mumo.okra.cell.ClusterStore;
 import co.mumo.okra.cell.Notifier;
-import co.mumo.okra.kube.ClusterStore;
 import co.mumo.okra.outbound.AddressPolicy;
 import co.mumo.okra.outbound.OutboundHttp;
 import co.mumo.okra.policy.HostPolicy;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.mumo.okra.api.CellStatus.Notification;
-import co.mumo.okra.failure.InputException;
+import co.mumo.okra.core.InputException;
 import co.mumo.okra.redaction.Secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -154,7 +154,7 @@ final class Clients implements AutoCloseable {
     co.mumo.okra.policy.HostPolicy hosts = policy().notifications();
     for (co.mumo.okra.notify.Webhook w : webhooks) {
       co.mumo.okra.notify.WebhookNotifier.refusal(w, hosts, co.mumo.okra.outbound.AddressPolicy.Resolver.SYSTEM).ifPresent(m -> {
-        throw new co.mumo.okra.failure.InputException(m + "; nothing was done");
+        throw new co.mumo.okra.core.InputException(m + "; nothing was done");
       });
     }
     return new co.mumo.okra.notify.WebhookNotifier(store(), webhooks, new co.mumo.okra.outbound.OutboundHttp(hosts), Clock.systemUTC());

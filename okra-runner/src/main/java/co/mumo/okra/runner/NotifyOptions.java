@@ -35,7 +35,7 @@ final class NotifyOptions {
     String option = urls.isEmpty() ? "$" + ENV : "--notify";
     List<Webhook> out = given.stream().filter(u -> !u.isBlank()).map(u -> Webhook.parse(u, format, option)).toList();
     if (out.size() > WebhookNotifier.MAX_WEBHOOKS) {
-      throw new co.mumo.okra.failure.InputException(option + ": at most " + WebhookNotifier.MAX_WEBHOOKS + " webhooks, got " + out.size());
+      throw new co.mumo.okra.core.InputException(option + ": at most " + WebhookNotifier.MAX_WEBHOOKS + " webhooks, got " + out.size());
     }
     return out;
   }
