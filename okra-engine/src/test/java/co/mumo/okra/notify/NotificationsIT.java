@@ -206,6 +206,25 @@ class NotificationsIT {
   }
 
   @Test
+  void aCellPauseIsRecordedByTheCommandAndToldByTheNextPassOverAllCells() {
+    objects.webCell(ns, alb.listenerArn(), PRIORITY, "- setWeight: 20\n- pause: {duration: 1h}\n");
+    objects.targetGroup(ns, "web-1", alb.targetGroupArns().get(0), "1.0.0");
+    CellReconciler runner = reconciler(notifier(Clock.systemUTC()), Clock.systemUTC());
+    passUntil(runner, r -> r.phase() == Phase.Succeeded && r.outcome() == CellReconciler.Outcome.UNCHANGED);
+    objects.targetGroup(ns, "web-2", alb.targetGroupArns().get(1), "2.0.0");
+    passUntil(runner, r -> r.status().pauseEndsAt != null);
+    assertThat(told()).containsExactly("Succeeded 1.0.0");
+
+    // As `okra-runner cell pause` records it: the command has no webhook; the next pass (here over every Cell, as --watch runs) tells it.
+    Cell cell = cell();
+    cell.setStatus(CellStatusMapping.withState(cell.getStatus(), CellControl.pause(CellStatusMapping.toState(cell.getStatus())),
+        "paused by user", Instant.now()));
+    new Fabric8ClusterStore(kube.client()).updateCellStatus(cell);
+    for (int i = 0; i < 3; i++) runner.reconcileAll(ns, new Options(false, 2));
+    assertThat(told()).containsExactly("Succeeded 1.0.0", "Paused 2.0.0");
+  }
+
+  @Test
   void aRunnerKilledAfterRecordingLeavesItToTheNextPass() {
     objects.webCell(ns, alb.listenerArn(), PRIORITY, "- setWeight: 20\n- pause: {}\n");
     objects.targetGroup(ns, "web-1", alb.targetGroupArns().get(0), "1.0.0");
