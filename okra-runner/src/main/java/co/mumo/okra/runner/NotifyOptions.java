@@ -5,7 +5,6 @@ import co.mumo.okra.notify.WebhookNotifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,12 +25,10 @@ final class NotifyOptions {
       "Default: $OKRA_NOTIFY_FORMAT, else json."})
   Webhook.Format format;
 
-  /** Test seam: the environment. */
-  static Function<String, String> env = System::getenv;
-
   /** The webhooks, each checked (an http(s) URL with a host, no credentials); none when neither the option nor $OKRA_NOTIFY names one. */
   List<Webhook> webhooks() {
-    List<String> given = urls.isEmpty() && env.apply(ENV) != null ? Arrays.asList(env.apply(ENV).strip().split("\\s+")) : urls;
+    String fromEnv = System.getenv(ENV);
+    List<String> given = urls.isEmpty() && fromEnv != null ? Arrays.asList(fromEnv.strip().split("\\s+")) : urls;
     String option = urls.isEmpty() ? "$" + ENV : "--notify";
     List<Webhook> out = given.stream().filter(u -> !u.isBlank()).map(u -> Webhook.parse(u, format, option)).toList();
     if (out.size() > WebhookNotifier.MAX_WEBHOOKS) {

@@ -158,7 +158,7 @@ final class CliDocs {
     }
     md.append("## Notifications\n\n")
         .append("`reconcile --notify URL` (or `$OKRA_NOTIFY`) POSTs one JSON document to each webhook when a Cell starts waiting for a human ")
-        .append("(`Paused`: an indefinite `pause: {}`, an Inconclusive analysis, `cell pause`), and when a rollout ended as the ALB was seen ")
+        .append("(`Paused`: an indefinite `pause: {}`, an Inconclusive analysis, or `cell pause`, which records it for the next pass to tell), and when a rollout ended as the ALB was seen ")
         .append("to carry it (`Failed`, `Succeeded`; not at `RollingBack` or `Promoting`). Each transition is sent once however many runners ")
         .append("race and however many passes follow; a runner killed after recording it and before sending leaves it to the next pass ")
         .append("(at least once then); a webhook that does not answer 2xx is tried again by later passes, at most ")
