@@ -2,6 +2,7 @@ package co.mumo.okra.api;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -13,6 +14,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(Cell.GROUP)
 @Version(Cell.VERSION)
 @ShortNames("cell")
+// Whether the listener rule carries what the Cell wants: a phase says what is decided, this says what is true.
+@AdditionalPrinterColumn(name = "Synced", jsonPath = ".status.conditions[?(@.type==\"TrafficSynced\")].status",
+    getDescription = "Whether the listener rule was last seen carrying the weights the Cell wants (condition TrafficSynced).")
 @JsonClassDescription("An ALB listener rule plus the target groups Okra rolls traffic over, version by version, with canary steps."
     + " Every runner pass reads it and records the rollout in its status.")
 public class Cell extends CustomResource<CellSpec, CellStatus> implements Namespaced {

@@ -10,9 +10,9 @@ import java.util.List;
 public class CellStatus {
   @JsonPropertyDescription("The metadata.generation the last pass acted on.")
   public Long observedGeneration;
-  /** Idle, Progressing, Paused, Succeeded, Failed or Invalid. */
   @PrinterColumn(name = "Phase", priority = 0)
-  @JsonPropertyDescription("Idle, Progressing, Paused, Succeeded, Failed or Invalid.")
+  @JsonPropertyDescription("Idle, Progressing, Paused, Promoting, Succeeded, RollingBack, Failed or Invalid."
+      + " Succeeded and Failed only once the listener rule was seen carrying the final weights.")
   public String phase;
   @JsonPropertyDescription("What the last pass found or did, in one sentence.")
   public String message;

@@ -3,6 +3,7 @@ package co.mumo.okra.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.api.Cell;
+import co.mumo.okra.api.Condition;
 import co.mumo.okra.runner.docs.CrdSchemas;
 import co.mumo.okra.runner.docs.DocsFiles;
 import co.mumo.okra.testsupport.AwsFixture;
