@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     getDescription = "Index of the step being worked on.")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE,
     getDescription = "When the Cell was created.")
+@JsonClassDescription("An ALB listener rule plus the target groups Okra rolls traffic over, version by version, with canary steps."
+    + " Every runner pass reads it and records the rollout in its status.")
 public class Cell extends CustomResource<CellSpec, CellStatus> implements Namespaced {
   public static final String GROUP = "okra.mumo.co";
   public static final String VERSION = "v1alpha1";
