@@ -59,7 +59,7 @@ class StepArguments implements Serializable {
   }
 
   /**
-   * Whether the runner accepts {@code text} as a duration (co.mumo.okra.cell.Durations): plain seconds,
+   * Whether the runner accepts {@code text} as a duration (co.mumo.okra.core.Durations): plain seconds,
    * or hours, minutes and seconds in that order (1h30m, 45s); surrounding blanks are ignored; at most
    * Long.MAX_VALUE seconds. So 1d, 30m1h and 1.5h are refused here as the runner refuses them.
    */

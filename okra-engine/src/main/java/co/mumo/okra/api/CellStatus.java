@@ -2,7 +2,6 @@ package co.mumo.okra.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PrinterColumn;
 import java.util.List;
 
 /** Everything a rollout needs to resume lives here: the engine keeps nothing between passes. */
@@ -10,20 +9,16 @@ import java.util.List;
 public class CellStatus {
   @JsonPropertyDescription("The metadata.generation the last pass acted on.")
   public Long observedGeneration;
-  /** Idle, Progressing, Paused, Succeeded, Failed or Invalid. */
-  @PrinterColumn(name = "Phase", priority = 0)
-  @JsonPropertyDescription("Idle, Progressing, Paused, Succeeded, Failed or Invalid.")
+  @JsonPropertyDescription("Idle, Progressing, Paused, Promoting, Succeeded, RollingBack, Failed or Invalid."
+      + " Succeeded and Failed only once the listener rule was seen carrying the final weights.")
   public String phase;
   @JsonPropertyDescription("What the last pass found or did, in one sentence.")
   public String message;
-  @PrinterColumn(name = "Stable")
   @JsonPropertyDescription("The version that had all the traffic before the rollout.")
   public String stableVersion;
-  @PrinterColumn(name = "Desired")
   @JsonPropertyDescription("The version being rolled out (the target of `fieldPath: status.desiredVersion`).")
   public String desiredVersion;
   /** Index of the step being worked on; equal to the number of steps once all passed. */
-  @PrinterColumn(name = "Step")
   @JsonPropertyDescription("Index of the step being worked on; equal to the number of steps once all passed.")
   public Integer currentStepIndex;
   @JsonPropertyDescription("When the current step began (pauses count from here).")
