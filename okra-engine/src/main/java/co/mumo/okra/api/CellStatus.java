@@ -65,6 +65,10 @@ public class CellStatus {
   @JsonPropertyDescription("The latest rollouts (at most 10, oldest first), recorded by the pass that started or ended each: what"
       + " `okra-runner cell history` shows.")
   public List<RolloutRecord> history;
+  /** The moments people are told of (Paused, Failed, Succeeded), and how far telling them got: see docs/architecture.md. */
+  @JsonPropertyDescription("Notifications of the moments a human is needed or a rollout ended (Paused, Failed, Succeeded), newest last"
+      + " (at most 5): recorded by the status write that made the transition, sent by a runner started with --notify.")
+  public List<Notification> notifications;
   @JsonPropertyDescription("When the last pass wrote this status.")
   public String lastSyncTime;
 
@@ -173,5 +177,28 @@ public class CellStatus {
     public String outcome;
     @JsonPropertyDescription("How it ended, in words (e.g. the failed analysis).")
     public String message;
+  }
+
+  /** One transition to tell people of, and who has been told (webhooks by id, never by URL: a URL can hold a secret). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Notification {
+    @JsonPropertyDescription("Names the notification (sent along as its id, so a receiver can drop a repeat).")
+    public String id;
+    @JsonPropertyDescription("Paused (waiting for `cell promote` or `cell abort`), Failed (rolled back) or Succeeded.")
+    public String event;
+    @JsonPropertyDescription("The version it is about: the one rolled out (Paused, Failed) or now stable (Succeeded).")
+    public String version;
+    @JsonPropertyDescription("The stable version at the time.")
+    public String stableVersion;
+    @JsonPropertyDescription("The Cell's status message at the time.")
+    public String message;
+    @JsonPropertyDescription("When the transition was recorded.")
+    public String at;
+    @JsonPropertyDescription("A runner is sending it until then (its claim, written before sending); once past, another runner may.")
+    public String claimedUntil;
+    @JsonPropertyDescription("How many times a runner claimed it to send it (at most 3).")
+    public Integer attempts;
+    @JsonPropertyDescription("The webhooks (by the first hex digits of the SHA-256 of their URL) that accepted it.")
+    public List<String> sentTo;
   }
 }
