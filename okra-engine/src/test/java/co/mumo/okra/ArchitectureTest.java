@@ -44,8 +44,9 @@ class ArchitectureTest {
 
   /** Top to bottom. A layer may use its own packages (no cycle between them) and those it names. */
   static final List<Layer> LAYERS = List.of(
-      new Layer("Adapters", "the engine's ports over real systems: ELBv2, the API server (fabric8), analyses, discovery; AWS clients",
-          List.of("alb", "kube", "analysis", "discovery", "aws"), List.of("Engine", "Failure", "Rules", "API", "Values")),
+      new Layer("Adapters", "the engine's ports over real systems: ELBv2, the API server (fabric8), analyses, discovery, webhooks;"
+          + " AWS clients; the hardened HTTP client of analyses and webhooks",
+          List.of("alb", "kube", "analysis", "discovery", "aws", "notify", "outbound"), List.of("Engine", "Failure", "Rules", "API", "Values")),
       new Layer("Engine", "the pass and its decisions; the ports LoadBalancer, ClusterStore, Analyses, EventRecorder",
           List.of("cell"), List.of("Failure", "Rules", "API", "Values")),
       new Layer("Failure", "what went wrong, in words",
