@@ -6,6 +6,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertAll;
 
+import co.mumo.okra.testsupport.SystemTimeReads;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -17,10 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,15 +74,7 @@ class ArchitectureTest {
           .orShould().callMethod(Instant.class, "now")
           .as("The decisions (CellDecider, rule) read no clock")
           .because("the time is an input of the decision (a re-run over the same state decides the same)"),
-      noClasses().that().resideInAPackage("co.mumo.okra..")
-          .should().callMethod(Clock.class, "systemUTC")
-          .orShould().callMethod(Clock.class, "systemDefaultZone")
-          .orShould().callMethod(Instant.class, "now")
-          .orShould().callMethod(ZonedDateTime.class, "now")
-          .orShould().callMethod(OffsetDateTime.class, "now")
-          .orShould().callMethod(LocalDateTime.class, "now")
-          .orShould().callMethod(LocalDate.class, "now")
-          .orShould().callMethod(System.class, "currentTimeMillis")
+      SystemTimeReads.forbiddenTo(noClasses().that().resideInAPackage("co.mumo.okra.."))
           .as("Nothing in the engine reads the system's time; it uses the Clock it is given")
           .because("the runner makes one Clock and hands it down, so a test (or the demo) can set the time; a bound on how"
               + " long something may take uses System.nanoTime, which no clock step moves"));

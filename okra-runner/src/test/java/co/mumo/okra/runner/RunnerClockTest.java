@@ -3,15 +3,12 @@ package co.mumo.okra.runner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.mumo.okra.testsupport.SystemTimeReads;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,15 +38,8 @@ class RunnerClockTest {
 
   @Test
   void nothingButTheRunnersOneClockReadsTheSystemTime() {
-    noClasses().that().resideInAPackage("co.mumo.okra.runner..").and().doNotHaveFullyQualifiedName(OkraRunner.class.getName())
-        .should().callMethod(Clock.class, "systemUTC")
-        .orShould().callMethod(Clock.class, "systemDefaultZone")
-        .orShould().callMethod(Instant.class, "now")
-        .orShould().callMethod(ZonedDateTime.class, "now")
-        .orShould().callMethod(OffsetDateTime.class, "now")
-        .orShould().callMethod(LocalDateTime.class, "now")
-        .orShould().callMethod(LocalDate.class, "now")
-        .orShould().callMethod(System.class, "currentTimeMillis")
+    SystemTimeReads.forbiddenTo(noClasses().that().resideInAPackage("co.mumo.okra.runner..")
+            .and().doNotHaveFullyQualifiedName(OkraRunner.class.getName()))
         .because("the time comes from OkraRunner's clock, handed down (tests hand their own)")
         .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("co.mumo.okra.runner"));
   }
