@@ -8,9 +8,16 @@ import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.ClusterStore;
 import co.mumo.okra.cell.Evaluator;
 import co.mumo.okra.cell.LoadBalancer;
+import co.mumo.okra.cell.Notifier;
+import co.mumo.okra.core.InputException;
 import co.mumo.okra.kube.Fabric8ClusterStore;
 import co.mumo.okra.kube.KubeClients;
 import co.mumo.okra.kube.SelectorThreads;
+import co.mumo.okra.notify.Webhook;
+import co.mumo.okra.notify.WebhookNotifier;
+import co.mumo.okra.outbound.AddressPolicy;
+import co.mumo.okra.outbound.OutboundHttp;
+import co.mumo.okra.policy.HostPolicy;
 import co.mumo.okra.policy.OwnerPolicy;
 import co.mumo.okra.policy.OwnerPolicyFile;
 import co.mumo.okra.redaction.Secrets;
@@ -151,15 +158,15 @@ final class Clients implements AutoCloseable {
    * What tells the owner's {@code webhooks} of the transitions Cells record, held to the policy's
    * {@code notifications} section; a webhook it refuses stops the command before any pass (exit 2).
    */
-  co.mumo.okra.cell.Notifier notifier(java.util.List<co.mumo.okra.notify.Webhook> webhooks) {
-    if (webhooks.isEmpty()) return co.mumo.okra.cell.Notifier.NONE;
-    co.mumo.okra.policy.HostPolicy hosts = policy().notifications();
-    for (co.mumo.okra.notify.Webhook w : webhooks) {
-      co.mumo.okra.notify.WebhookNotifier.refusal(w, hosts, co.mumo.okra.outbound.AddressPolicy.Resolver.SYSTEM).ifPresent(m -> {
-        throw new co.mumo.okra.core.InputException(m + "; nothing was done");
+  Notifier notifier(List<Webhook> webhooks) {
+    if (webhooks.isEmpty()) return Notifier.NONE;
+    HostPolicy hosts = policy().notifications();
+    for (Webhook w : webhooks) {
+      WebhookNotifier.refusal(w, hosts, AddressPolicy.Resolver.SYSTEM).ifPresent(m -> {
+        throw new InputException(m + "; nothing was done");
       });
     }
-    return new co.mumo.okra.notify.WebhookNotifier(store(), webhooks, new co.mumo.okra.outbound.OutboundHttp(hosts), Clock.systemUTC());
+    return new WebhookNotifier(store(), webhooks, new OutboundHttp(hosts), clock());
   }
 
   @Override

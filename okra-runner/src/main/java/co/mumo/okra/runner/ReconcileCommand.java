@@ -3,6 +3,7 @@ package co.mumo.okra.runner;
 import co.mumo.okra.cell.CellReconciler.PassResult;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.Evaluator;
+import co.mumo.okra.cell.Notifier;
 import co.mumo.okra.cell.Phase;
 import co.mumo.okra.core.Durations;
 import co.mumo.okra.failure.Failure;
@@ -117,7 +118,7 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
     }
     try (Clients clients = new Clients(global)) {
       // Checked before anything else: a webhook the policy refuses stops the run before any pass.
-      co.mumo.okra.cell.Notifier notifier = clients.notifier(notify.webhooks());
+      Notifier notifier = clients.notifier(notify.webhooks());
       clients.prepareLoadBalancer();
       CellReconciler reconciler = clients.reconciler(parseEvaluator(), allowJobs).withNotifier(notifier);
       String namespace = target.all && global.namespace == null ? null : clients.namespace();
