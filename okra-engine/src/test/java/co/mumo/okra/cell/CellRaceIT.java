@@ -195,6 +195,11 @@ class CellRaceIT {
         }
         return result;
       }
+
+      @Override
+      public boolean deleteHeaderRule(ObservedRule rule, String owner) {
+        return real.deleteHeaderRule(rule, owner);
+      }
     };
   }
 
