@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.PriorityInUseException;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.QueryStringKeyValuePair;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
@@ -177,13 +178,27 @@ public final class Elbv2LoadBalancer implements LoadBalancer, AutoCloseable {
     if (ownsClient) client.close();
   }
 
+  /**
+   * Creates the rule. Two runners that both read no rule there both try (ALB writes cannot be made
+   * conditional), and a CreateRule whose answer was lost is retried by the SDK: the loser gets
+   * PriorityInUse. When the rule now there carries this owner's tag it is ours (made by the faster runner,
+   * or by the lost attempt), and it is treated as any existing rule of ours; any other rule there
+   * (foreign, or untagged: adopting one is the decider's call, not this race's) leaves the exception as is.
+   */
   private ApplyResult create(DesiredRule desired) {
-    Rule created = client.createRule(b -> b.listenerArn(desired.listenerArn())
-            .priority(desired.priority())
-            .conditions(Conditions.toSdk(desired.conditions()))
-            .actions(forward(desired.forwards()))
-            .tags(tags(desired)))
-        .rules().get(0);
+    Rule created;
+    try {
+      created = client.createRule(b -> b.listenerArn(desired.listenerArn())
+              .priority(desired.priority())
+              .conditions(Conditions.toSdk(desired.conditions()))
+              .actions(forward(desired.forwards()))
+              .tags(tags(desired)))
+          .rules().get(0);
+    } catch (PriorityInUseException e) {
+      ObservedRule there = rules(desired.listenerArn()).stream().filter(r -> !r.isDefault() && r.priority() == desired.priority())
+          .filter(r -> r.owner().equals(Optional.of(desired.owner()))).findFirst().orElseThrow(() -> e);
+      return apply(desired, Optional.of(there));
+    }
     return new ApplyResult(created.ruleArn(), Change.CREATED);
   }
 

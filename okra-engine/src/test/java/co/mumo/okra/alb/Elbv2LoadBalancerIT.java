@@ -337,6 +337,25 @@ class Elbv2LoadBalancerIT {
     assertThat(at(5).orElseThrow().route()).contains("tester");
   }
 
+  @Test
+  void aRunnerThatLosesTheRaceToCreateARuleTakesTheWinnersOwnAndNeverAForeignOne() {
+    DesiredRule route = route(5, "tester", withHeader(hosts("shop.example.com"), "X-Okra-Preview", "yes"), weight(1, 100));
+    String winner = lb.apply(route, Optional.empty()).ruleArn();
+
+    ApplyResult loser = lb.apply(route, Optional.empty());
+    assertThat(loser).as("read no rule, found the winner's").isEqualTo(new ApplyResult(winner, Change.NONE));
+    assertThat(lb.rules(alb.listenerArn())).hasSize(2);
+
+    aws.createRule(alb.listenerArn(), 6, "shop.example.com", Map.of(alb.targetGroupArns().get(0), 100), Optional.of(OTHER));
+    DesiredRule onForeign = route(6, "tester", withHeader(hosts("shop.example.com"), "X-Okra-Preview", "yes"), weight(1, 100));
+    assertThatThrownBy(() -> lb.apply(onForeign, Optional.empty())).isInstanceOf(PriorityInUseException.class);
+    aws.createRule(alb.listenerArn(), 7, "shop.example.com", Map.of(alb.targetGroupArns().get(0), 100), Optional.empty());
+    DesiredRule onUntagged = route(7, "tester", withHeader(hosts("shop.example.com"), "X-Okra-Preview", "yes"), weight(1, 100));
+    assertThatThrownBy(() -> lb.apply(onUntagged, Optional.empty())).as("not adopted by a lost race").isInstanceOf(PriorityInUseException.class);
+    assertThat(aws.tagsOf(aws.ruleAt(alb.listenerArn(), 7).orElseThrow().ruleArn())).isEmpty();
+    assertThat(aws.weightsOf(alb.listenerArn(), 6)).isEqualTo(Map.of(alb.targetGroupArns().get(0), 100));
+  }
+
   /** Runs {@code body} with a profile {@value #PROFILE} (region us-east-1, moto's credentials) and extra properties. */
   private static void withProfileFiles(Path dir, Map<String, String> extra, Runnable body) throws IOException {
     Path config = Files.writeString(dir.resolve("config"), "[profile " + PROFILE + "]\nregion = us-east-1\n");
