@@ -78,6 +78,11 @@ public final class SimulatedLoadBalancer implements LoadBalancer {
         .map(r -> observed(listenerArn, r));
   }
 
+  /** The rule {@code ruleArn} of the listener as a pass would see it, without counting a call (for showing what a call did). */
+  public synchronized Optional<ObservedRule> ruleByArn(String listenerArn, String ruleArn) {
+    return listener(listenerArn).stream().filter(r -> r.arn.equals(ruleArn)).findFirst().map(r -> observed(listenerArn, r));
+  }
+
   @Override
   public synchronized List<ObservedRule> rules(String listenerArn) {
     List<Rule> rules = listener(listenerArn);
