@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.alb.Elbv2LoadBalancer;
 import co.mumo.okra.analysis.ArgoAnalyses;
+import co.mumo.okra.api.Cell;
 import co.mumo.okra.cell.CellReconciler.Options;
 import co.mumo.okra.cell.CellReconciler.Outcome;
 import co.mumo.okra.cell.CellReconciler.PassResult;
@@ -187,6 +188,15 @@ class HeaderRouteIT {
     objects.targetGroup(ns, "web-v2", v2, "2.0.0");
     passUntil(r -> r.status().currentStepIndex != null && r.status().currentStepIndex == 1);
     assertThat(aws.weightsOf(alb.listenerArn(), ROUTE_PRIORITY)).isEqualTo(Map.of(v2, 100));
+    pass();
+    // Paused with the route in place: a pass that decides nothing writes nothing, to the ALB or the Cell.
+    String version = kube.client().resources(Cell.class).inNamespace(ns).withName("web").get().getMetadata()
+        .getResourceVersion();
+    aws.calls().reset();
+    assertThat(pass().outcome()).isEqualTo(Outcome.UNCHANGED);
+    assertThat(aws.calls().writes()).isZero();
+    assertThat(kube.client().resources(Cell.class).inNamespace(ns).withName("web").get().getMetadata()
+        .getResourceVersion()).isEqualTo(version);
 
     objects.targetGroup(ns, "web-v3", v3, "3.0.0");
     PassResult newer = passUntil(r -> "3.0.0".equals(r.status().desiredVersion) && Map.of(v3, 100)
