@@ -48,6 +48,8 @@ class JenkinsSteps implements PipelineSteps {
     for (Map b : bindings) {
       if (b.type == 'file') {
         jenkinsBindings << script.file(credentialsId: b.credentialsId, variable: b.variable)
+      } else if (b.type == 'string') {
+        jenkinsBindings << script.string(credentialsId: b.credentialsId, variable: b.variable)
       } else if (b.type == 'aws') {
         // From the AWS Credentials plugin; the keys never appear in the log (Jenkins masks bound values).
         jenkinsBindings << [$class: 'AmazonWebServicesCredentialsBinding', credentialsId: b.credentialsId,

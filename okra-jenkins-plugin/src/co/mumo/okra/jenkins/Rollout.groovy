@@ -7,7 +7,9 @@ package co.mumo.okra.jenkins
 class Rollout implements Serializable {
   private static final long serialVersionUID = 1L
   static final String STEP = 'okraRollout'
-  static final List<String> OWN = ['cell', 'timeout', 'onPause', 'dryRun']
+  static final List<String> OWN = ['cell', 'timeout', 'onPause', 'dryRun', 'notifyCredentialsId', 'notifyFormat']
+  /** The runner's --notify-format values (co.mumo.okra.notify.Webhook.Format). */
+  static final List<String> NOTIFY_FORMATS = ['json', 'slack']
   static final List<String> ON_PAUSE = ['UNSTABLE', 'FAILURE', 'SUCCESS']
 
   // The runner's exit codes (docs/cli.md); they never change meaning.
@@ -34,6 +36,10 @@ class Rollout implements Serializable {
       problem = "${STEP}: timeout '${timeout}' is not a duration: seconds, or hours, minutes and seconds in that order, e.g. 30m, 1h, 1h30m"
     }
     if (problem == null && !ON_PAUSE.contains(onPause)) problem = "${STEP}: onPause must be one of ${ON_PAUSE.join(', ')}, got '${onPause}'"
+    String notifyFormat = args.string('notifyFormat', null)
+    if (problem == null && notifyFormat != null && !NOTIFY_FORMATS.contains(notifyFormat)) {
+      problem = "${STEP}: notifyFormat must be one of ${NOTIFY_FORMATS.join(', ')}, got '${notifyFormat}'"
+    }
     if (problem != null) {
       steps.error(problem)
       return null
@@ -41,6 +47,7 @@ class Rollout implements Serializable {
 
     List<String> runnerArgs = ['reconcile', '--cell', cell, '--wait', '--timeout', timeout, '-o', 'json']
     if (args.bool('dryRun', false)) runnerArgs << '--dry-run'
+    if (notifyFormat != null) runnerArgs += ['--notify-format', notifyFormat]
     String where = args.where(cell)
     Map run = RunnerProcess.run(steps, args, runnerArgs, "rollout-${args.string('namespace', 'context')}-${cell}", "okra: roll out ${where}")
     // The log is read and summarised outside CPS; only the small summary is kept.

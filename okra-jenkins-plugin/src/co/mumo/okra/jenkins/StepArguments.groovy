@@ -59,7 +59,7 @@ class StepArguments implements Serializable {
   }
 
   /**
-   * Whether the runner accepts {@code text} as a duration (co.mumo.okra.cell.Durations): plain seconds,
+   * Whether the runner accepts {@code text} as a duration (co.mumo.okra.core.Durations): plain seconds,
    * or hours, minutes and seconds in that order (1h30m, 45s); surrounding blanks are ignored; at most
    * Long.MAX_VALUE seconds. So 1d, 30m1h and 1.5h are refused here as the runner refuses them.
    */
@@ -115,12 +115,16 @@ class StepArguments implements Serializable {
     return out
   }
 
-  /** Credential bindings for {@link PipelineSteps#withCredentials}: a kubeconfig file, AWS keys. */
+  /**
+   * Credential bindings for {@link PipelineSteps#withCredentials}: a kubeconfig file, AWS keys, and the
+   * webhooks to notify (a "Secret text": a webhook URL is a secret, which the runner reads from OKRA_NOTIFY).
+   */
   @NonCPS
   List<Map> credentialBindings() {
     List<Map> out = []
     if (values.credentialsId) out << [type: 'file', credentialsId: values.credentialsId.toString(), variable: 'KUBECONFIG']
     if (values.awsCredentialsId) out << [type: 'aws', credentialsId: values.awsCredentialsId.toString()]
+    if (values.notifyCredentialsId) out << [type: 'string', credentialsId: values.notifyCredentialsId.toString(), variable: 'OKRA_NOTIFY']
     return out
   }
 }

@@ -37,6 +37,7 @@ class RecordingPipeline {
     b.setVariable('fileExists', { String p -> files.containsKey(p) })
     b.setVariable('libraryResource', { String p -> new File(System.getProperty('okra.library.dir', '.'), "resources/${p}").text })
     b.setVariable('file', { Map m -> [binding: 'file'] + m })
+    b.setVariable('string', { Map m -> [binding: 'string'] + m })
     b.setVariable('withCredentials', { List bindings, Closure body ->
       calls << ['withCredentials', bindings]
       return body()

@@ -161,6 +161,20 @@ class RolloutTest {
   }
 
   @Test
+  void webhooksComeFromASecretTextCredentialAndNeverReachTheCommandLine() {
+    runnerSays(0, '')
+
+    Rollout.run(steps, [cell: 'web', notifyCredentialsId: 'okra-slack-webhook', notifyFormat: 'slack'])
+
+    List sh = steps.callsOf('sh')[0]
+    assertEquals([[type: 'string', credentialsId: 'okra-slack-webhook', variable: 'OKRA_NOTIFY']], sh[3])
+    assertEquals(['reconcile', '--cell', 'web', '--wait', '--timeout', '30m', '-o', 'json', '--notify-format', 'slack'],
+        ScriptWords.runnerWords(sh[2] as String).drop(3))
+    steps = new FakeSteps()
+    assertTrue(failure([cell: 'web', notifyFormat: 'teams']).contains('notifyFormat must be one of json, slack'))
+  }
+
+  @Test
   void connectionAndExtraArgumentsArePassedThroughQuoted() {
     runnerSays(0, '')
 

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test
 
 /** The steps' checks say yes exactly where the runner does: one grammar, compared with the runner's own classes. */
 class StepArgumentsTest {
-  /** co.mumo.okra.cell.Durations.parse, the runner's (--timeout): found at run time, so that groovyc 2.4 needs no engine classes. */
+  /** co.mumo.okra.core.Durations.parse, the runner's (--timeout): found at run time, so that groovyc 2.4 needs no engine classes. */
   private static boolean runnerAccepts(String duration) {
     try {
-      Class.forName('co.mumo.okra.cell.Durations').getMethod('parse', String).invoke(null, duration)
+      Class.forName('co.mumo.okra.core.Durations').getMethod('parse', String).invoke(null, duration)
       return true
     } catch (java.lang.reflect.InvocationTargetException e) {
       assertTrue(e.cause instanceof IllegalArgumentException, "${duration}: ${e.cause}")

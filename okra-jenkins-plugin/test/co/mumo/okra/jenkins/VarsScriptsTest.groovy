@@ -66,12 +66,14 @@ class VarsScriptsTest {
   void okraRolloutBindsTheKubeconfigAndAwsCredentials() {
     pipeline.runner = { List<String> w -> [0, ''] }
 
-    pipeline.call('okraRollout', [cell: 'web', credentialsId: 'kubeconfig-mgmt', awsCredentialsId: 'aws-okra'])
+    pipeline.call('okraRollout', [cell: 'web', credentialsId: 'kubeconfig-mgmt', awsCredentialsId: 'aws-okra',
+                                  notifyCredentialsId: 'okra-webhooks'])
 
     List bindings = pipeline.callsOf('withCredentials')[0][1] as List
     assertEquals([binding: 'file', credentialsId: 'kubeconfig-mgmt', variable: 'KUBECONFIG'], bindings[0])
     assertEquals([$class: 'AmazonWebServicesCredentialsBinding', credentialsId: 'aws-okra',
                   accessKeyVariable: 'AWS_ACCESS_KEY_ID', secretKeyVariable: 'AWS_SECRET_ACCESS_KEY'], bindings[1])
+    assertEquals([binding: 'string', credentialsId: 'okra-webhooks', variable: 'OKRA_NOTIFY'], bindings[2])
   }
 
   @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  *   runner (okra-runner)
- *     ├─ adapters: alb (ELBv2), kube (fabric8), analysis (Argo Rollouts, Okra's evaluator), discovery, aws
+ *     ├─ adapters: alb (ELBv2), kube (fabric8), analysis (Argo Rollouts, Okra's evaluator), discovery, aws,
+ *     │     notify (webhooks), outbound (the hardened HTTP client of analyses and webhooks)
  *     │     └─ depend on the engine's ports, never the reverse
  *     ├─ cell: the engine (decisions, the pass, the ports LoadBalancer, ClusterStore, Analyses, EventRecorder)
  *     ├─ rule: listener rules (conditions, weights, placement) — pure
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
   private static final String OKRA = "co.mumo.okra.";
-  private static final String[] ADAPTERS = {OKRA + "alb..", OKRA + "kube..", OKRA + "analysis..", OKRA + "discovery..", OKRA + "aws.."};
+  private static final String[] ADAPTERS = {OKRA + "alb..", OKRA + "kube..", OKRA + "analysis..", OKRA + "discovery..", OKRA + "aws..",
+      OKRA + "notify..", OKRA + "outbound.."};
   private static final String[] SDK_CLIENTS = {"io.fabric8.kubernetes.client..", "software.amazon.awssdk.."};
   private static JavaClasses classes;
 

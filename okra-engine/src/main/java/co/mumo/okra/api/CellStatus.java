@@ -2,7 +2,6 @@ package co.mumo.okra.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PrinterColumn;
 import java.util.List;
 
 /** Everything a rollout needs to resume lives here: the engine keeps nothing between passes. */
@@ -10,20 +9,16 @@ import java.util.List;
 public class CellStatus {
   @JsonPropertyDescription("The metadata.generation the last pass acted on.")
   public Long observedGeneration;
-  /** Idle, Progressing, Paused, Succeeded, Failed or Invalid. */
-  @PrinterColumn(name = "Phase", priority = 0)
-  @JsonPropertyDescription("Idle, Progressing, Paused, Succeeded, Failed or Invalid.")
+  @JsonPropertyDescription("Idle, Progressing, Paused, Promoting, Succeeded, RollingBack, Failed or Invalid."
+      + " Succeeded and Failed only once the listener rule was seen carrying the final weights.")
   public String phase;
   @JsonPropertyDescription("What the last pass found or did, in one sentence.")
   public String message;
-  @PrinterColumn(name = "Stable")
   @JsonPropertyDescription("The version that had all the traffic before the rollout.")
   public String stableVersion;
-  @PrinterColumn(name = "Desired")
   @JsonPropertyDescription("The version being rolled out (the target of `fieldPath: status.desiredVersion`).")
   public String desiredVersion;
   /** Index of the step being worked on; equal to the number of steps once all passed. */
-  @PrinterColumn(name = "Step")
   @JsonPropertyDescription("Index of the step being worked on; equal to the number of steps once all passed.")
   public Integer currentStepIndex;
   @JsonPropertyDescription("When the current step began (pauses count from here).")
@@ -74,6 +69,10 @@ public class CellStatus {
   @JsonPropertyDescription("The latest rollouts (at most 10, oldest first), recorded by the pass that started or ended each: what"
       + " `okra-runner cell history` shows.")
   public List<RolloutRecord> history;
+  /** The moments people are told of (Paused, Failed, Succeeded), and how far telling them got: see docs/architecture.md. */
+  @JsonPropertyDescription("Notifications of the moments a human is needed or a rollout ended (Paused, Failed, Succeeded), newest last"
+      + " (at most 5): recorded by the status write that made the transition, sent by a runner started with --notify.")
+  public List<Notification> notifications;
   @JsonPropertyDescription("When the last pass wrote this status.")
   public String lastSyncTime;
 
@@ -202,5 +201,28 @@ public class CellStatus {
     public String outcome;
     @JsonPropertyDescription("How it ended, in words (e.g. the failed analysis).")
     public String message;
+  }
+
+  /** One transition to tell people of, and who has been told (webhooks by id, never by URL: a URL can hold a secret). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Notification {
+    @JsonPropertyDescription("Names the notification (sent along as its id, so a receiver can drop a repeat).")
+    public String id;
+    @JsonPropertyDescription("Paused (waiting for `cell promote` or `cell abort`), Failed (rolled back) or Succeeded.")
+    public String event;
+    @JsonPropertyDescription("The version it is about: the one rolled out (Paused, Failed) or now stable (Succeeded).")
+    public String version;
+    @JsonPropertyDescription("The stable version at the time.")
+    public String stableVersion;
+    @JsonPropertyDescription("The Cell's status message at the time.")
+    public String message;
+    @JsonPropertyDescription("When the transition was recorded.")
+    public String at;
+    @JsonPropertyDescription("A runner is sending it until then (its claim, written before sending); once past, another runner may.")
+    public String claimedUntil;
+    @JsonPropertyDescription("How many times a runner claimed it to send it (at most 3).")
+    public Integer attempts;
+    @JsonPropertyDescription("The webhooks (by the first hex digits of the SHA-256 of their URL) that accepted it.")
+    public List<String> sentTo;
   }
 }

@@ -47,6 +47,7 @@ public final class CellReconciler {
   private final AlbConfigApplier albApplier;
   private final Clock clock;
   private final OwnerPolicy policy;
+  private final Notifier notifier;
 
   /** With the built-in default owner policy ({@link OwnerPolicy#defaults()}). */
   public CellReconciler(ClusterStore store, LoadBalancer loadBalancer, Analyses analyses, Clock clock) {
@@ -54,12 +55,23 @@ public final class CellReconciler {
   }
 
   public CellReconciler(ClusterStore store, LoadBalancer loadBalancer, Analyses analyses, Clock clock, OwnerPolicy policy) {
+    this(store, loadBalancer, analyses, clock, policy, Notifier.NONE);
+  }
+
+  private CellReconciler(ClusterStore store, LoadBalancer loadBalancer, Analyses analyses, Clock clock, OwnerPolicy policy,
+                         Notifier notifier) {
+    this.notifier = notifier;
     this.store = store;
     this.loadBalancer = loadBalancer;
     this.analyses = analyses;
     this.clock = clock;
     this.policy = policy;
     this.albApplier = new AlbConfigApplier(loadBalancer, store, clock);
+  }
+
+  /** This reconciler, telling people of the transitions it finds recorded ({@link CellNotifications}) through {@code n}. */
+  public CellReconciler withNotifier(Notifier n) {
+    return new CellReconciler(store, loadBalancer, analyses, clock, policy, n);
   }
 
   /** How a pass ended. */
@@ -125,7 +137,7 @@ public final class CellReconciler {
     // One pass over many Cells reads each kind once per namespace and each listener's rules once,
     // so its cost grows with namespaces and listeners, not with Cells.
     PassCachingClusterStore passStore = new PassCachingClusterStore(store);
-    CellReconciler pass = new CellReconciler(passStore, loadBalancer, analyses.forPass(), clock, policy);
+    CellReconciler pass = new CellReconciler(passStore, loadBalancer, analyses.forPass(), clock, policy, notifier);
     Map<String, List<ObservedRule>> rulesByListener = new HashMap<>();
     // Copies: the listing stays as it was when the pass began, for the waves of other Cells to read (from other threads too).
     List<Cell> cells = passStore.cells(namespace).stream().map(Json::copy).toList();
@@ -218,7 +230,20 @@ public final class CellReconciler {
       Outcome outcome = next.outcome() == Outcome.UNCHANGED ? Outcome.CHANGED : next.outcome();
       result = new PassResult(next.cell(), outcome, next.phase(), next.status(), next.plan(), done);
     }
-    return result;
+    return notified(cell, result, options);
+  }
+
+  /**
+   * Sends what the status holds that this runner's webhooks have not had: a transition this pass recorded,
+   * or one a runner killed before sending left behind. A pass that lost a race leaves it to the winner.
+   */
+  private PassResult notified(Cell cell, PassResult result, Options options) {
+    if (options.dryRun() || result.outcome() == Outcome.CONFLICT || result.outcome() == Outcome.ERROR) return result;
+    List<String> told = notifier.deliver(cell.getMetadata().getNamespace(), cell.getMetadata().getName(), result.status());
+    if (told.isEmpty()) return result;
+    List<String> done = new ArrayList<>(result.done());
+    done.addAll(told);
+    return new PassResult(result.cell(), result.outcome(), result.phase(), result.status(), result.plan(), done);
   }
 
   /** Passes one call makes at most: a measurement, the rollback it brings, the rule read again. */

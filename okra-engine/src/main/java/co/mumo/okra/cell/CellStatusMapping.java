@@ -31,6 +31,7 @@ public final class CellStatusMapping {
     CellStatus s = Json.copy(old == null ? new CellStatus() : old);
     writeState(s, r);
     s.message = message;
+    s.notifications = CellNotifications.next(old, s, now);
     s.lastSyncTime = now.toString();
     return s;
   }
@@ -127,6 +128,7 @@ public final class CellStatusMapping {
     // A failed rollout keeps the verdicts that failed it, for people to read, until the next rollout starts.
     if (s.analysisRuns == null && r.phase() == Phase.Failed && old != null) s.analysisRuns = old.analysisRuns;
     s.history = RolloutHistory.next(old, s, now);
+    s.notifications = CellNotifications.next(old, s, now);
     s.lastSyncTime = now.toString();
     return s;
   }

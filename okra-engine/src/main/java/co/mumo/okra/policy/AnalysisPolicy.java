@@ -19,7 +19,12 @@ public record AnalysisPolicy(Optional<List<String>> allowedHosts, boolean allowL
 
   /** Whether the policy's host list lets {@code host} be contacted (address checks come on top). */
   public boolean hostListed(String host) {
-    return allowedHosts.map(l -> l.stream().anyMatch(p -> Globs.matches(p, host, true))).orElse(true);
+    return hosts().hostListed(host);
+  }
+
+  /** The host rules of the {@code analysis} section, as the outbound client applies them. */
+  public HostPolicy hosts() {
+    return new HostPolicy("analysis", allowedHosts, allowLoopback, allowPrivateNetworks);
   }
 
   public AnalysisPolicy withJobProvider(boolean allowed) {

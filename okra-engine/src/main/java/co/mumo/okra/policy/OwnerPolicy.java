@@ -14,12 +14,21 @@ import java.util.stream.Collectors;
  * names.
  */
 public record OwnerPolicy(String source, Optional<List<ListenerGrant>> listeners, AnalysisPolicy analysis, DiscoveryPolicy discovery,
-                          WavePolicy waves) {
+                          WavePolicy waves, HostPolicy notifications) {
   public static final String DEFAULT_SOURCE = "the built-in default policy";
 
   public OwnerPolicy {
     listeners = listeners.map(List::copyOf);
   }
+
+  /** Webhooks at public hosts only. */
+  public OwnerPolicy(String source, Optional<List<ListenerGrant>> listeners, AnalysisPolicy analysis, DiscoveryPolicy discovery,
+                     WavePolicy waves) {
+    this(source, listeners, analysis, discovery, waves, HostPolicy.publicHosts(NOTIFICATIONS));
+  }
+
+  /** The policy file's section for the hosts notifications may reach. */
+  public static final String NOTIFICATIONS = "notifications";
 
   /** Waves within each namespace only. */
   public OwnerPolicy(String source, Optional<List<ListenerGrant>> listeners, AnalysisPolicy analysis, DiscoveryPolicy discovery) {
@@ -35,7 +44,7 @@ public record OwnerPolicy(String source, Optional<List<ListenerGrant>> listeners
   }
 
   public OwnerPolicy withWaves(WavePolicy w) {
-    return new OwnerPolicy(source, listeners, analysis, discovery, w);
+    return new OwnerPolicy(source, listeners, analysis, discovery, w, notifications);
   }
 
   /** Why a Cell in {@code from} may not wait for a Cell in {@code to}, or empty when it may. */
@@ -46,11 +55,15 @@ public record OwnerPolicy(String source, Optional<List<ListenerGrant>> listeners
   }
 
   public OwnerPolicy withAnalysis(AnalysisPolicy a) {
-    return new OwnerPolicy(source, listeners, a, discovery, waves);
+    return new OwnerPolicy(source, listeners, a, discovery, waves, notifications);
   }
 
   public OwnerPolicy withDiscovery(DiscoveryPolicy d) {
-    return new OwnerPolicy(source, listeners, analysis, d, waves);
+    return new OwnerPolicy(source, listeners, analysis, d, waves, notifications);
+  }
+
+  public OwnerPolicy withNotifications(HostPolicy n) {
+    return new OwnerPolicy(source, listeners, analysis, discovery, waves, n);
   }
 
   /** May a rule owned by something in {@code namespace} sit at {@code priority} on {@code listenerArn}? */

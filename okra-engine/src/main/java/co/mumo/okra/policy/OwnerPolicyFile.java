@@ -53,7 +53,7 @@ public final class OwnerPolicyFile {
   }
 
   private OwnerPolicy policy(Object doc) {
-    Map<String, Object> top = map(doc, "", Set.of("apiVersion", "kind", "listeners", "analysis", "discovery", "waves"));
+    Map<String, Object> top = map(doc, "", Set.of("apiVersion", "kind", "listeners", "analysis", "discovery", "waves", "notifications"));
     if (!API_VERSION.equals(top.get("apiVersion"))) throw fail("apiVersion", "must be " + API_VERSION);
     if (!KIND.equals(top.get("kind"))) throw fail("kind", "must be " + KIND);
     Optional<List<ListenerGrant>> listeners = Optional.empty();
@@ -92,7 +92,15 @@ public final class OwnerPolicyFile {
       }
       waves = new WavePolicy(grants);
     }
-    return new OwnerPolicy("the runner's policy " + file, listeners, analysis, discovery, waves);
+    HostPolicy notifications = HostPolicy.publicHosts(OwnerPolicy.NOTIFICATIONS);
+    if (top.get("notifications") != null) {
+      String path = OwnerPolicy.NOTIFICATIONS;
+      Map<String, Object> n = map(top.get(path), path, Set.of("allowedHosts", "allowLoopback", "allowPrivateNetworks"));
+      Optional<List<String>> hosts = n.containsKey("allowedHosts")
+          ? Optional.of(strings(n.get("allowedHosts"), path + ".allowedHosts")) : Optional.empty();
+      notifications = new HostPolicy(path, hosts, bool(n, "allowLoopback", path), bool(n, "allowPrivateNetworks", path));
+    }
+    return new OwnerPolicy("the runner's policy " + file, listeners, analysis, discovery, waves, notifications);
   }
 
   private ListenerGrant grant(Object item, String path) {

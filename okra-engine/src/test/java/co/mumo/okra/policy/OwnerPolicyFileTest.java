@@ -32,6 +32,9 @@ class OwnerPolicyFileTest {
       waves:
       - namespaces: ["team-us*"]
         mayWaitOn: [team-eu, "platform-*"]
+      notifications:
+        allowedHosts: [hooks.slack.com]
+        allowLoopback: true
       """;
 
   @Test
@@ -49,6 +52,15 @@ class OwnerPolicyFileTest {
     assertThat(p.waves().allows("team-us", "platform-blue")).isTrue();
     assertThat(p.waves().allows("team-eu", "team-us")).as("a grant goes one way").isFalse();
     assertThat(p.waveRefusal("team-eu", "team-us")).hasValueSatisfying(m -> assertThat(m).contains("p.yaml", "team-eu", "team-us"));
+    assertThat(p.notifications()).isEqualTo(new HostPolicy("notifications", Optional.of(List.of("hooks.slack.com")), true, false));
+  }
+
+  @Test
+  void notificationsAndAnalysesHaveTheirOwnHostRules() {
+    OwnerPolicy p = OwnerPolicyFile.parse("apiVersion: okra.mumo.co/v1alpha1\nkind: RunnerPolicy\nanalysis: {allowLoopback: true}\n", "p");
+    assertThat(p.analysis().hosts().allowLoopback()).isTrue();
+    assertThat(p.notifications()).as("allowing analyses loopback does not allow webhooks there")
+        .isEqualTo(HostPolicy.publicHosts("notifications")).isEqualTo(OwnerPolicy.defaults().notifications());
   }
 
   @Test
@@ -95,6 +107,9 @@ class OwnerPolicyFileTest {
       "waves: [{mayWaitOn: [a]}]|waves[0].namespaces is required",
       "waves: [{namespaces: [a], mayWaitOn: [b], mayWaitFor: [c]}]|waves[0].mayWaitFor is not a policy field",
       "waves: {namespaces: [a]}|waves must be a list",
+      "notifications: {allowedHost: [a]}|notifications.allowedHost is not a policy field",
+      "notifications: {allowLoopback: 'yes'}|notifications.allowLoopback must be true or false",
+      "notifications: {allowedHosts: [1]}|notifications.allowedHosts[0] must be a non-empty string",
       "listeners: [{arn: x, namespaces: [a]}]\\nlisteners: []|not valid YAML",
   })
   void mistakesAreErrorsNamingTheField(String body, String message) {

@@ -21,8 +21,12 @@ import java.util.concurrent.Executors;
  * headers), for tests of what a metric provider sends where, and of what it refuses to send at all.
  */
 public final class LocalHttpServer implements AutoCloseable {
-  /** A request as received; header names in lower case. */
-  public record Received(String method, String path, Map<String, String> headers) {}
+  /** A request as received; header names in lower case; the body as UTF-8 text. */
+  public record Received(String method, String path, Map<String, String> headers, String body) {
+    public Received(String method, String path, Map<String, String> headers) {
+      this(method, path, headers, "");
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -55,7 +59,10 @@ public final class LocalHttpServer implements AutoCloseable {
     server.createContext(path, ex -> {
       Map<String, String> headers = new TreeMap<>();
       ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
-      received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), headers));
+      // Read for the record, and handed on to the handler as it came.
+      byte[] body = ex.getRequestBody().readAllBytes();
+      ex.setStreams(new java.io.ByteArrayInputStream(body), null);
+      received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), headers, new String(body, StandardCharsets.UTF_8)));
       try {
         handler.handle(ex);
       } catch (IOException closedByClient) {

@@ -145,6 +145,21 @@ final class Clients implements AutoCloseable {
         policy());
   }
 
+  /**
+   * What tells the owner's {@code webhooks} of the transitions Cells record, held to the policy's
+   * {@code notifications} section; a webhook it refuses stops the command before any pass (exit 2).
+   */
+  co.mumo.okra.cell.Notifier notifier(java.util.List<co.mumo.okra.notify.Webhook> webhooks) {
+    if (webhooks.isEmpty()) return co.mumo.okra.cell.Notifier.NONE;
+    co.mumo.okra.policy.HostPolicy hosts = policy().notifications();
+    for (co.mumo.okra.notify.Webhook w : webhooks) {
+      co.mumo.okra.notify.WebhookNotifier.refusal(w, hosts, co.mumo.okra.outbound.AddressPolicy.Resolver.SYSTEM).ifPresent(m -> {
+        throw new co.mumo.okra.core.InputException(m + "; nothing was done");
+      });
+    }
+    return new co.mumo.okra.notify.WebhookNotifier(store(), webhooks, new co.mumo.okra.outbound.OutboundHttp(hosts), Clock.systemUTC());
+  }
+
   @Override
   public void close() {
     if (loadBalancer == null && building != null) building.thenAccept(Elbv2LoadBalancer::close);

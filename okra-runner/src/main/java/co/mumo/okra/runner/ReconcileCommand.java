@@ -39,6 +39,9 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
   @Mixin
   WatchOptions watchOptions;
 
+  @Mixin
+  NotifyOptions notify;
+
   @CommandLine.ArgGroup(multiplicity = "1")
   Target target;
 
@@ -111,8 +114,10 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
       throw new CommandLine.ParameterException(spec.commandLine(), "--watch cannot be combined with --wait or --dry-run");
     }
     try (Clients clients = new Clients(global)) {
+      // Checked before anything else: a webhook the policy refuses stops the run before any pass.
+      co.mumo.okra.cell.Notifier notifier = clients.notifier(notify.webhooks());
       clients.prepareLoadBalancer();
-      CellReconciler reconciler = clients.reconciler(parseEvaluator(), allowJobs);
+      CellReconciler reconciler = clients.reconciler(parseEvaluator(), allowJobs).withNotifier(notifier);
       String namespace = target.all && global.namespace == null ? null : clients.namespace();
       if (parallel < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--parallel: must be at least 1, got " + parallel);
       CellReconciler.Options options = new CellReconciler.Options(dryRun, parallel);

@@ -1,5 +1,6 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.core.PlainText;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -234,47 +235,13 @@ final class ReportCommand implements Callable<Integer> {
       md.append("| ").append(name).append(" | ").append(markdownText(value)).append(" |\n");
     }
 
-    /**
-     * {@code s} as plain text inside Markdown (a table cell, a heading): what Cell and template authors
-     * write (messages, names) must not format, link, embed images or HTML, end the cell, or bring
-     * control characters into a CI page. Characters that would be markup are escaped, HTML's as
-     * entities; control characters are shown by {@link #visible}.
-     */
+    /** What Cell and template authors write, as plain text inside Markdown ({@link PlainText#markdown}). */
     static String markdownText(String s) {
-      StringBuilder b = new StringBuilder();
-      for (char c : visible(s).toCharArray()) {
-        switch (c) {
-          case '&' -> b.append("&amp;");
-          case '<' -> b.append("&lt;");
-          case '>' -> b.append("&gt;");
-          case '\\', '`', '*', '_', '[', ']', '|', '~', '$', '#', '!' -> b.append('\\').append(c);
-          default -> b.append(c);
-        }
-      }
-      return b.toString();
+      return PlainText.markdown(s);
     }
 
-    /**
-     * {@code s} with every control character shown instead of acting: C0 and DEL as their Unicode
-     * control pictures (a newline as ␊, an escape as ␛), C1 controls and the invisible direction and
-     * format marks that can make text read differently from what it says as U+FFFD.
-     */
     static String visible(String s) {
-      StringBuilder b = new StringBuilder(s.length());
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c < 0x20) {
-          b.append((char) (0x2400 + c));
-        } else if (c == 0x7f) {
-          b.append('\u2421');
-        } else if ((c >= 0x80 && c < 0xa0) || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e)
-            || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff) {
-          b.append('\ufffd');
-        } else {
-          b.append(c);
-        }
-      }
-      return b.toString();
+      return PlainText.visible(s);
     }
   }
 }

@@ -396,10 +396,12 @@ class CiScriptsIT {
     }
     Map<String, List<String>> good = Map.of("cell", List.of("web", "cell-1.prod", ""), "namespace", List.of("argocd", ""),
         "command", List.of("reconcile", "cell promote", "cell abort", "discover"), "runner-version", List.of("0.1.0", "1.2.3-rc.1"),
-        "runner-sha256", List.of("", "ab".repeat(32), "AB".repeat(32)));
+        "runner-sha256", List.of("", "ab".repeat(32), "AB".repeat(32)), "notify", List.of("", "$OKRA_SLACK_WEBHOOK", "$hooks_1"));
     Map<String, List<String>> bad = Map.of("cell", List.of("Web", "web; rm -rf /", "-web", "web\nx"), "namespace", List.of("a.b", "NS"),
         "command", List.of("reconcile; id", "cell", "sh -c id"), "runner-version", List.of("1.0 ; id", "../x"),
-        "runner-sha256", List.of("abc", "zz".repeat(32)));
+        "runner-sha256", List.of("abc", "zz".repeat(32)),
+        // A webhook URL is a secret: the template takes only the name of a masked variable holding it.
+        "notify", List.of("https://hooks.slack.com/services/T0/B0/x", "slack:https://h/x", "$A $B", "$1X", "${A}"));
     for (var e : good.entrySet()) for (String v : e.getValue()) assertThat(gitlabAccepts(e.getKey(), v)).as(e.getKey() + " " + v).isTrue();
     for (var e : bad.entrySet()) for (String v : e.getValue()) assertThat(gitlabAccepts(e.getKey(), v)).as(e.getKey() + " " + v).isFalse();
   }

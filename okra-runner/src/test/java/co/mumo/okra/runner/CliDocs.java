@@ -47,6 +47,7 @@ final class CliDocs {
     for (CommandLine c : all) {
       if (!isHelp(c)) command(c.getCommandSpec());
     }
+    notifications();
     exitCodes();
     return md.toString();
   }
@@ -133,6 +134,46 @@ final class CliDocs {
       md.append("| `").append(names).append(label).append("` | ").append(cell(description)).append(" |\n");
     }
     md.append("\n");
+  }
+
+  /** What a {@code --notify} webhook receives, rendered by the code that sends it. */
+  private void notifications() {
+    co.mumo.okra.api.CellStatus.Notification n = new co.mumo.okra.api.CellStatus.Notification();
+    n.id = "paused-3f9a1c0b5e21";
+    n.event = "Paused";
+    n.version = "2.0.0";
+    n.stableVersion = "1.0.0";
+    n.message = "step 5/5 (pause until promoted): waiting for `okra-runner cell promote`";
+    n.at = "2026-03-01T10:00:00Z";
+    String json;
+    String slack;
+    try {
+      var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+      json = mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(co.mumo.okra.notify.NotificationPayloads.body(
+          co.mumo.okra.notify.Webhook.parse("https://example.com/hook", co.mumo.okra.notify.Webhook.Format.json, "x"), n, "team-a", "web")));
+      slack = mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(co.mumo.okra.notify.NotificationPayloads.body(
+          co.mumo.okra.notify.Webhook.parse("https://example.com/hook", co.mumo.okra.notify.Webhook.Format.slack, "x"), n, "team-a", "web")));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    md.append("## Notifications\n\n")
+        .append("`reconcile --notify URL` (or `$OKRA_NOTIFY`) POSTs one JSON document to each webhook when a Cell starts waiting for a human ")
+        .append("(`Paused`: an indefinite `pause: {}`, an Inconclusive analysis, or `cell pause`, which records it for the next pass to tell), and when a rollout ended as the ALB was seen ")
+        .append("to carry it (`Failed`, `Succeeded`; not at `RollingBack` or `Promoting`). Each transition is sent once however many runners ")
+        .append("race and however many passes follow; a runner killed after recording it and before sending leaves it to the next pass ")
+        .append("(at least once then); a webhook that does not answer 2xx is tried again by later passes, at most ")
+        .append(co.mumo.okra.notify.WebhookNotifier.MAX_ATTEMPTS).append(" times, and nothing older than ")
+        .append(co.mumo.okra.cell.CellNotifications.KEPT_FOR.toHours()).append(" hours is sent ")
+        .append("([architecture.md](architecture.md#notifications)). The webhook's host must be allowed by the owner policy's ")
+        .append("`notifications` section ([security.md](security.md#notifications)).\n\n")
+        .append("`json` (the default), schema `").append(co.mumo.okra.notify.NotificationPayloads.SCHEMA).append("` — fields are only ")
+        .append("added within a version; `id` names the transition (a receiver can drop a repeat); `commands` holds `promote` and `abort` for ")
+        .append("`Paused`, `retry` for `Failed`, nothing for `Succeeded`; `text` is Markdown in which everything Cell and template authors ")
+        .append("write is escaped; `version`, `stableVersion` and `message` are plain text with control characters shown as pictures:\n\n")
+        .append("```json\n").append(json).append("\n```\n\n")
+        .append("`slack` (`slack:URL`, or `--notify-format slack`): Slack's incoming-webhook shape, the same text in mrkdwn, where what ")
+        .append("authors write can neither link, mention nor format:\n\n")
+        .append("```json\n").append(slack).append("\n```\n\n");
   }
 
   private void exitCodes() {

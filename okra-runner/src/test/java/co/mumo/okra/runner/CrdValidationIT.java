@@ -3,6 +3,8 @@ package co.mumo.okra.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.api.Cell;
+import co.mumo.okra.api.CellStatus;
+import co.mumo.okra.api.Condition;
 import co.mumo.okra.runner.docs.CrdSchemas;
 import co.mumo.okra.runner.docs.DocsFiles;
 import co.mumo.okra.testsupport.AwsFixture;
@@ -121,6 +123,33 @@ class CrdValidationIT {
     Kubectl apply = kubectl(all.toString(), "apply", "--validate=strict", "-n", ns, "-f", "-");
     assertThat(apply.code()).as(apply.err()).isZero();
     assertThat(apply.err()).as("no warnings (an unknown field would be one)").doesNotContain("Warning");
+  }
+
+  @Test
+  void kubectlGetCellsSaysWhetherTheListenerRuleCarriesTheWeights() throws IOException {
+    String ns = kube.freshNamespace("crd-columns");
+    Kubectl apply = kubectl(resource("original-readme.yaml"), "apply", "-n", ns, "-f", "-");
+    assertThat(apply.code()).as(apply.err()).isZero();
+    Cell web = kube.client().resources(Cell.class).inNamespace(ns).withName("web").get();
+    web.setStatus(new CellStatus());
+    web.getStatus().phase = "Promoting";
+    web.getStatus().conditions = List.of(new Condition("TrafficSynced", "False", "Applying",
+        "the listener rule does not carry the weights yet", "2026-12-07T10:00:00Z", 1L));
+    kube.client().resource(web).updateStatus();
+
+    Kubectl get = kubectl("", "get", "cells", "-n", ns);
+    assertThat(get.code()).as(get.err()).isZero();
+    String header = get.out().lines().findFirst().orElseThrow();
+    String row = get.out().lines().filter(l -> l.startsWith("web ")).findFirst().orElseThrow();
+    assertThat(column(header, row, "PHASE")).isEqualTo("Promoting");
+    assertThat(column(header, row, "SYNCED")).isEqualTo("False");
+  }
+
+  /** The value under a heading of kubectl's table (columns start where their headings do). */
+  private static String column(String header, String row, String heading) {
+    int start = header.indexOf(heading);
+    assertThat(start).as("column " + heading + " in " + header).isNotNegative();
+    return row.substring(start).split("\\s+")[0];
   }
 
   @Test

@@ -1,5 +1,6 @@
 package co.mumo.okra.analysis.eval.provider;
 
+import co.mumo.okra.outbound.OutboundHttp;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package co.mumo.okra.analysis.eval.provider;
 
+import co.mumo.okra.outbound.OutboundHttp;
 import co.mumo.okra.analysis.eval.Metric;
 import co.mumo.okra.analysis.eval.Observation;
 import co.mumo.okra.analysis.eval.expr.GoValue;
@@ -131,7 +132,6 @@ public final class WebProvider implements MetricProvider {
   private record Answer(int statusCode, String body) {}
 
   static String abbreviate(String s) {
-    String t = s == null ? "" : s.strip().replaceAll("\\s+", " ");
-    return t.length() > 200 ? t.substring(0, 200) + "..." : t;
+    return OutboundHttp.abbreviate(s);
   }
 }

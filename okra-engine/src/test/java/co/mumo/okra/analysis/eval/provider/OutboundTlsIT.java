@@ -1,5 +1,7 @@
 package co.mumo.okra.analysis.eval.provider;
 
+import co.mumo.okra.outbound.OutboundHttp;
+import co.mumo.okra.outbound.AddressPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.analysis.eval.Observation;

@@ -1,5 +1,6 @@
 package co.mumo.okra.analysis.eval.provider;
 
+import co.mumo.okra.outbound.OutboundHttp;
 import co.mumo.okra.policy.AnalysisPolicy;
 import java.util.Optional;
 

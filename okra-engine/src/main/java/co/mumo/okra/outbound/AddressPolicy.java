@@ -1,6 +1,7 @@
-package co.mumo.okra.analysis.eval.provider;
+package co.mumo.okra.outbound;
 
 import co.mumo.okra.policy.AnalysisPolicy;
+import co.mumo.okra.policy.HostPolicy;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,8 +9,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Which hosts and addresses a metric may contact on a template author's behalf. The host must be in the
- * owner's {@code analysis.allowedHosts} (when the policy has a list); every address the name resolves to
+ * Which hosts and addresses an outbound request may contact: a metric on a template author's behalf
+ * (the policy's {@code analysis} section), a webhook the owner names ({@code notifications}). The host
+ * must be in the section's {@code allowedHosts} (when it has a list); every address the name resolves to
  * is classified, and one address that is not allowed refuses the host. Link-local and cloud metadata
  * addresses are refused whatever the policy says: they hand out the runner's own credentials.
  */
@@ -38,12 +40,16 @@ public final class AddressPolicy {
     Resolver SYSTEM = host -> List.of(InetAddress.getAllByName(host));
   }
 
-  private final AnalysisPolicy policy;
+  private final HostPolicy policy;
   private final Resolver resolver;
 
-  public AddressPolicy(AnalysisPolicy policy, Resolver resolver) {
+  public AddressPolicy(HostPolicy policy, Resolver resolver) {
     this.policy = policy;
     this.resolver = resolver;
+  }
+
+  public AddressPolicy(AnalysisPolicy policy, Resolver resolver) {
+    this(policy.hosts(), resolver);
   }
 
   /**
@@ -56,7 +62,7 @@ public final class AddressPolicy {
   public List<InetAddress> addresses(String host) throws UnknownHostException, RefusedException {
     String name = host.toLowerCase(Locale.ROOT);
     if (!policy.hostListed(name)) {
-      throw new RefusedException("host " + host + " is not in analysis.allowedHosts of the runner's policy ("
+      throw new RefusedException("host " + host + " is not in " + policy.section() + ".allowedHosts of the runner's policy ("
           + String.join(", ", policy.allowedHosts().orElseThrow()) + "); the runner's owner can add it there (--policy FILE)");
     }
     List<InetAddress> found = resolver.resolve(name);
@@ -66,9 +72,9 @@ public final class AddressPolicy {
       String refusal = switch (kind) {
         case METADATA, NOT_UNICAST -> "Okra never contacts such addresses";
         case LOOPBACK -> policy.allowLoopback() ? null
-            : "the runner's owner can allow loopback addresses with analysis.allowLoopback: true in the runner's policy (--policy FILE)";
+            : "the runner's owner can allow loopback addresses with " + policy.section() + ".allowLoopback: true in the runner's policy (--policy FILE)";
         case PRIVATE -> policy.allowPrivateNetworks() ? null
-            : "the runner's owner can allow private networks with analysis.allowPrivateNetworks: true in the runner's policy (--policy FILE)";
+            : "the runner's owner can allow private networks with " + policy.section() + ".allowPrivateNetworks: true in the runner's policy (--policy FILE)";
         case PUBLIC -> null;
       };
       if (refusal != null) {

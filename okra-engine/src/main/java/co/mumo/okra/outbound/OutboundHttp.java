@@ -1,6 +1,7 @@
-package co.mumo.okra.analysis.eval.provider;
+package co.mumo.okra.outbound;
 
 import co.mumo.okra.policy.AnalysisPolicy;
+import co.mumo.okra.policy.HostPolicy;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -35,8 +36,8 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The one way metric providers make HTTP requests to an address a template (or a Secret in a
- * template's namespace) names. Each hop's host is checked against the owner's policy and resolved once,
+ * The one way Okra makes HTTP requests to an address that a template (or a Secret in a template's
+ * namespace) names for a metric, or the runner's owner names for a notification. Each hop's host is checked against the owner's policy and resolved once,
  * every address checked ({@link AddressPolicy}), and the connection made to a checked address, so DNS
  * rebinding cannot move it. The whole exchange, redirects and body included, ends by the request's
  * timeout (at most {@link #MAX_TIMEOUT}) however slowly the server answers; at most {@link #MAX_BODY_BYTES}
@@ -49,7 +50,7 @@ public final class OutboundHttp {
   public static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
   public static final int MAX_REDIRECTS = 10;
   /** Headers Okra writes itself: a template setting them could split or smuggle requests. */
-  static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "transfer-encoding", "connection", "upgrade",
+  public static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "transfer-encoding", "connection", "upgrade",
       "expect", "te", "trailer", "keep-alive");
 
   private static final ThreadFactory DAEMONS = r -> {
@@ -109,6 +110,10 @@ public final class OutboundHttp {
   private final Supplier<SSLSocketFactory> tls;
 
   public OutboundHttp(AnalysisPolicy policy) {
+    this(policy.hosts());
+  }
+
+  public OutboundHttp(HostPolicy policy) {
     this(new AddressPolicy(policy, AddressPolicy.Resolver.SYSTEM), SocketFactory.getDefault(),
         () -> (SSLSocketFactory) SSLSocketFactory.getDefault());
   }
@@ -151,7 +156,7 @@ public final class OutboundHttp {
       try {
         next = uri.resolve(location.get().strip());
       } catch (IllegalArgumentException e) {
-        throw new FetchException("the redirect to \"" + WebProvider.abbreviate(location.get()) + "\" is not a URL");
+        throw new FetchException("the redirect to \"" + abbreviate(location.get()) + "\" is not a URL");
       }
       String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https") || next.getHost() == null) {
@@ -250,10 +255,16 @@ public final class OutboundHttp {
   }
 
   /** The host as written in the URL, without an IPv6 literal's brackets. */
-  static String host(URI uri) {
+  public static String host(URI uri) {
     String h = uri.getHost();
     if (h == null) throw new IllegalArgumentException(uri + " has no host");
     return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+  }
+
+  /** One line of at most 200 characters: what a server wrote, for a message. */
+  public static String abbreviate(String s) {
+    String t = s == null ? "" : s.strip().replaceAll("\\s+", " ");
+    return t.length() > 200 ? t.substring(0, 200) + "..." : t;
   }
 
   private static FetchException timedOut(Duration timeout) {

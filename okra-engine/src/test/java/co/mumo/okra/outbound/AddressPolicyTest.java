@@ -1,9 +1,9 @@
-package co.mumo.okra.analysis.eval.provider;
+package co.mumo.okra.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.mumo.okra.analysis.eval.provider.AddressPolicy.Kind;
+import co.mumo.okra.outbound.AddressPolicy.Kind;
 import co.mumo.okra.policy.AnalysisPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

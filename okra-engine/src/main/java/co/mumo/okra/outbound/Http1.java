@@ -1,4 +1,4 @@
-package co.mumo.okra.analysis.eval.provider;
+package co.mumo.okra.outbound;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -72,7 +72,7 @@ final class Http1 {
     for (int interim = 0; interim < 8; interim++) {
       String statusLine = line(in, headBudget);
       Matcher m = STATUS_LINE.matcher(statusLine);
-      if (!m.matches()) throw new IOException("not an HTTP/1.1 answer: " + WebProvider.abbreviate(statusLine));
+      if (!m.matches()) throw new IOException("not an HTTP/1.1 answer: " + OutboundHttp.abbreviate(statusLine));
       int status = Integer.parseInt(m.group(1));
       Map<String, List<String>> headers = headers(in, headBudget);
       if (status >= 100 && status < 200) continue;
@@ -92,7 +92,7 @@ final class Http1 {
         continue;
       }
       int colon = l.indexOf(':');
-      if (colon <= 0) throw new IOException("malformed header line: " + WebProvider.abbreviate(l));
+      if (colon <= 0) throw new IOException("malformed header line: " + OutboundHttp.abbreviate(l));
       last = l.substring(0, colon).strip().toLowerCase(Locale.ROOT);
       out.computeIfAbsent(last, k -> new ArrayList<>()).add(l.substring(colon + 1).strip());
     }
@@ -120,7 +120,7 @@ final class Http1 {
     for (String v : values) {
       for (String part : v.split(",")) {
         String p = part.strip();
-        if (!p.matches("\\d{1,18}")) throw new IOException("invalid Content-Length: " + WebProvider.abbreviate(v));
+        if (!p.matches("\\d{1,18}")) throw new IOException("invalid Content-Length: " + OutboundHttp.abbreviate(v));
         long l = Long.parseLong(p);
         if (length >= 0 && l != length) throw new IOException("conflicting Content-Length values");
         length = l;
@@ -136,7 +136,7 @@ final class Http1 {
       String sizeLine = line(in, budget);
       int semicolon = sizeLine.indexOf(';');
       String hex = (semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).strip();
-      if (!hex.matches("[0-9A-Fa-f]{1,15}")) throw new IOException("invalid chunk size: " + WebProvider.abbreviate(sizeLine));
+      if (!hex.matches("[0-9A-Fa-f]{1,15}")) throw new IOException("invalid chunk size: " + OutboundHttp.abbreviate(sizeLine));
       long size = Long.parseLong(hex, 16);
       if (size == 0) break;
       if (out.size() + size > maxBody) throw new TooLargeException();
