@@ -5,6 +5,7 @@ import co.mumo.okra.cell.LoadBalancer;
 import co.mumo.okra.rule.DesiredRule;
 import co.mumo.okra.rule.ObservedRule;
 import co.mumo.okra.rule.RuleConditions;
+import co.mumo.okra.rule.RulePlacement;
 import co.mumo.okra.rule.TargetWeight;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,9 +18,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.PriorityInUseException;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.QueryStringKeyValuePair;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleNotFoundException;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TagDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
@@ -57,6 +60,7 @@ public final class Elbv2LoadBalancer implements LoadBalancer, AutoCloseable {
   static final int DEFAULT_PAGE_SIZE = 400;
 
   private static final String DEFAULT_PRIORITY = "default";
+  private static final String ROUTE_TAG = RulePlacement.ROUTE_TAG;
   /** What a bare TargetGroupArn is worth: everything, on Okra's percent scale. */
   private static final int SOLE_TARGET_WEIGHT = 100;
 
@@ -90,9 +94,9 @@ public final class Elbv2LoadBalancer implements LoadBalancer, AutoCloseable {
   public List<ObservedRule> rules(String listenerArn) {
     List<Rule> rules = client.describeRulesPaginator(b -> b.listenerArn(listenerArn).pageSize(pageSize)).rules()
         .stream().toList();
-    Map<String, String> owners = owners(rules.stream().filter(r -> !isDefault(r)).map(Rule::ruleArn).toList());
+    Map<String, OkraTags> tags = okraTags(rules.stream().filter(r -> !isDefault(r)).map(Rule::ruleArn).toList());
     return rules.stream()
-        .map(r -> observed(listenerArn, r, Optional.ofNullable(owners.get(r.ruleArn()))))
+        .map(r -> observed(listenerArn, r, tags.getOrDefault(r.ruleArn(), OkraTags.NONE)))
         // ALB lists by priority with the default last; moto lists in creation order.
         .sorted(Comparator.comparing(ObservedRule::isDefault).thenComparingInt(ObservedRule::priority))
         .toList();
@@ -102,8 +106,9 @@ public final class Elbv2LoadBalancer implements LoadBalancer, AutoCloseable {
    * {@inheritDoc}
    *
    * <p>Adopting a rule that carries no owner tag writes the tag, and reports {@link Change#MODIFIED}
-   * even when the rule already matched. Before any write to an existing rule the owner tag is read
-   * again, so a stale {@code current} cannot make this overwrite a rule someone else has since taken.
+   * even when the rule already matched; so does a header route's rule that lacks its route tag. Before
+   * any write to an existing rule the owner tag is read again, so a stale {@code current} cannot make
+   * this overwrite a rule someone else has since taken.
    *
    * @throws IllegalStateException when {@code current} is the default rule or owned by another Cell
    * @throws IllegalArgumentException when {@code current} is not at the desired listener and priority
@@ -115,20 +120,57 @@ public final class Elbv2LoadBalancer implements LoadBalancer, AutoCloseable {
     checkWritable(desired, rule.isDefault(), rule.owner());
     checkSamePlace(desired, rule);
     boolean satisfied = desired.isSatisfiedBy(rule);
-    if (satisfied && rule.owner().isPresent()) return new ApplyResult(rule.ruleArn(), Change.NONE);
+    boolean routeTagged = desired.route().isEmpty() || rule.route().equals(desired.route());
+    if (satisfied && rule.owner().isPresent() && routeTagged) return new ApplyResult(rule.ruleArn(), Change.NONE);
 
-    Optional<String> liveOwner = Optional.ofNullable(owners(List.of(rule.ruleArn())).get(rule.ruleArn()));
-    checkWritable(desired, false, liveOwner);
-    boolean adopt = liveOwner.isEmpty();
-    if (adopt) {
-      client.addTags(b -> b.resourceArns(rule.ruleArn()).tags(ownerTag(desired.owner())));
+    OkraTags live = okraTags(List.of(rule.ruleArn())).getOrDefault(rule.ruleArn(), OkraTags.NONE);
+    checkWritable(desired, false, live.owner());
+    List<Tag> missing = new ArrayList<>();
+    if (live.owner().isEmpty()) missing.add(ownerTag(desired.owner()));
+    desired.route().filter(r -> !live.route().equals(Optional.of(r))).ifPresent(r -> missing.add(routeTag(r)));
+    if (!missing.isEmpty()) {
+      client.addTags(b -> b.resourceArns(rule.ruleArn()).tags(missing));
     }
     if (!satisfied) {
       client.modifyRule(b -> b.ruleArn(rule.ruleArn())
           .conditions(Conditions.toSdk(desired.conditions()))
           .actions(forward(desired.forwards())));
     }
-    return new ApplyResult(rule.ruleArn(), adopt || !satisfied ? Change.MODIFIED : Change.NONE);
+    return new ApplyResult(rule.ruleArn(), !missing.isEmpty() || !satisfied ? Change.MODIFIED : Change.NONE);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The tags are read with DescribeTags right before DeleteRule. A rule AWS no longer knows
+   * ({@code RuleNotFound}, from either call) counts as deleted.
+   *
+   * @throws IllegalStateException when the rule is the default one, carries no route tag, or its tags
+   *     (read again) no longer name {@code owner} and the route
+   */
+  @Override
+  public boolean deleteHeaderRule(ObservedRule rule, String owner) {
+    if (rule.isDefault()) throw new IllegalStateException("refusing to delete the default rule of " + rule.listenerArn());
+    if (rule.route().isEmpty()) {
+      throw new IllegalStateException("rule " + rule.ruleArn() + " carries no " + ROUTE_TAG + " tag: it is no header route's rule;"
+          + " refusing to delete it");
+    }
+    OkraTags live;
+    try {
+      live = okraTags(List.of(rule.ruleArn())).getOrDefault(rule.ruleArn(), OkraTags.NONE);
+    } catch (RuleNotFoundException e) {
+      return false;
+    }
+    if (!live.owner().equals(Optional.of(owner)) || !live.route().equals(rule.route())) {
+      throw new IllegalStateException("rule " + rule.ruleArn() + " is now tagged " + OWNER_TAG + "=" + live.owner().orElse("(none)") + ", "
+          + ROUTE_TAG + "=" + live.route().orElse("(none)") + ", not " + owner + " and " + rule.route().get() + "; refusing to delete it");
+    }
+    try {
+      client.deleteRule(b -> b.ruleArn(rule.ruleArn()));
+      return true;
+    } catch (RuleNotFoundException e) {
+      return false;
+    }
   }
 
   @Override
@@ -136,13 +178,27 @@ public final class Elbv2LoadBalancer implements LoadBalancer, AutoCloseable {
     if (ownsClient) client.close();
   }
 
+  /**
+   * Creates the rule. Two runners that both read no rule there both try (ALB writes cannot be made
+   * conditional), and a CreateRule whose answer was lost is retried by the SDK: the loser gets
+   * PriorityInUse. When the rule now there carries this owner's tag it is ours (made by the faster runner,
+   * or by the lost attempt), and it is treated as any existing rule of ours; any other rule there
+   * (foreign, or untagged: adopting one is the decider's call, not this race's) leaves the exception as is.
+   */
   private ApplyResult create(DesiredRule desired) {
-    Rule created = client.createRule(b -> b.listenerArn(desired.listenerArn())
-            .priority(desired.priority())
-            .conditions(Conditions.toSdk(desired.conditions()))
-            .actions(forward(desired.forwards()))
-            .tags(ownerTag(desired.owner())))
-        .rules().get(0);
+    Rule created;
+    try {
+      created = client.createRule(b -> b.listenerArn(desired.listenerArn())
+              .priority(desired.priority())
+              .conditions(Conditions.toSdk(desired.conditions()))
+              .actions(forward(desired.forwards()))
+              .tags(tags(desired)))
+          .rules().get(0);
+    } catch (PriorityInUseException e) {
+      ObservedRule there = rules(desired.listenerArn()).stream().filter(r -> !r.isDefault() && r.priority() == desired.priority())
+          .filter(r -> r.owner().equals(Optional.of(desired.owner()))).findFirst().orElseThrow(() -> e);
+      return apply(desired, Optional.of(there));
+    }
     return new ApplyResult(created.ruleArn(), Change.CREATED);
   }
 
@@ -168,31 +224,47 @@ public final class Elbv2LoadBalancer implements LoadBalancer, AutoCloseable {
     return "listener " + desired.listenerArn() + " priority " + desired.priority();
   }
 
-  /** Owner tag by rule ARN, for the rules that have one. */
-  private Map<String, String> owners(List<String> ruleArns) {
-    Map<String, String> owners = new HashMap<>();
+  /** Okra's two tags on a rule: its owner, and the header route it is (if it is one). */
+  private record OkraTags(Optional<String> owner, Optional<String> route) {
+    static final OkraTags NONE = new OkraTags(Optional.empty(), Optional.empty());
+  }
+
+  /** Okra's tags by rule ARN, for the rules that carry any. */
+  private Map<String, OkraTags> okraTags(List<String> ruleArns) {
+    Map<String, OkraTags> out = new HashMap<>();
     for (int from = 0; from < ruleArns.size(); from += TAGS_PER_CALL) {
       List<String> batch = ruleArns.subList(from, Math.min(from + TAGS_PER_CALL, ruleArns.size()));
       for (TagDescription d : client.describeTags(b -> b.resourceArns(batch)).tagDescriptions()) {
-        d.tags().stream().filter(t -> OWNER_TAG.equals(t.key())).findFirst()
-            .ifPresent(t -> owners.put(d.resourceArn(), t.value()));
+        Optional<String> owner = d.tags().stream().filter(t -> OWNER_TAG.equals(t.key())).map(Tag::value).findFirst();
+        Optional<String> route = d.tags().stream().filter(t -> ROUTE_TAG.equals(t.key())).map(Tag::value).findFirst();
+        if (owner.isPresent() || route.isPresent()) out.put(d.resourceArn(), new OkraTags(owner, route));
       }
     }
-    return owners;
+    return out;
+  }
+
+  private static List<Tag> tags(DesiredRule desired) {
+    List<Tag> tags = new ArrayList<>(List.of(ownerTag(desired.owner())));
+    desired.route().ifPresent(r -> tags.add(routeTag(r)));
+    return tags;
   }
 
   private static Tag ownerTag(String owner) {
     return Tag.builder().key(OWNER_TAG).value(owner).build();
   }
 
+  private static Tag routeTag(String route) {
+    return Tag.builder().key(ROUTE_TAG).value(route).build();
+  }
+
   private static boolean isDefault(Rule r) {
     return Boolean.TRUE.equals(r.isDefault()) || DEFAULT_PRIORITY.equals(r.priority());
   }
 
-  private static ObservedRule observed(String listenerArn, Rule r, Optional<String> owner) {
+  private static ObservedRule observed(String listenerArn, Rule r, OkraTags tags) {
     boolean isDefault = isDefault(r);
     return new ObservedRule(r.ruleArn(), listenerArn, isDefault ? 0 : Integer.parseInt(r.priority()), isDefault,
-        owner, Conditions.fromSdk(r.conditions()), forwards(r.actions()));
+        tags.owner(), Conditions.fromSdk(r.conditions()), forwards(r.actions()), tags.route());
   }
 
   /** The weights of the rule's forward action; empty when it ends in something else. */

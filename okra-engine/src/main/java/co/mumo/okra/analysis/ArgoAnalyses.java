@@ -122,6 +122,11 @@ public final class ArgoAnalyses implements Analyses {
           checkExperiment(cell.namespace(), path + ".experiment", e, errors);
           return null;
         }
+
+        @Override
+        public Void setHeaderRoute(Step.SetHeaderRoute step) {
+          return null;
+        }
       });
     }
     cell.background().ifPresent(b -> checkAnalysis(cell.namespace(), "spec.updateStrategy.canary.analysis",

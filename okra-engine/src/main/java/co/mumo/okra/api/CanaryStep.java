@@ -23,8 +23,9 @@ import java.util.Map;
  * that still arrive (a cluster with an older CRD) are kept so that Okra names them in its error.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "[has(self.setWeight), has(self.pause), has(self.analysis), has(self.experiment)].filter(k, k).size() == 1",
-    message = "a step has exactly one of setWeight, pause, analysis or experiment")
+@ValidationRule(value = "[has(self.setWeight), has(self.pause), has(self.analysis), has(self.experiment), has(self.setHeaderRoute)]"
+    + ".filter(k, k).size() == 1",
+    message = "a step has exactly one of setWeight, pause, analysis, experiment or setHeaderRoute")
 public class CanaryStep {
   /** A Go-style duration as Okra and Argo Rollouts read it: seconds, or numbers with h, m and s. */
   static final String DURATION = "^([0-9]+|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$";
@@ -43,6 +44,11 @@ public class CanaryStep {
 
   @JsonPropertyDescription("Create an Argo Rollouts Experiment and wait for its verdict.")
   public Experiment experiment;
+
+  @JsonPropertyDescription("Send the requests that carry the given headers (and match the Cell's rule) to the new version alone, through"
+      + " a second listener rule at the priority the route declares in `spec.ingress.awsApplicationLoadBalancer.managedRoutes`;"
+      + " without `match`, remove that rule. Every header route is removed when the rollout ends, however it ends.")
+  public SetHeaderRoute setHeaderRoute;
 
   private final Map<String, Object> unknownFields = new LinkedHashMap<>();
 
@@ -127,5 +133,62 @@ public class CanaryStep {
 
     @JsonPropertyDescription("The Experiment ends when this analysis ends.")
     public Boolean requiredForCompletion;
+  }
+
+  /** Argo Rollouts' {@code setHeaderRoute}: a route named in {@code managedRoutes}, and the headers that select it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class SetHeaderRoute {
+    @Required
+    @Size(min = 1, max = ManagedRoute.MAX_NAME)
+    @JsonPropertyDescription("The route's name, as declared in `spec.ingress.awsApplicationLoadBalancer.managedRoutes`.")
+    public String name;
+
+    @Size(max = 5)
+    @JsonPropertyDescription("Headers a request must all carry (one http-header condition each, on top of the Cell's own conditions);"
+        + " absent or empty removes the route.")
+    public List<HeaderRoutingMatch> match;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "self.headerName.lowerAscii() != 'host'", message = "ALB matches the Host header with a host condition,"
+      + " not an http-header one: put it in the Cell's listener.rule.hosts", fieldPath = ".headerName")
+  public static class HeaderRoutingMatch {
+    @Required
+    @Size(min = 1, max = 40)
+    @Pattern(HeaderRoutingMatch.TOKEN)
+    @JsonPropertyDescription("The header's name (at most 40 characters of RFC 7230's token, no wildcards, not `Host`; ALB compares it"
+        + " case-insensitively).")
+    public String headerName;
+
+    @Required
+    @JsonPropertyDescription("The value to match: exactly one of `exact` or `prefix` (ALB compares case-insensitively).")
+    public StringMatch headerValue;
+
+    /** RFC 7230's token characters without {@code *}: ALB takes no wildcard in a header's name. */
+    static final String TOKEN = "^[-!#$%&'+.^_`|~0-9A-Za-z]+$";
+  }
+
+  /** Argo's StringMatch. ALB matches header values with {@code *} and {@code ?} wildcards, so a regex cannot be expressed. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "!has(self.regex)", message = "ALB header conditions take wildcards, not regular expressions: write"
+      + " `exact: VALUE`, or `prefix: VALUE` (matched as VALUE*)", fieldPath = ".regex")
+  @ValidationRule(value = "[has(self.exact), has(self.prefix), has(self.regex)].filter(k, k).size() == 1",
+      message = "set exactly one of exact or prefix")
+  @ValidationRule(value = "!has(self.exact) || !(self.exact.contains('*') || self.exact.contains('?'))", message = "ALB reads * and ?"
+      + " in a header value as wildcards and has no escape for them: an exact value cannot contain them", fieldPath = ".exact")
+  @ValidationRule(value = "!has(self.prefix) || !(self.prefix.contains('*') || self.prefix.contains('?'))", message = "ALB reads * and"
+      + " ? in a header value as wildcards and has no escape for them: a prefix cannot contain them", fieldPath = ".prefix")
+  public static class StringMatch {
+    @Size(min = 1, max = 128)
+    @JsonPropertyDescription("The whole value (at most 128 characters, no `*` or `?`).")
+    public String exact;
+
+    @Size(max = 127)
+    @JsonPropertyDescription("The value's beginning (at most 127 characters, no `*` or `?`); sent to ALB as `PREFIX*`.")
+    public String prefix;
+
+    @Size(max = 128)
+    @JsonPropertyDescription("Not supported with an ALB (it matches wildcards, not regular expressions): refused.")
+    public String regex;
   }
 }

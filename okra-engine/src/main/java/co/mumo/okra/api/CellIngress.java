@@ -6,6 +6,7 @@ import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,13 @@ public class CellIngress {
   public AwsApplicationLoadBalancer awsApplicationLoadBalancer;
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "!has(self.managedRoutes) || self.managedRoutes.all(r, self.managedRoutes.exists_one(o, o.name == r.name))",
+      message = "each route's name appears once", fieldPath = ".managedRoutes")
+  @ValidationRule(value = "!has(self.managedRoutes) || self.managedRoutes.all(r, self.managedRoutes.exists_one(o, o.priority == r.priority))",
+      message = "each route needs a priority of its own", fieldPath = ".managedRoutes")
+  @ValidationRule(value = "!has(self.managedRoutes) || self.managedRoutes.all(r, r.priority < self.listener.rule.priority)",
+      message = "a route's priority must be a number below the Cell's own rule's (listener.rule.priority), so that ALB evaluates"
+          + " the route's rule first", fieldPath = ".managedRoutes")
   public static class AwsApplicationLoadBalancer {
     @Required
     @Pattern("^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:listener/\\S+$")
@@ -36,6 +44,11 @@ public class CellIngress {
     @Required
     @JsonPropertyDescription("Which AWSTargetGroups in the Cell's namespace belong to the Cell.")
     public TargetGroupSelector targetGroupSelector;
+
+    @Size(max = 10)
+    @JsonPropertyDescription("Header routes the steps may set (setHeaderRoute), each a rule of its own on this listener at the priority"
+        + " given here, which Okra creates, tags and removes (as Argo Rollouts' trafficRouting.managedRoutes, with a priority).")
+    public List<ManagedRoute> managedRoutes;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -19,6 +19,12 @@ import java.util.List;
     + " || size(self.updateStrategy.canary.steps) == 0 || 2 * (has(self.replicas) ? self.replicas : 1) <= 5",
     message = "a canary step puts the stable and the canary target groups in one forward action, and ALB allows 5:"
         + " at most 2 replicas with canary steps", fieldPath = ".replicas", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.updateStrategy) || !has(self.updateStrategy.canary) || !has(self.updateStrategy.canary.steps)"
+    + " || self.updateStrategy.canary.steps.all(s, !has(s.setHeaderRoute)"
+    + " || (has(self.ingress.awsApplicationLoadBalancer.managedRoutes)"
+    + " && self.ingress.awsApplicationLoadBalancer.managedRoutes.exists(r, r.name == s.setHeaderRoute.name)))",
+    message = "a setHeaderRoute step names a route that spec.ingress.awsApplicationLoadBalancer.managedRoutes does not declare:"
+        + " add it there with a priority", fieldPath = ".updateStrategy.canary.steps", reason = "FieldValueInvalid")
 public class CellSpec {
   /** Semantic versions as {@code core.Version} reads them (empty: not pinned). */
   static final String SEMVER = "^$|^[vV]?(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)"

@@ -52,6 +52,10 @@ public class CellStatus {
   @JsonPropertyDescription("The forward weights the listener rule had on the ALB when this status was written, as the pass read them"
       + " (TrafficSynced says whether they are what the Cell wants).")
   public List<TargetGroupWeight> albTargetGroups;
+  /** The header routes (setHeaderRoute) the rollout wants on the listener now, each a rule of its own. */
+  @JsonPropertyDescription("The header routes (setHeaderRoute) the rollout wants on the listener now, each a rule of its own forwarding"
+      + " to the new version alone (TrafficSynced says whether the ALB has them); absent when none.")
+  public List<HeaderRoute> headerRoutes;
   /** Matching target groups that were ignored, with the reason. */
   @JsonPropertyDescription("Target groups that match the selector but were ignored, with the reason (e.g. no version label, no ARN).")
   public List<InvalidTargetGroup> invalidTargetGroups;
@@ -132,6 +136,26 @@ public class CellStatus {
     public String role;
     @JsonPropertyDescription("Its weight, 0..100.")
     public Integer weight;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class HeaderRoute {
+    @JsonPropertyDescription("The route's name (managedRoutes).")
+    public String name;
+    @JsonPropertyDescription("The priority of its rule.")
+    public Integer priority;
+    @JsonPropertyDescription("The http-header conditions added to the Cell's own, as ALB matches them (`*` and `?` are wildcards).")
+    public List<HeaderValue> match;
+    @JsonPropertyDescription("Where its rule forwards: the new version's target groups.")
+    public List<TargetGroupWeight> targetGroups;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class HeaderValue {
+    @JsonPropertyDescription("The header's name.")
+    public String headerName;
+    @JsonPropertyDescription("The value ALB matches (an exact value, or a prefix followed by `*`).")
+    public String value;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -27,8 +27,8 @@ public class UpdateStrategy {
       message = "must be the index of a step (0 to the number of steps - 1)", fieldPath = ".analysis.startingStep")
   public static class Canary {
     @Size(max = 100)
-    @JsonPropertyDescription("The steps, in order; each has exactly one of setWeight, pause, analysis or experiment. After the last, the"
-        + " new version gets 100%.")
+    @JsonPropertyDescription("The steps, in order; each has exactly one of setWeight, pause, analysis, experiment or"
+        + " setHeaderRoute. After the last, the new version gets 100%.")
     public List<CanaryStep> steps;
 
     /** Background analysis that runs alongside the steps from {@code startingStep}. */

@@ -2,6 +2,7 @@ package co.mumo.okra.cell;
 
 import co.mumo.okra.core.Version;
 import co.mumo.okra.rule.DesiredRule;
+import co.mumo.okra.rule.ObservedRule;
 
 /**
  * Something a pass must do after its status write succeeded. Code that handles actions goes through
@@ -14,6 +15,10 @@ public sealed interface Action {
   /** One method per kind of action. */
   interface Visitor<R> {
     R applyRule(ApplyRule a);
+
+    R applyHeaderRule(ApplyHeaderRule a);
+
+    R removeHeaderRule(RemoveHeaderRule a);
 
     R startAnalysis(StartAnalysis a);
 
@@ -31,6 +36,26 @@ public sealed interface Action {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.applyRule(this);
+    }
+  }
+
+  /** Make a header route's rule match (create, or modify the Cell's own rule of that route). */
+  record ApplyHeaderRule(String route, DesiredRule rule) implements Action {
+    public ApplyHeaderRule {
+      if (!rule.route().equals(java.util.Optional.of(route))) throw new IllegalArgumentException("the rule is not route " + route + "'s");
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.applyHeaderRule(this);
+    }
+  }
+
+  /** Delete a header route's rule the Cell made (tagged with the Cell and the route; checked again just before). */
+  record RemoveHeaderRule(String route, ObservedRule rule) implements Action {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.removeHeaderRule(this);
     }
   }
 

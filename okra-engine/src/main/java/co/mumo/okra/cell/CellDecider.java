@@ -59,8 +59,7 @@ public final class CellDecider {
       }
     });
     if (actions.size() == plan.actions().size()) return plan;
-    return new Plan(plan.state(), plan.rule(), plan.weights(), actions, plan.requeueAfter(), plan.message(), plan.conditions(),
-        plan.rejected(), plan.pauseEndsAt(), plan.errors(), plan.runs(), plan.onAlb());
+    return plan.withActions(actions);
   }
 
   /**
@@ -355,6 +354,20 @@ public final class CellDecider {
         return awaitRun(s, name, "Experiment", shares, stableGroups, canaryGroups, where,
             () -> actions.add(new Action.StartExperiment(name, index, s.desired().orElseThrow(), e)));
       }
+
+      /** Complete once the ALB has the route's rule as the step wants it (or, removing it, no longer has it). */
+      @Override
+      public Optional<Plan> setHeaderRoute(Step.SetHeaderRoute h) {
+        boolean done = h.removes() ? ownHeaderRules().stream().noneMatch(r -> r.route().equals(Optional.of(h.name())))
+            : headerRule(new HeaderRoutes.Active(h.name(), h.match(), index), canaryGroups).map(Pass.this::synced).orElse(true);
+        if (done) return Optional.empty();
+        String what = h.removes() ? "removing header route " + h.name()
+            : "sending requests with " + String.join(", ", h.match().stream().map(Step.HeaderMatch::toString).toList()) + " to "
+                + s.desired().orElseThrow() + " alone (header route " + h.name() + ", rule at priority "
+                + cell.route(h.name()).orElseThrow().priority() + ")";
+        return Optional.of(progressing(s, shares, Reasons.STEP_IN_PROGRESS, where + ": " + what, Optional.of(VERIFY_AFTER),
+            Optional.empty()));
+      }
     }
 
     /** The background analysis runs from its starting step; its failure fails the rollout. */
@@ -459,6 +472,8 @@ public final class CellDecider {
     private Plan waiting(RolloutState s) {
       String message = waitingMessage("waiting for " + cell.replicas() + " target group(s) of a version");
       RolloutState idle = s.phase().failed() ? s.withPhase(Phase.Failed) : s.withPhase(Phase.Idle);
+      // No version to send anything to: a header route left from a rollout whose clusters went away goes too.
+      actions.addAll(headerActions(List.of()));
       return new Plan(idle, Optional.empty(), List.of(), actions, Optional.empty(), message,
           conditions(idle.phase(), Reasons.WAITING_FOR_TARGET_GROUPS, message, Optional.empty()), inventory.rejected(),
           Optional.empty(), List.of());
@@ -481,10 +496,17 @@ public final class CellDecider {
                 + " target groups in one forward action; ALB allows " + DesiredRule.MAX_TARGET_GROUPS)));
       }
       DesiredRule rule = rule(shares);
+      // Header routes live only while a rollout does: when it ends, however it ends, their rules go.
+      List<HeaderRule> headerRules = s.rollingOut() ? headerRules(s) : List.of();
+      Optional<Plan> refused = headerRuleConflict(headerRules);
+      if (refused.isPresent()) return refused.get();
       // An adopted rule that already matches still needs our ownership tag written once.
-      boolean synced = o.rule().map(r -> rule.isSatisfiedBy(r) && r.owner().isPresent()).orElse(false);
+      boolean ruleSynced = o.rule().map(r -> rule.isSatisfiedBy(r) && r.owner().isPresent()).orElse(false);
+      List<Action> headerActions = headerActions(headerRules);
+      boolean synced = ruleSynced && headerActions.isEmpty();
+      if (!ruleSynced) actions.add(new Action.ApplyRule(rule));
+      actions.addAll(headerActions);
       if (!synced) {
-        actions.add(new Action.ApplyRule(rule));
         if (requeue.isEmpty() || requeue.get().compareTo(VERIFY_AFTER) > 0) requeue = Optional.of(VERIFY_AFTER);
         // A phase that says where the traffic is waits until the ALB is seen to carry it: the pass that
         // moves the weights records the intent, and the pass that sees them there records the outcome.
@@ -496,9 +518,82 @@ public final class CellDecider {
           message = message.replace(ROLLED_BACK, ROLLING_BACK) + ROLLING_BACK_UNTIL;
         }
       }
-      List<CellCondition> conditions = conditions(s.phase(), reason, message, Optional.of(trafficCondition(rule, synced)));
+      CellCondition traffic = ruleSynced && !headerActions.isEmpty() ? headerTraffic(headerActions) : trafficCondition(rule, ruleSynced);
+      List<CellCondition> conditions = conditions(s.phase(), reason, message, Optional.of(traffic));
       return new Plan(s, Optional.of(rule), shares, actions, requeue, message, conditions, inventory.rejected(), pauseEnds, List.of(),
-          List.copyOf(watched.values()), onAlb());
+          List.copyOf(watched.values()), onAlb(), headerRules);
+    }
+
+    /** The header routes' rules the rollout wants at its recorded step; none while the canary has no target group. */
+    private List<HeaderRule> headerRules(RolloutState s) {
+      List<VersionedTargetGroup> canary = inventory.of(s.desired().orElseThrow());
+      return HeaderRoutes.at(cell.steps(), s.stepIndex().orElseThrow()).stream()
+          .flatMap(a -> headerRule(a, canary).stream()).toList();
+    }
+
+    /** A route's rule: the Cell's conditions plus the headers, forwarding to the canary's groups alone, split as its share is. */
+    private Optional<HeaderRule> headerRule(HeaderRoutes.Active a, List<VersionedTargetGroup> canary) {
+      if (canary.isEmpty()) return Optional.empty();
+      List<Weights.Share> shares = Weights.split(List.of(), canary, 100);
+      DesiredRule rule = new DesiredRule(cell.listenerArn(), cell.route(a.name()).orElseThrow().priority(),
+          HeaderRoutes.conditions(cell.conditions(), a.match()), shares.stream().map(sh -> new TargetWeight(sh.group().arn(), sh.weight()))
+          .toList(), cell.key(), Optional.of(a.name()));
+      return Optional.of(new HeaderRule(a.name(), a.match(), a.setAt(), rule, shares));
+    }
+
+    /** The header routes' rules this Cell made, as the ALB has them (never its own rule's priority). */
+    private List<ObservedRule> ownHeaderRules() {
+      return o.listenerRules().stream().filter(r -> r.isHeaderRouteOf(cell.key()) && r.priority() != cell.priority()).toList();
+    }
+
+    private Optional<ObservedRule> ruleAt(int priority) {
+      return o.listenerRules().stream().filter(r -> !r.isDefault() && r.priority() == priority).findFirst();
+    }
+
+    /** The ALB has the route's rule: at its priority, tagged with this Cell and the route, matching and forwarding as wanted. */
+    private boolean synced(HeaderRule h) {
+      return ruleAt(h.rule().priority()).map(r -> r.owner().equals(Optional.of(cell.key())) && r.route().equals(h.rule().route())
+          && h.rule().isSatisfiedBy(r)).orElse(false);
+    }
+
+    /** Removals first (this Cell's route rules nobody wants any more, or at a priority no longer theirs), then creates and changes. */
+    private List<Action> headerActions(List<HeaderRule> wanted) {
+      List<Action> out = new ArrayList<>();
+      for (ObservedRule r : ownHeaderRules()) {
+        boolean kept = wanted.stream().anyMatch(h -> h.rule().route().equals(r.route()) && h.rule().priority() == r.priority());
+        if (!kept) out.add(new Action.RemoveHeaderRule(r.route().orElseThrow(), r));
+      }
+      for (HeaderRule h : wanted) if (!synced(h)) out.add(new Action.ApplyHeaderRule(h.route(), h.rule()));
+      return out;
+    }
+
+    /**
+     * A header route's rule about to be created or changed follows the main rule's placement rules ({@link RulePlacement}):
+     * the owner policy's grant for its priority, no other owner's rule there, and nothing of another owner's behind it that it
+     * would take traffic from. The Cell's own rule is not another owner's: the route's rule is a narrower copy of it.
+     */
+    private Optional<Plan> headerRuleConflict(List<HeaderRule> wanted) {
+      for (HeaderRule h : wanted) {
+        if (synced(h)) continue;
+        int declared = cell.managedRoutes().indexOf(cell.route(h.route()).orElseThrow());
+        Optional<RulePlacement.Refusal> refusal = RulePlacement.check(h.rule().priority(), h.rule().conditions(), cell.key(),
+            o.routeVerdict(h.route()), false, o.listenerRules());
+        if (refusal.isPresent()) {
+          RulePlacement.Refusal r = refusal.get();
+          String field = r.field() == RulePlacement.Field.CONDITIONS
+              ? "spec.updateStrategy.canary.steps[" + h.step() + "].setHeaderRoute.match"
+              : "spec.ingress.awsApplicationLoadBalancer.managedRoutes[" + declared + "].priority";
+          return Optional.of(invalid(Reasons.RULE_CONFLICT, List.of(new FieldError(field, "header route " + h.route() + ": " + r.message()))));
+        }
+      }
+      return Optional.empty();
+    }
+
+    private CellCondition headerTraffic(List<Action> headerActions) {
+      String what = headerActions.stream().map(a -> a instanceof Action.RemoveHeaderRule rm ? "removing header route " + rm.route()
+          + " (priority " + rm.rule().priority() + ")" : "applying header route " + ((Action.ApplyHeaderRule) a).route() + " (priority "
+          + ((Action.ApplyHeaderRule) a).rule().priority() + ")").collect(Collectors.joining(", "));
+      return new CellCondition(Reasons.TRAFFIC_SYNCED, false, Reasons.APPLYING, "the listener rule matches; " + what);
     }
 
     /** The rule's weights as read from the ALB, named where the ARN is one of the Cell's target groups. */

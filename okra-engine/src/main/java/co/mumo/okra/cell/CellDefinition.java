@@ -25,14 +25,27 @@ public record CellDefinition(
     List<Step> steps,
     Optional<Step.Background> background,
     boolean adoptUnownedRule,
-    String stepsHash) {
+    String stepsHash,
+    List<ManagedRoute> managedRoutes) {
 
   public static final String DEFAULT_VERSION_LABEL = "okra.mumo.co/version";
+
+  /** A header route the steps may set, and the priority of its rule (spec.ingress.awsApplicationLoadBalancer.managedRoutes). */
+  public record ManagedRoute(String name, int priority) {}
 
   public CellDefinition {
     matchLabels = Map.copyOf(matchLabels);
     versionLabels = List.copyOf(versionLabels);
     steps = List.copyOf(steps);
+    managedRoutes = List.copyOf(managedRoutes);
+  }
+
+  /** A Cell that declares no header route. */
+  public CellDefinition(String namespace, String name, long generation, String listenerArn, int priority, RuleConditions conditions,
+                        Map<String, String> matchLabels, List<String> versionLabels, int replicas, Optional<Version> pinnedVersion,
+                        List<Step> steps, Optional<Step.Background> background, boolean adoptUnownedRule, String stepsHash) {
+    this(namespace, name, generation, listenerArn, priority, conditions, matchLabels, versionLabels, replicas, pinnedVersion, steps,
+        background, adoptUnownedRule, stepsHash, List.of());
   }
 
   /** For tests that build a definition without a Cell: the steps hash from Java's text of the step records. */
@@ -41,6 +54,17 @@ public record CellDefinition(
                         List<Step> steps, Optional<Step.Background> background, boolean adoptUnownedRule) {
     this(namespace, name, generation, listenerArn, priority, conditions, matchLabels, versionLabels, replicas, pinnedVersion, steps,
         background, adoptUnownedRule, sha256(steps.toString() + background.map(Object::toString).orElse("")).substring(0, STEPS_HASH_LENGTH));
+  }
+
+  /** The declared route called {@code name}. */
+  public Optional<ManagedRoute> route(String name) {
+    return managedRoutes.stream().filter(r -> r.name().equals(name)).findFirst();
+  }
+
+  /** This definition with {@code routes} declared, for tests that build one without a Cell. */
+  public CellDefinition withManagedRoutes(List<ManagedRoute> routes) {
+    return new CellDefinition(namespace, name, generation, listenerArn, priority, conditions, matchLabels, versionLabels, replicas,
+        pinnedVersion, steps, background, adoptUnownedRule, stepsHash, routes);
   }
 
   /** Hex digits of the steps hash. */

@@ -13,14 +13,17 @@ import co.mumo.okra.policy.ListenerVerdict;
 import co.mumo.okra.policy.OwnerPolicy;
 import co.mumo.okra.rule.DesiredRule;
 import co.mumo.okra.rule.ObservedRule;
+import co.mumo.okra.rule.RuleRefusedException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -268,7 +271,18 @@ public final class CellReconciler {
       String field = "spec.ingress.awsApplicationLoadBalancer." + (r.field().equals(ListenerVerdict.PRIORITY) ? "listener.rule.priority" : "listenerARN");
       return recordInvalid(cell, key, List.of(new FieldError(field, r.message())), generation, now, options);
     }
-    Observed observed = observe(cell, def, verdict, rulesByListener);
+    // Each header route's rule is held to the owner policy like the Cell's own, also before anything is read from the ALB.
+    Map<String, ListenerVerdict> routeVerdicts = new HashMap<>();
+    for (int i = 0; i < def.managedRoutes().size(); i++) {
+      CellDefinition.ManagedRoute route = def.managedRoutes().get(i);
+      ListenerVerdict v = policy.listener(def.listenerArn(), def.namespace(), route.priority());
+      if (v.refusal().isPresent()) {
+        return recordInvalid(cell, key, List.of(new FieldError("spec.ingress.awsApplicationLoadBalancer.managedRoutes[" + i + "].priority",
+            "header route " + route.name() + ": " + v.refusal().get().message())), generation, now, options);
+      }
+      routeVerdicts.put(route.name(), v);
+    }
+    Observed observed = observe(cell, def, verdict, routeVerdicts, rulesByListener);
     Plan plan = CellDecider.decide(observed, now);
     CellStatus status = CellStatusMapping.toStatus(plan, cell.getStatus(), generation, now);
     Phase phase = plan.state().phase();
@@ -288,7 +302,7 @@ public final class CellReconciler {
       LOG.info("cell={} another runner updated the Cell first; this pass changed nothing", key);
       return new PassResult(key, Outcome.CONFLICT, phase, status, Optional.of(plan), List.of());
     }
-    if (plan.actions().stream().anyMatch(a -> a instanceof Action.ApplyRule) && superseded(recorded)) {
+    if (plan.actions().stream().anyMatch(CellReconciler::writesToAlb) && superseded(recorded)) {
       LOG.info("cell={} another runner moved the Cell on right after this pass recorded it; leaving the rule to it", key);
       return new PassResult(key, Outcome.CONFLICT, phase, status, Optional.of(plan), List.of());
     }
@@ -325,7 +339,12 @@ public final class CellReconciler {
         .map(latest -> ours != null && !ours.equals(latest.getMetadata().getResourceVersion())).orElse(true);
   }
 
-  private Observed observe(Cell cell, CellDefinition def, ListenerVerdict verdict, Map<String, List<ObservedRule>> rulesByListener) {
+  private static boolean writesToAlb(Action a) {
+    return a instanceof Action.ApplyRule || a instanceof Action.ApplyHeaderRule || a instanceof Action.RemoveHeaderRule;
+  }
+
+  private Observed observe(Cell cell, CellDefinition def, ListenerVerdict verdict, Map<String, ListenerVerdict> routeVerdicts,
+                           Map<String, List<ObservedRule>> rulesByListener) {
     List<TargetGroup> groups = new ArrayList<>();
     for (AWSTargetGroup tg : store.targetGroups(def.namespace(), def.matchLabels())) {
       groups.add(new TargetGroup(tg.getMetadata().getName(), tg.getSpec() == null ? null : tg.getSpec().arn, tg.getMetadata().getLabels()));
@@ -345,7 +364,8 @@ public final class CellReconciler {
     Optional<ObservedRule> rule = listenerRules.stream().filter(r -> !r.isDefault() && r.priority() == def.priority()).findFirst();
     Map<String, ChildRun> runs = hasRuns ? analyses.runs(def, cell) : Map.of();
     return new Observed(def, CellStatusMapping.toState(cell.getStatus()), groups, blocked, rule, runs, referenceErrors,
-        CellStatusMapping.previousWeights(cell.getStatus()), listenerRules, verdict, new WaveReader(store, policy).read(cell, def));
+        CellStatusMapping.previousWeights(cell.getStatus()), listenerRules, verdict, new WaveReader(store, policy).read(cell, def),
+        routeVerdicts);
   }
 
   private PassResult recordInvalid(Cell cell, String key, List<FieldError> errors, long generation, Instant now, Options options) {
@@ -387,9 +407,23 @@ public final class CellReconciler {
     return done;
   }
 
-  /** Traffic first (a rollback must not wait), then the blocklist, then new runs, then measurements. */
+  /**
+   * Traffic first (a rollback must not wait): header routes' rules that go, then the Cell's rule, then header routes'
+   * rules that come or change; then the blocklist, then new runs, then measurements.
+   */
   private List<String> act(Cell cell, CellDefinition def, Observed observed, Plan plan, Map<String, List<ObservedRule>> rulesByListener) {
     List<String> done = new ArrayList<>();
+    Set<String> removed = new HashSet<>();
+    for (Action a : plan.actions()) {
+      if (a instanceof Action.RemoveHeaderRule rm) {
+        boolean deleted = loadBalancer.deleteHeaderRule(rm.rule(), def.key());
+        removed.add(rm.rule().ruleArn());
+        rulesByListener.computeIfPresent(def.listenerArn(), (arn, rules) -> rules.stream()
+            .filter(r -> !r.ruleArn().equals(rm.rule().ruleArn())).toList());
+        done.add("header route " + rm.route() + (deleted ? " removed" : " already gone") + " (rule at priority " + rm.rule().priority() + ")");
+        LOG.info("cell={} header route {} {} (priority {})", def.key(), rm.route(), deleted ? "removed" : "already gone", rm.rule().priority());
+      }
+    }
     for (Action a : plan.actions()) {
       if (a instanceof Action.ApplyRule apply) {
         LoadBalancer.ApplyResult result = applyRule(cell, def, apply.rule(), plan, observed.rule());
@@ -397,6 +431,21 @@ public final class CellReconciler {
         rulesByListener.computeIfPresent(def.listenerArn(), (arn, rules) -> withRule(rules, applied(apply.rule(), result)));
         done.add("rule " + result.change().name().toLowerCase() + ": " + weights(plan));
         LOG.info("cell={} version={} rule {} {}", def.key(), plan.state().desired().orElse(null), result.change(), weights(plan));
+      }
+    }
+    for (Action a : plan.actions()) {
+      if (a instanceof Action.ApplyHeaderRule h) {
+        Optional<ObservedRule> current = observed.listenerRules().stream()
+            .filter(r -> !r.isDefault() && r.priority() == h.rule().priority() && !removed.contains(r.ruleArn())).findFirst();
+        current.filter(r -> !r.owner().equals(Optional.of(def.key()))).ifPresent(r -> {
+          throw new RuleRefusedException("the rule at priority " + r.priority() + " on " + def.listenerArn() + " belongs to "
+              + r.owner().orElse("no Okra Cell") + ", not to " + def.key() + ": not touching it for header route " + h.route());
+        });
+        LoadBalancer.ApplyResult result = loadBalancer.apply(h.rule(), current);
+        rulesByListener.computeIfPresent(def.listenerArn(), (arn, rules) -> withRule(rules, applied(h.rule(), result)));
+        String what = headerRoute(plan, h);
+        done.add("header route " + h.route() + " " + result.change().name().toLowerCase() + ": " + what);
+        LOG.info("cell={} version={} header route {} {} {}", def.key(), plan.state().desired().orElse(null), h.route(), result.change(), what);
       }
     }
     for (Action a : plan.actions()) {
@@ -424,7 +473,16 @@ public final class CellReconciler {
 
   private static ObservedRule applied(DesiredRule rule, LoadBalancer.ApplyResult result) {
     return new ObservedRule(result.ruleArn(), rule.listenerArn(), rule.priority(), false, Optional.of(rule.owner()), rule.conditions(),
-        rule.forwards());
+        rule.forwards(), rule.route());
+  }
+
+  /** A header route's rule in words: priority, headers, target groups. */
+  private static String headerRoute(Plan plan, Action.ApplyHeaderRule h) {
+    return plan.headerRules().stream().filter(r -> r.route().equals(h.route())).findFirst()
+        .map(r -> "priority " + r.rule().priority() + ", " + String.join(", ", r.match().stream().map(Step.HeaderMatch::toString).toList())
+            + " -> " + String.join(", ", r.shares().stream().map(sh -> sh.group().name() + "(" + sh.group().version() + ")=" + sh.weight())
+            .toList()))
+        .orElse("priority " + h.rule().priority());
   }
 
   private static List<ObservedRule> withRule(List<ObservedRule> rules, ObservedRule rule) {
@@ -453,6 +511,16 @@ public final class CellReconciler {
       @Override
       public String applyRule(Action.ApplyRule a) {
         return "would apply the rule at priority " + a.rule().priority() + ": " + weights(plan);
+      }
+
+      @Override
+      public String applyHeaderRule(Action.ApplyHeaderRule a) {
+        return "would apply header route " + a.route() + ": " + headerRoute(plan, a);
+      }
+
+      @Override
+      public String removeHeaderRule(Action.RemoveHeaderRule a) {
+        return "would remove header route " + a.route() + " (rule at priority " + a.rule().priority() + ")";
       }
 
       @Override

@@ -104,6 +104,8 @@ public final class CellStatusMapping {
           w.weight = a.weight();
           return w;
         }).toList();
+    s.headerRoutes = plan.rule().isEmpty() ? (old == null ? null : old.headerRoutes)
+        : plan.headerRules().isEmpty() ? null : plan.headerRules().stream().map(CellStatusMapping::headerRoute).toList();
     s.invalidTargetGroups = plan.rejected().isEmpty() ? null : plan.rejected().stream().map(rj -> {
       CellStatus.InvalidTargetGroup i = new CellStatus.InvalidTargetGroup();
       i.name = rj.name();
@@ -147,6 +149,27 @@ public final class CellStatusMapping {
   }
 
   private static final String CARRIED = "; the listener rule carries it";
+
+  private static CellStatus.HeaderRoute headerRoute(HeaderRule h) {
+    CellStatus.HeaderRoute out = new CellStatus.HeaderRoute();
+    out.name = h.route();
+    out.priority = h.rule().priority();
+    out.match = h.match().stream().map(m -> {
+      CellStatus.HeaderValue v = new CellStatus.HeaderValue();
+      v.headerName = m.headerName();
+      v.value = m.value();
+      return v;
+    }).toList();
+    out.targetGroups = h.shares().stream().map(sh -> {
+      CellStatus.TargetGroupWeight w = new CellStatus.TargetGroupWeight();
+      w.name = sh.group().name();
+      w.arn = sh.group().arn();
+      w.version = sh.group().version().toString();
+      w.weight = sh.weight();
+      return w;
+    }).toList();
+    return out;
+  }
 
   private static CellStatus.AnalysisRunSummary summary(ChildRun run) {
     CellStatus.AnalysisRunSummary out = new CellStatus.AnalysisRunSummary();

@@ -6,6 +6,7 @@ import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.CellIngress;
 import co.mumo.okra.api.CellSpec;
 import co.mumo.okra.api.ListenerRule;
+import co.mumo.okra.api.ManagedRoute;
 import co.mumo.okra.api.UpdateStrategy;
 import co.mumo.okra.core.CanonicalJson;
 import co.mumo.okra.core.Durations;
@@ -18,10 +19,14 @@ import co.mumo.okra.rule.RulePlacement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Turns a Cell manifest into a {@link CellDefinition}, collecting every problem with the path of the
@@ -32,8 +37,10 @@ public final class CellValidator {
   /** The Cell's choice of analysis evaluator (okra or argo) for steps that do not name one. */
   public static final String EVALUATOR_ANNOTATION = "okra.mumo.co/analysis-evaluator";
   private static final String ALB = "spec.ingress.awsApplicationLoadBalancer";
+  private static final String KINDS = "setWeight, pause, analysis, experiment or setHeaderRoute";
   /** ALB's quota of condition values per rule. */
   static final int MAX_CONDITION_VALUES = 5;
+  private static final Pattern ROUTE_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
 
   private final List<FieldError> errors = new ArrayList<>();
 
@@ -91,6 +98,8 @@ public final class CellValidator {
       }
     }
 
+    List<CellDefinition.ManagedRoute> routes = alb == null ? List.of() : managedRoutes(alb.managedRoutes, priority);
+
     Map<String, String> matchLabels = Map.of();
     List<String> versionLabels = List.of(CellDefinition.DEFAULT_VERSION_LABEL);
     CellIngress.TargetGroupSelector selector = alb == null ? null : alb.targetGroupSelector;
@@ -134,7 +143,10 @@ public final class CellValidator {
       if (strategy.canary != null) {
         List<CanaryStep> raw = strategy.canary.steps == null ? List.of() : strategy.canary.steps;
         for (int i = 0; i < raw.size(); i++) {
-          step("spec.updateStrategy.canary.steps[" + i + "]", raw.get(i)).ifPresent(steps::add);
+          String path = "spec.updateStrategy.canary.steps[" + i + "]";
+          Optional<Step> st = step(path, raw.get(i));
+          st.ifPresent(steps::add);
+          if (st.orElse(null) instanceof Step.SetHeaderRoute r) headerRouteFits(path + ".setHeaderRoute", r, routes, conditions);
         }
         UpdateStrategy.BackgroundAnalysis bg = strategy.canary.analysis;
         if (bg != null) {
@@ -167,7 +179,7 @@ public final class CellValidator {
     if (!errors.isEmpty()) throw new InvalidSpecException("Cell " + ns + "/" + name, errors);
     long generation = cell.getMetadata().getGeneration() == null ? 0 : cell.getMetadata().getGeneration();
     return new CellDefinition(ns, name, generation, listenerArn, priority, conditions, matchLabels, versionLabels,
-        replicas, pinned, steps, background, adopt, stepsHash);
+        replicas, pinned, steps, background, adopt, stepsHash, routes);
   }
 
   private Optional<Step> step(String path, CanaryStep s) {
@@ -180,15 +192,17 @@ public final class CellValidator {
     if (s.pause != null) kinds.add("pause");
     if (s.analysis != null) kinds.add("analysis");
     if (s.experiment != null) kinds.add("experiment");
+    if (s.setHeaderRoute != null) kinds.add("setHeaderRoute");
     for (String unknown : s.unknownFields().keySet()) {
-      error(path + "." + unknown, "unknown step \"" + unknown + "\" (expected setWeight, pause, analysis or experiment)");
+      error(path + "." + unknown, "unknown step \"" + unknown + "\" (expected " + KINDS + ")");
     }
     if (!s.unknownFields().isEmpty()) return Optional.empty();
     if (kinds.size() != 1) {
-      error(path, kinds.isEmpty() ? "empty step (expected one of setWeight, pause, analysis or experiment)"
+      error(path, kinds.isEmpty() ? "empty step (expected one of " + KINDS + ")"
           : "a step has exactly one kind, found " + String.join(" and ", kinds));
       return Optional.empty();
     }
+    if (s.setHeaderRoute != null) return setHeaderRoute(path + ".setHeaderRoute", s.setHeaderRoute);
     if (s.setWeight != null) {
       if (s.setWeight < 0 || s.setWeight > 100) {
         error(path + ".setWeight", "must be 0..100, got " + s.setWeight);
@@ -317,6 +331,108 @@ public final class CellValidator {
       }
     }
     return errors.size() == before ? Optional.of(new Step.Experiment(duration, templates, analyses)) : Optional.empty();
+  }
+
+  /** The header routes the Cell declares: named once each, at priorities of their own in front of the Cell's rule. */
+  private List<CellDefinition.ManagedRoute> managedRoutes(List<ManagedRoute> raw, int cellPriority) {
+    List<CellDefinition.ManagedRoute> out = new ArrayList<>();
+    if (raw == null) return out;
+    Set<String> names = new HashSet<>();
+    Set<Integer> priorities = new HashSet<>();
+    for (int i = 0; i < raw.size(); i++) {
+      String path = ALB + ".managedRoutes[" + i + "]";
+      ManagedRoute r = raw.get(i);
+      int before = errors.size();
+      if (r == null || blank(r.name)) {
+        error(path + ".name", "required");
+      } else if (!ROUTE_NAME.matcher(r.name).matches()) {
+        error(path + ".name", "\"" + r.name + "\": letters, digits, -, _ and . only, beginning and ending with a letter or digit, at most 63");
+      } else if (!names.add(r.name)) {
+        error(path + ".name", "\"" + r.name + "\" is declared twice");
+      }
+      if (r == null || r.priority == null) {
+        error(path + ".priority", "required: the priority of the route's rule on the listener");
+      } else if (r.priority < 1 || r.priority > 50_000) {
+        error(path + ".priority", "must be 1..50000, got " + r.priority);
+      } else if (r.priority == cellPriority) {
+        error(path + ".priority", r.priority + " is the Cell's own rule's priority: the route's rule needs one of its own");
+      } else if (cellPriority > 0 && r.priority > cellPriority) {
+        error(path + ".priority", r.priority + " comes after the Cell's own rule (" + cellPriority + "), which would take the"
+            + " route's requests first: choose a number below " + cellPriority);
+      } else if (!priorities.add(r.priority)) {
+        error(path + ".priority", r.priority + " is taken by another route of this Cell");
+      }
+      if (errors.size() == before) out.add(new CellDefinition.ManagedRoute(r.name, r.priority));
+    }
+    return out;
+  }
+
+  private Optional<Step> setHeaderRoute(String path, CanaryStep.SetHeaderRoute r) {
+    int before = errors.size();
+    if (blank(r.name)) error(path + ".name", "required: a route of spec.ingress.awsApplicationLoadBalancer.managedRoutes");
+    List<Step.HeaderMatch> match = new ArrayList<>();
+    Set<String> headerNames = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    List<CanaryStep.HeaderRoutingMatch> raw = r.match == null ? List.of() : r.match;
+    for (int i = 0; i < raw.size(); i++) {
+      String p = path + ".match[" + i + "]";
+      CanaryStep.HeaderRoutingMatch m = raw.get(i);
+      if (m == null || blank(m.headerName)) {
+        error(p + ".headerName", "required");
+        continue;
+      }
+      Optional<String> nameProblem = HeaderRoutes.nameProblem(m.headerName);
+      nameProblem.ifPresent(why -> error(p + ".headerName", why));
+      if (nameProblem.isEmpty() && !headerNames.add(m.headerName)) {
+        error(p + ".headerName", m.headerName + " is matched twice; ALB takes one value per header here: match it once"
+            + " (a prefix can cover both values)");
+      }
+      headerValue(p + ".headerValue", m.headerValue).ifPresent(v -> match.add(new Step.HeaderMatch(m.headerName, v)));
+    }
+    return errors.size() == before ? Optional.of(new Step.SetHeaderRoute(r.name, match)) : Optional.empty();
+  }
+
+  /** Argo's StringMatch as ALB matches it; a regex has no ALB form. */
+  private Optional<String> headerValue(String path, CanaryStep.StringMatch v) {
+    if (v == null) {
+      error(path, "required: exact or prefix");
+      return Optional.empty();
+    }
+    if (v.regex != null) {
+      error(path + ".regex", "ALB header conditions take wildcards, not regular expressions: write exact: VALUE, or prefix: VALUE"
+          + " (matched as VALUE*)");
+      return Optional.empty();
+    }
+    if ((v.exact == null) == (v.prefix == null)) {
+      error(path, "set exactly one of exact or prefix");
+      return Optional.empty();
+    }
+    String field = v.exact != null ? ".exact" : ".prefix";
+    try {
+      return Optional.of(v.exact != null ? HeaderRoutes.exact(v.exact) : HeaderRoutes.prefix(v.prefix));
+    } catch (IllegalArgumentException e) {
+      error(path + field, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** A route the step sets is declared, and its rule (the Cell's conditions plus the headers) is one ALB takes. */
+  private void headerRouteFits(String path, Step.SetHeaderRoute r, List<CellDefinition.ManagedRoute> routes, RuleConditions cell) {
+    if (routes.stream().noneMatch(d -> d.name().equals(r.name()))) {
+      error(path + ".name", "route \"" + r.name() + "\" is not declared: add {name: " + r.name() + ", priority: N} to "
+          + ALB + ".managedRoutes, with N a free priority below the Cell's own");
+    }
+    for (Step.HeaderMatch m : r.match()) {
+      if (cell.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase(m.headerName()))) {
+        error(path + ".match", "the Cell's own rule already matches header " + m.headerName() + "; the route's rule carries the Cell's"
+            + " conditions, so match another header");
+      }
+    }
+    int values = cell.valueCount() + r.match().size();
+    if (!r.removes() && values > MAX_CONDITION_VALUES) {
+      error(path + ".match", "the route's rule would have " + values + " condition values (the Cell's " + cell.valueCount() + " and "
+          + r.match().size() + " header(s)); ALB allows at most " + MAX_CONDITION_VALUES + " per rule: match fewer headers, or give the"
+          + " Cell's rule fewer values");
+    }
   }
 
   private static boolean blank(String s) {

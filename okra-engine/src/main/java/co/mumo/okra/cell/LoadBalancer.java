@@ -6,13 +6,13 @@ import co.mumo.okra.rule.RulePlacement;
 import java.util.List;
 import java.util.Optional;
 
-/** The port to the load balancer: read a listener's rules, make one rule what we want. */
+/** The port to the load balancer: read a listener's rules, make one rule what we want, delete a header route's rule. */
 public interface LoadBalancer {
 
   /** Tag that marks a rule as managed by a Cell; its value is {@code <namespace>/<name>}. */
   String OWNER_TAG = RulePlacement.OWNER_TAG;
 
-  /** Every rule of the listener (all pages), with the ownership tag read. */
+  /** Every rule of the listener (all pages), with the ownership and header-route tags read. */
   List<ObservedRule> rules(String listenerArn);
 
   /**
@@ -22,6 +22,15 @@ public interface LoadBalancer {
    * and this method checks again.
    */
   ApplyResult apply(DesiredRule desired, Optional<ObservedRule> current);
+
+  /**
+   * Deletes a header route's rule that {@code owner} made. Only such a rule: its tags are read again just
+   * before, and unless they still name {@code owner} and the same route, nothing is deleted and this
+   * throws. Never the default rule, never a Cell's own rule, never someone else's.
+   *
+   * @return false when the rule was already gone
+   */
+  boolean deleteHeaderRule(ObservedRule rule, String owner);
 
   record ApplyResult(String ruleArn, Change change) {}
 

@@ -29,6 +29,8 @@ public sealed interface Step {
     R analysis(Analysis step);
 
     R experiment(Experiment step);
+
+    R setHeaderRoute(SetHeaderRoute step);
   }
 
   /** The canary gets {@code percent} of the traffic (absolute, as in Argo Rollouts). */
@@ -122,6 +124,45 @@ public sealed interface Step {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.experiment(this);
+    }
+  }
+
+  /**
+   * Argo's setHeaderRoute: requests that match the Cell's rule and carry every header of {@code match}
+   * go to the canary alone, through a rule of the route's own; an empty {@code match} removes the route.
+   */
+  record SetHeaderRoute(String name, List<HeaderMatch> match) implements Step {
+    public SetHeaderRoute {
+      match = List.copyOf(match);
+    }
+
+    /** Whether the step takes the route away rather than setting it. */
+    public boolean removes() {
+      return match.isEmpty();
+    }
+
+    @Override
+    public boolean startsRuns() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return removes() ? "remove header route " + name
+          : "header route " + name + " " + String.join(", ", match.stream().map(HeaderMatch::toString).toList());
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.setHeaderRoute(this);
+    }
+  }
+
+  /** One http-header condition: {@code value} as ALB matches it ({@code *} and {@code ?} are wildcards, case is ignored). */
+  record HeaderMatch(String headerName, String value) {
+    @Override
+    public String toString() {
+      return headerName + ": " + value;
     }
   }
 

@@ -1,5 +1,7 @@
 package co.mumo.okra.core;
 
+import java.util.function.Function;
+
 /**
  * What Cell and template authors write (messages, names, versions), made safe to show where text is
  * rendered: it must not format, link, mention, embed images or HTML, or bring control characters into a
@@ -36,17 +38,10 @@ public final class PlainText {
    * would be markup are escaped, HTML's as entities; control characters are shown by {@link #visible}.
    */
   public static String markdown(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : visible(s).toCharArray()) {
-      switch (c) {
-        case '&' -> b.append("&amp;");
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '\\', '`', '*', '_', '[', ']', '|', '~', '$', '#', '!' -> b.append('\\').append(c);
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
+    return escape(s, c -> switch (c) {
+      case '\\', '`', '*', '_', '[', ']', '|', '~', '$', '#', '!' -> "\\" + c;
+      default -> null;
+    });
   }
 
   /**
@@ -55,18 +50,26 @@ public final class PlainText {
    * formatting marks, so {@code * _ ~ `} become their full-width look-alikes, which format nothing.
    */
   public static String slack(String s) {
+    return escape(s, c -> switch (c) {
+      case '*' -> "\uff0a";
+      case '_' -> "\uff3f";
+      case '~' -> "\uff5e";
+      case '`' -> "\uff40";
+      default -> null;
+    });
+  }
+
+  /** {@link #visible} text with HTML's three markup characters as entities and the rest as {@code markup} maps them (null: as is). */
+  private static String escape(String s, Function<Character, String> markup) {
     StringBuilder b = new StringBuilder();
     for (char c : visible(s).toCharArray()) {
-      switch (c) {
-        case '&' -> b.append("&amp;");
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '*' -> b.append('\uff0a');
-        case '_' -> b.append('\uff3f');
-        case '~' -> b.append('\uff5e');
-        case '`' -> b.append('\uff40');
-        default -> b.append(c);
-      }
+      String replacement = switch (c) {
+        case '&' -> "&amp;";
+        case '<' -> "&lt;";
+        case '>' -> "&gt;";
+        default -> markup.apply(c);
+      };
+      b.append(replacement == null ? String.valueOf(c) : replacement);
     }
     return b.toString();
   }

@@ -2,13 +2,21 @@ package co.mumo.okra.rule;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The rule Okra wants at {@code priority} on a listener. The constructor holds the safety rules, so
  * that no code path can even express a rule that forwards to nothing or breaks ALB's limits.
+ * {@code route} names the header route (setHeaderRoute) the rule is, tagged {@link RulePlacement#ROUTE_TAG};
+ * empty for a Cell's own rule.
  */
 public record DesiredRule(String listenerArn, int priority, RuleConditions conditions, List<TargetWeight> forwards,
-                          String owner) {
+                          String owner, Optional<String> route) {
+  /** A Cell's own rule (or an AWSApplicationLoadBalancerConfig's). */
+  public DesiredRule(String listenerArn, int priority, RuleConditions conditions, List<TargetWeight> forwards, String owner) {
+    this(listenerArn, priority, conditions, forwards, owner, Optional.empty());
+  }
+
   /** ALB allows at most five target groups in one forward action. */
   public static final int MAX_TARGET_GROUPS = 5;
 
@@ -27,6 +35,7 @@ public record DesiredRule(String listenerArn, int priority, RuleConditions condi
     if (forwards.stream().map(TargetWeight::arn).distinct().count() != forwards.size()) {
       throw new IllegalArgumentException("a target group appears twice in the forward action");
     }
+    if (route.isPresent() && route.get().isBlank()) throw new IllegalArgumentException("a header route needs a name");
   }
 
   /** True when {@code rule} already matches: conditions, and the same weight for the same target groups. */

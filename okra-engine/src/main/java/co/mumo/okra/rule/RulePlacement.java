@@ -23,6 +23,9 @@ public final class RulePlacement {
   /** Tag that marks a rule as managed by a Cell; its value is {@code <namespace>/<name>}. */
   public static final String OWNER_TAG = "okra.mumo.co/cell";
 
+  /** Tag that marks a rule as one of its Cell's header routes (setHeaderRoute); its value is the route's name. */
+  public static final String ROUTE_TAG = "okra.mumo.co/header-route";
+
   /** Set on a Cell or AWSApplicationLoadBalancerConfig: take over an untagged rule, where the owner policy allows it. */
   public static final String ADOPT_ANNOTATION = "okra.mumo.co/adopt-rule";
 

@@ -10,6 +10,7 @@ import co.mumo.okra.cell.LoadBalancer;
 import co.mumo.okra.rule.DesiredRule;
 import co.mumo.okra.rule.ObservedRule;
 import co.mumo.okra.rule.RuleConditions;
+import co.mumo.okra.rule.RulePlacement;
 import co.mumo.okra.rule.TargetWeight;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.MotoServer;
@@ -269,6 +270,92 @@ class Elbv2LoadBalancerIT {
     });
   }
 
+  // ------------------------------------------------------------------ header routes' rules
+
+  @Test
+  void aHeaderRoutesRuleIsCreatedWithBothTagsAndReadBackAsTheRoute() {
+    RuleConditions conditions = withHeader(hosts("shop.example.com"), "X-Okra-Preview", "yes");
+    DesiredRule route = route(5, "tester", conditions, weight(1, 100));
+
+    ApplyResult created = lb.apply(route, at(5));
+
+    assertThat(created.change()).isEqualTo(Change.CREATED);
+    assertThat(aws.tagsOf(created.ruleArn())).containsEntry(LoadBalancer.OWNER_TAG, OWNER).containsEntry(RulePlacement.ROUTE_TAG, "tester");
+    RuleCondition header = aws.ruleAt(alb.listenerArn(), 5).orElseThrow().conditions().stream()
+        .filter(c -> c.field().equals("http-header")).findFirst().orElseThrow();
+    assertThat(header.httpHeaderConfig().httpHeaderName()).isEqualTo("X-Okra-Preview");
+    assertThat(header.httpHeaderConfig().values()).containsExactly("yes");
+    ObservedRule seen = at(5).orElseThrow();
+    assertThat(seen.route()).contains("tester");
+    assertThat(seen.isHeaderRouteOf(OWNER)).isTrue();
+    assertThat(seen.conditions().sameAs(conditions)).isTrue();
+
+    aws.calls().reset();
+    assertThat(lb.apply(route, Optional.of(seen)).change()).as("read back equal: nothing to write").isEqualTo(Change.NONE);
+    assertThat(aws.calls().writes()).isZero();
+  }
+
+  @Test
+  void aHeaderRoutesRuleIsDeletedOnlyWhileItsTagsStillNameTheCellAndTheRoute() {
+    ObservedRule rule = rule(lb.apply(route(5, "tester", withHeader(hosts("a.example.com"), "X-Okra-Preview", "yes"), weight(1, 100)),
+        Optional.empty()));
+
+    // Someone re-tags it for another Cell between the read and the delete: it is not ours to delete any more.
+    aws.elbv2().addTags(b -> b.resourceArns(rule.ruleArn()).tags(AwsFixture.ownerTag(OTHER)));
+    assertThatThrownBy(() -> lb.deleteHeaderRule(rule, OWNER)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(OTHER).hasMessageContaining("refusing to delete");
+    assertThat(aws.ruleAt(alb.listenerArn(), 5)).isPresent();
+
+    aws.elbv2().addTags(b -> b.resourceArns(rule.ruleArn()).tags(AwsFixture.ownerTag(OWNER)));
+    aws.calls().reset();
+    assertThat(lb.deleteHeaderRule(rule, OWNER)).isTrue();
+    assertThat(aws.ruleAt(alb.listenerArn(), 5)).isEmpty();
+    assertThat(aws.calls().snapshot()).containsEntry("DescribeTags", 1).containsEntry("DeleteRule", 1);
+  }
+
+  @Test
+  void neitherACellsOwnRuleNorTheDefaultRuleIsEverDeleted() {
+    ObservedRule own = rule(lb.apply(desired(10, hosts("shop.example.com"), weight(0, 100)), Optional.empty()));
+    assertThatThrownBy(() -> lb.deleteHeaderRule(own, OWNER)).hasMessageContaining("no header route's rule");
+    ObservedRule tagged = new ObservedRule(own.ruleArn(), own.listenerArn(), own.priority(), false, own.owner(), own.conditions(),
+        own.forwards(), Optional.of("tester"));
+    assertThatThrownBy(() -> lb.deleteHeaderRule(tagged, OWNER)).as("a stale observation claiming a route tag the rule lacks")
+        .hasMessageContaining("refusing to delete");
+    ObservedRule defaultRule = lb.rules(alb.listenerArn()).stream().filter(ObservedRule::isDefault).findFirst().orElseThrow();
+    ObservedRule claimed = new ObservedRule(defaultRule.ruleArn(), defaultRule.listenerArn(), 0, true, Optional.of(OWNER),
+        RuleConditions.none(), List.of(), Optional.of("tester"));
+    assertThatThrownBy(() -> lb.deleteHeaderRule(claimed, OWNER)).hasMessageContaining("default rule");
+    assertThat(lb.rules(alb.listenerArn())).hasSize(2);
+  }
+
+  @Test
+  void aCellsOwnRuleTakenForARouteGetsTheRouteTag() {
+    ObservedRule own = rule(lb.apply(desired(5, hosts("shop.example.com"), weight(0, 100)), Optional.empty()));
+    DesiredRule route = route(5, "tester", withHeader(hosts("shop.example.com"), "X-Okra-Preview", "yes"), weight(1, 100));
+    assertThat(lb.apply(route, Optional.of(own)).change()).isEqualTo(Change.MODIFIED);
+    assertThat(aws.tagsOf(own.ruleArn())).containsEntry(RulePlacement.ROUTE_TAG, "tester");
+    assertThat(at(5).orElseThrow().route()).contains("tester");
+  }
+
+  @Test
+  void aRunnerThatLosesTheRaceToCreateARuleTakesTheWinnersOwnAndNeverAForeignOne() {
+    DesiredRule route = route(5, "tester", withHeader(hosts("shop.example.com"), "X-Okra-Preview", "yes"), weight(1, 100));
+    String winner = lb.apply(route, Optional.empty()).ruleArn();
+
+    ApplyResult loser = lb.apply(route, Optional.empty());
+    assertThat(loser).as("read no rule, found the winner's").isEqualTo(new ApplyResult(winner, Change.NONE));
+    assertThat(lb.rules(alb.listenerArn())).hasSize(2);
+
+    aws.createRule(alb.listenerArn(), 6, "shop.example.com", Map.of(alb.targetGroupArns().get(0), 100), Optional.of(OTHER));
+    DesiredRule onForeign = route(6, "tester", withHeader(hosts("shop.example.com"), "X-Okra-Preview", "yes"), weight(1, 100));
+    assertThatThrownBy(() -> lb.apply(onForeign, Optional.empty())).isInstanceOf(PriorityInUseException.class);
+    aws.createRule(alb.listenerArn(), 7, "shop.example.com", Map.of(alb.targetGroupArns().get(0), 100), Optional.empty());
+    DesiredRule onUntagged = route(7, "tester", withHeader(hosts("shop.example.com"), "X-Okra-Preview", "yes"), weight(1, 100));
+    assertThatThrownBy(() -> lb.apply(onUntagged, Optional.empty())).as("not adopted by a lost race").isInstanceOf(PriorityInUseException.class);
+    assertThat(aws.tagsOf(aws.ruleAt(alb.listenerArn(), 7).orElseThrow().ruleArn())).isEmpty();
+    assertThat(aws.weightsOf(alb.listenerArn(), 6)).isEqualTo(Map.of(alb.targetGroupArns().get(0), 100));
+  }
+
   /** Runs {@code body} with a profile {@value #PROFILE} (region us-east-1, moto's credentials) and extra properties. */
   private static void withProfileFiles(Path dir, Map<String, String> extra, Runnable body) throws IOException {
     Path config = Files.writeString(dir.resolve("config"), "[profile " + PROFILE + "]\nregion = us-east-1\n");
@@ -291,6 +378,18 @@ class Elbv2LoadBalancerIT {
 
   private DesiredRule desired(int priority, RuleConditions conditions, TargetWeight... forwards) {
     return new DesiredRule(alb.listenerArn(), priority, conditions, Arrays.asList(forwards), OWNER);
+  }
+
+  private DesiredRule route(int priority, String name, RuleConditions conditions, TargetWeight... forwards) {
+    return new DesiredRule(alb.listenerArn(), priority, conditions, Arrays.asList(forwards), OWNER, Optional.of(name));
+  }
+
+  private ObservedRule rule(ApplyResult result) {
+    return lb.rules(alb.listenerArn()).stream().filter(r -> r.ruleArn().equals(result.ruleArn())).findFirst().orElseThrow();
+  }
+
+  private static RuleConditions withHeader(RuleConditions base, String name, String value) {
+    return new RuleConditions(base.hosts(), null, null, null, new TreeMap<>(Map.of(name, List.of(value))), null);
   }
 
   private Optional<ObservedRule> at(int priority) {

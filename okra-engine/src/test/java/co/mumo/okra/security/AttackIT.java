@@ -170,6 +170,44 @@ class AttackIT {
   }
 
   @Test
+  void aHeaderRoutePriorityOutsideTheNamespacesRangeIsRefusedWithNoAwsCall() {
+    String ns = kube.freshNamespace("team-b");
+    cellWithRoute(ns, 2500, "shop.example.com", 1);
+    OwnerPolicy policy = policy("""
+        listeners:
+        - arn: "%s"
+          namespaces: ["team-b*"]
+          priorities: ["2000-2999"]
+        """.formatted(alb.listenerArn()));
+
+    aws.calls().reset();
+    PassResult r = pass(ns, "web", policy);
+    assertThat(r.phase()).isEqualTo(Phase.Invalid);
+    assertThat(r.status().message).contains("spec.ingress.awsApplicationLoadBalancer.managedRoutes[0].priority", "header route tester",
+        "priority 1 is outside", "2000-2999");
+    assertThat(aws.calls().snapshot()).as("not even a read").isEmpty();
+    REFUSED.incrementAndGet();
+  }
+
+  @Test
+  void aHeaderRouteInFrontOfAnotherTeamsRuleIsRefused() {
+    int p = PRIORITY.addAndGet(10);
+    String teamA = kube.freshNamespace("team-a");
+    String teamB = kube.freshNamespace("team-b");
+    cell(teamA, "web", p + 5, "shop.example.com");
+    pass(teamA, "web", OwnerPolicy.defaults());
+    Map<String, Integer> teamATraffic = aws.weightsOf(alb.listenerArn(), p + 5);
+    // Team B's own rule sits behind team A's, as the shadow check wants; its header route would sit in front.
+    cellWithRoute(teamB, p + 8, "*.example.com", p);
+    assertThat(pass(teamB, "web", OwnerPolicy.defaults()).phase()).isEqualTo(Phase.Succeeded);
+    objects.targetGroup(teamB, "web-2", alb.targetGroupArns().get(1), "2.0.0");
+
+    refusedWithNoAwsWrite(teamB, OwnerPolicy.defaults(), "header route tester", "owned by Cell " + teamA + "/web");
+    assertThat(aws.ruleAt(alb.listenerArn(), p)).as("no header rule in front").isEmpty();
+    assertThat(aws.weightsOf(alb.listenerArn(), p + 5)).isEqualTo(teamATraffic);
+  }
+
+  @Test
   void albApplyTakesOverNoUntaggedRule() {
     int p = PRIORITY.addAndGet(10);
     String ns = kube.freshNamespace("alb");
@@ -301,6 +339,43 @@ class AttackIT {
                 matchLabels:
                   role: web
         """, name, String.join(", ", annotations), alb.listenerArn(), priority, host);
+  }
+
+  /** A Cell named web whose first step sends the requests carrying X-Okra-Preview: yes to the new version, at {@code routePriority}. */
+  private Cell cellWithRoute(String ns, int priority, String host, int routePriority) {
+    objects.targetGroup(ns, "web-1", alb.targetGroupArns().get(0), "1.0.0");
+    return objects.cell(ns, """
+        apiVersion: okra.mumo.co/v1alpha1
+        kind: Cell
+        metadata:
+          name: web
+        spec:
+          ingress:
+            type: AWSApplicationLoadBalancer
+            awsApplicationLoadBalancer:
+              listenerARN: %s
+              listener:
+                rule:
+                  priority: %d
+                  hosts: ["%s"]
+              targetGroupSelector:
+                matchLabels:
+                  role: web
+              managedRoutes:
+              - name: tester
+                priority: %d
+          updateStrategy:
+            type: Canary
+            canary:
+              steps:
+              - setHeaderRoute:
+                  name: tester
+                  match:
+                  - headerName: X-Okra-Preview
+                    headerValue:
+                      exact: "yes"
+              - setWeight: 50
+        """, alb.listenerArn(), priority, host, routePriority);
   }
 
   private AWSApplicationLoadBalancerConfig albConfig(String ns, String name, int priority, String host) {

@@ -91,7 +91,7 @@ public final class BadCells {
     }
 
     public String expand(String text) {
-      return text.replace("{ns}", ns).replace("{priority}", Integer.toString(priority)).replace("{tg0}", tg(0));
+      return text.replace("{ns}", ns).replace("{priority+1}", Integer.toString(priority + 1)).replace("{priority}", Integer.toString(priority)).replace("{tg0}", tg(0));
     }
   }
 
@@ -138,7 +138,7 @@ public final class BadCells {
     List<Case> c = new ArrayList<>();
     // ---- steps
     c.add(invalid("unknown step", steps("- stepWeight: 20"),
-        STEPS + "[0].stepWeight: unknown step \"stepWeight\" (expected setWeight, pause, analysis or experiment)")
+        STEPS + "[0].stepWeight: unknown step \"stepWeight\" (expected setWeight, pause, analysis, experiment or setHeaderRoute)")
         .refusedWith(STEPS + "[0]"));
     c.add(invalid("setWeight above 100", steps("- setWeight: 150"), STEPS + "[0].setWeight: must be 0..100, got 150")
         .refusedWith(STEPS + "[0].setWeight: Invalid value: 150"));
@@ -154,9 +154,28 @@ public final class BadCells {
         STEPS + "[0].pause.duration: \"9999999999999999h\" is too long"));
     c.add(invalid("two kinds in one step", steps("- setWeight: 10\n  pause: {}"),
         STEPS + "[0]: a step has exactly one kind, found setWeight and pause")
-        .refusedWith(STEPS + "[0]: Invalid value: \"object\": a step has exactly one of setWeight, pause, analysis or experiment"));
-    c.add(invalid("empty step", steps("- {}"), STEPS + "[0]: empty step (expected one of setWeight, pause, analysis or experiment)")
-        .refusedWith(STEPS + "[0]: Invalid value: \"object\": a step has exactly one of setWeight, pause, analysis or experiment"));
+        .refusedWith(STEPS + "[0]: Invalid value: \"object\": a step has exactly one of setWeight, pause, analysis, experiment or setHeaderRoute"));
+    c.add(invalid("empty step", steps("- {}"), STEPS + "[0]: empty step (expected one of setWeight, pause, analysis, experiment or setHeaderRoute)")
+        .refusedWith(STEPS + "[0]: Invalid value: \"object\": a step has exactly one of setWeight, pause, analysis, experiment or setHeaderRoute"));
+    // ---- setHeaderRoute and managedRoutes
+    c.add(invalid("setHeaderRoute naming an undeclared route", steps("""
+        - setHeaderRoute: {name: preview, match: [{headerName: X-Preview, headerValue: {exact: "yes"}}]}
+        """), STEPS + "[0].setHeaderRoute.name: route \"preview\" is not declared: add {name: preview, priority: N} to " + ALB
+        + ".managedRoutes").refusedWith("a setHeaderRoute step names a route"));
+    c.add(invalid("setHeaderRoute with a regex", headerRoute("{regex: \"^yes$\"}"),
+        STEPS + "[0].setHeaderRoute.match[0].headerValue.regex: ALB header conditions take wildcards, not regular expressions")
+        .refusedWith(STEPS + "[0].setHeaderRoute.match[0].headerValue.regex: Invalid value"));
+    c.add(invalid("setHeaderRoute exact value with a wildcard", headerRoute("{exact: \"a*b\"}"),
+        STEPS + "[0].setHeaderRoute.match[0].headerValue.exact: holds *, which ALB reads as wildcards in a header value")
+        .refusedWith(STEPS + "[0].setHeaderRoute.match[0].headerValue.exact: Invalid value"));
+    c.add(invalid("setHeaderRoute on the Host header", w -> w.cell(routes(w.priority() - 1), set(STEPS, yaml("""
+        - setHeaderRoute: {name: tester, match: [{headerName: Host, headerValue: {exact: a.example.com}}]}
+        """))), STEPS + "[0].setHeaderRoute.match[0].headerName: ALB matches the Host header with a host condition")
+        .refusedWith(STEPS + "[0].setHeaderRoute.match[0].headerName: Invalid value"));
+    c.add(invalid("managed route after the Cell's own rule", w -> w.cell(routes(w.priority() + 1), set(STEPS, yaml("""
+        - setHeaderRoute: {name: tester, match: [{headerName: X-Preview, headerValue: {exact: "yes"}}]}
+        """))), ALB + ".managedRoutes[0].priority: {priority+1} comes after the Cell's own rule ({priority})")
+        .refusedWith(ALB + ".managedRoutes: Invalid value"));
     c.add(invalid("analysis without templates", steps("- analysis: {args: [{name: version, value: x}]}"),
         STEPS + "[0].analysis.templates: at least one template is required").refusedWith(STEPS + "[0].analysis.templates: Required value"));
     c.add(invalid("analysis template without a name", steps("- analysis: {templates: [{clusterScope: false}]}"),
@@ -365,6 +384,17 @@ public final class BadCells {
   /** A Cell whose steps are {@code stepsYaml} (a YAML list). */
   public static Consumer<World> steps(String stepsYaml) {
     return w -> w.cell(set(STEPS, yaml(stepsYaml)));
+  }
+
+  /** A Cell whose one step sets route tester (declared at priority - 1) with {@code headerValue} for X-Preview. */
+  private static Consumer<World> headerRoute(String headerValue) {
+    return w -> w.cell(routes(w.priority() - 1), set(STEPS, yaml("- setHeaderRoute: {name: tester, match: [{headerName: X-Preview,"
+        + " headerValue: " + headerValue + "}]}")));
+  }
+
+  /** managedRoutes: tester at {@code priority}. */
+  private static Consumer<Map<String, Object>> routes(int priority) {
+    return set(ALB + ".managedRoutes", List.of(Map.of("name", "tester", "priority", priority)));
   }
 
   /** A YAML value (list or map, block or flow style). */

@@ -79,6 +79,9 @@ public final class CellScenario {
   private boolean adopt;
   private OwnerPolicy policy = OwnerPolicy.defaults();
   private final List<ObservedRule> otherRules = new ArrayList<>();
+  private final List<CellDefinition.ManagedRoute> managedRoutes = new ArrayList<>();
+  /** This Cell's header routes' rules on the listener, by priority. */
+  private final Map<Integer, ObservedRule> headerRules = new TreeMap<>();
 
   // --- what the pass observes
   private final List<TargetGroup> targetGroups = new ArrayList<>();
@@ -183,7 +186,58 @@ public final class CellScenario {
 
   public CellDefinition definition() {
     return new CellDefinition(namespace, name, 1, LISTENER_ARN, priority, conditions, Map.of("role", "web"),
-        versionLabels, replicas, pinned, steps, background, adopt);
+        versionLabels, replicas, pinned, steps, background, adopt).withManagedRoutes(managedRoutes);
+  }
+
+  /** Declares a header route (spec.ingress.awsApplicationLoadBalancer.managedRoutes). */
+  public CellScenario managedRoute(String route, int routePriority) {
+    managedRoutes.add(new CellDefinition.ManagedRoute(route, routePriority));
+    return this;
+  }
+
+  /** {@code setHeaderRoute: {name, match: [{headerName, headerValue: {exact: value}}]}}. */
+  public static Step.SetHeaderRoute setHeaderRoute(String route, String headerName, String value) {
+    return new Step.SetHeaderRoute(route, List.of(new Step.HeaderMatch(headerName, value)));
+  }
+
+  /** {@code setHeaderRoute: {name}}: removes the route. */
+  public static Step.SetHeaderRoute removeHeaderRoute(String route) {
+    return new Step.SetHeaderRoute(route, List.of());
+  }
+
+  /** A header route's rule of this Cell on the listener, as the ALB has it (tagged with the Cell and the route). */
+  public CellScenario headerRuleOnAlb(String route, int routePriority, RuleConditions ruleConditions, Object... nameWeightPairs) {
+    return headerRuleOnAlb(route, routePriority, ruleConditions, Optional.of(KEY), nameWeightPairs);
+  }
+
+  public CellScenario headerRuleOnAlb(String route, int routePriority, RuleConditions ruleConditions, Optional<String> owner,
+                                      Object... nameWeightPairs) {
+    headerRules.put(routePriority, new ObservedRule(headerRuleArn(routePriority), LISTENER_ARN, routePriority, false, owner,
+        ruleConditions, forwards(pairs(nameWeightPairs)), Optional.of(route)));
+    return this;
+  }
+
+  /** The plan's header rules have been applied, and no others are left. */
+  public CellScenario headerRulesApplied(Plan plan) {
+    headerRules.clear();
+    plan.headerRules().forEach(h -> headerRules.put(h.rule().priority(), observedHeaderRule(h.rule())));
+    return this;
+  }
+
+  private static ObservedRule observedHeaderRule(DesiredRule r) {
+    return new ObservedRule(headerRuleArn(r.priority()), LISTENER_ARN, r.priority(), false, Optional.of(r.owner()), r.conditions(),
+        r.forwards(), r.route());
+  }
+
+  private static String headerRuleArn(int priority) {
+    return "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:listener-rule/app/web/1/2/header" + priority;
+  }
+
+  /** The Cell's conditions plus one header: what a header route's rule matches. */
+  public static RuleConditions withHeader(RuleConditions base, String headerName, String value) {
+    TreeMap<String, List<String>> headers = new TreeMap<>(base.headers());
+    headers.put(headerName, List.of(value));
+    return new RuleConditions(base.hosts(), base.pathPatterns(), base.methods(), base.sourceIps(), headers, base.queryStrings());
   }
 
   public static Step.SetWeight setWeight(int percent) {
@@ -510,9 +564,12 @@ public final class CellScenario {
     }
     List<ObservedRule> listenerRules = new ArrayList<>(otherRules);
     observedRule().ifPresent(listenerRules::add);
+    listenerRules.addAll(headerRules.values());
+    Map<String, co.mumo.okra.policy.ListenerVerdict> routeVerdicts = new HashMap<>();
+    d.managedRoutes().forEach(r -> routeVerdicts.put(r.name(), policy.listener(d.listenerArn(), d.namespace(), r.priority())));
     return new Observed(d, buildState(d), targetGroups, blocked, observedRule(), runMap, referenceErrors,
         previous.map(this::forwards).orElse(List.of()), listenerRules, policy.listener(d.listenerArn(), d.namespace(), d.priority()),
-        waves(d));
+        waves(d), routeVerdicts);
   }
 
   private RolloutState buildState(CellDefinition d) {
@@ -565,6 +622,19 @@ public final class CellScenario {
     }
     plan.rule().ifPresent(r -> assertThat(r.owner()).as("the rule is tagged with its Cell").isNotBlank());
     assertThat(plan.message()).as("message").isNotBlank();
+    for (co.mumo.okra.cell.HeaderRule h : plan.headerRules()) {
+      List<TargetWeight> f = h.rule().forwards();
+      assertThat(f.stream().mapToInt(TargetWeight::weight).sum()).as("header rule weights total").isEqualTo(100);
+      assertThat(h.rule().route()).as("the header rule is tagged with its route").contains(h.route());
+      assertThat(h.rule().priority()).as("a header rule comes before the Cell's rule").isLessThan(plan.rule().orElseThrow().priority());
+      assertThat(h.shares()).as("a header rule forwards to the canary alone").allMatch(sh -> sh.role() == Weights.Role.CANARY);
+    }
+    if (!plan.state().phase().inRollout()) {
+      assertThat(plan.headerRules()).as("header routes live only while a rollout does").isEmpty();
+      assertThat(plan.actions()).as("no header rule applied outside a rollout").noneMatch(a -> a instanceof Action.ApplyHeaderRule);
+    }
+    plan.actions().stream().filter(a -> a instanceof Action.ApplyHeaderRule).map(a -> ((Action.ApplyHeaderRule) a).rule())
+        .forEach(r -> assertThat(plan.headerRules()).as("a header rule applied is one desired").anyMatch(h -> h.rule().equals(r)));
   }
 
   // =============================================================== reading plans
@@ -706,6 +776,10 @@ public final class CellScenario {
         if (!actions(plan, Action.ApplyRule.class).isEmpty()) sc.observedRule(r);
         sc.previous = Optional.of(sc.weights(r.forwards()));
       });
+      for (Action.RemoveHeaderRule rm : actions(plan, Action.RemoveHeaderRule.class)) sc.headerRules.remove(rm.rule().priority());
+      for (Action.ApplyHeaderRule h : actions(plan, Action.ApplyHeaderRule.class)) {
+        sc.headerRules.put(h.rule().priority(), observedHeaderRule(h.rule()));
+      }
       for (Action.BlockVersion b : actions(plan, Action.BlockVersion.class)) sc.blocked.put(b.version(), b.cause());
       for (Action a : plan.actions()) {
         String name = a instanceof Action.StartAnalysis s ? s.runName() : a instanceof Action.StartExperiment e ? e.experimentName() : null;
@@ -757,6 +831,11 @@ public final class CellScenario {
         if (out.isEmpty() || !out.get(out.size() - 1).equals(w)) out.add(w);
       }
       return out;
+    }
+
+    /** The header routes' rules on the listener now, by priority. */
+    public Map<Integer, ObservedRule> headerRulesOnAlb() {
+      return Map.copyOf(sc.headerRules);
     }
 
     /** Every action of every pass, in order. */

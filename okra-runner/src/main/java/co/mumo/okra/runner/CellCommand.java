@@ -74,7 +74,9 @@ final class CellCommand implements Runnable {
           CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
           String sync = Output.trafficSync(s);
           // Wanted, and what the ALB carried when it is something else.
-          String traffic = Output.weights(s) + (sync.equals("Synced") || Output.albWeights(s).isEmpty() ? "" : "  [ALB: " + Output.albWeights(s) + "]");
+          String traffic = Output.weights(s) + (sync.equals("Synced") || Output.albWeights(s).isEmpty() ? "" : "  [ALB: " + Output.albWeights(s) + "]")
+              + (s.headerRoutes == null || s.headerRoutes.isEmpty() ? ""
+                  : "  [header routes: " + s.headerRoutes.stream().map(h -> h.name).collect(java.util.stream.Collectors.joining(", ")) + "]");
           out.text(String.format("%-24s %-12s %-10s %-10s %-6s %-9s %s", c.getMetadata().getName(), dash(s.phase), dash(s.stableVersion),
               dash(s.desiredVersion), s.currentStepIndex == null ? "-" : s.currentStepIndex, sync, traffic));
         }
@@ -162,6 +164,12 @@ final class CellCommand implements Runnable {
         if (s.pauseEndsAt != null) out.text("Pause ends: " + s.pauseEndsAt);
         out.text("Traffic:    " + dash(Output.weights(s)) + " (wanted)");
         out.text("On the ALB: " + dash(Output.albWeights(s)) + " (" + Output.trafficSync(s) + ", when the status was written)");
+        if (s.headerRoutes != null) {
+          // Each a rule of its own in front of the Cell's: who sends the header sees the new version alone.
+          for (int i = 0; i < s.headerRoutes.size(); i++) {
+            out.text((i == 0 ? "Header:     " : "            ") + Output.headerRoute(s.headerRoutes.get(i)));
+          }
+        }
         if (s.invalidTargetGroups != null) {
           s.invalidTargetGroups.forEach(t -> out.text("Ignored:    " + t.name + ": " + t.reason));
         }
@@ -313,6 +321,7 @@ final class CellCommand implements Runnable {
     m.put("message", s.message);
     m.put("targetGroups", s.targetGroups);
     m.put("albTargetGroups", s.albTargetGroups);
+    m.put("headerRoutes", s.headerRoutes);
     m.put("trafficSync", Output.trafficSync(s));
     return m;
   }

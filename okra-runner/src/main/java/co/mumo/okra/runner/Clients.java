@@ -191,5 +191,10 @@ final class Clients implements AutoCloseable {
     public ApplyResult apply(DesiredRule desired, Optional<ObservedRule> current) {
       return target.get().apply(desired, current);
     }
+
+    @Override
+    public boolean deleteHeaderRule(ObservedRule rule, String owner) {
+      return target.get().deleteHeaderRule(rule, owner);
+    }
   }
 }

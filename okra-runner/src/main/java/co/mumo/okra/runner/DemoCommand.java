@@ -10,6 +10,7 @@ import co.mumo.okra.cell.Plan;
 import co.mumo.okra.cell.Step;
 import co.mumo.okra.core.Durations;
 import co.mumo.okra.core.RunPhase;
+import co.mumo.okra.rule.ObservedRule;
 import co.mumo.okra.runner.demo.DemoWorld;
 import co.mumo.okra.runner.demo.ScriptedAnalyses;
 import co.mumo.okra.runner.demo.SimulatedLoadBalancer;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,9 +38,9 @@ import picocli.CommandLine;
  */
 @Command(name = "demo", description = {
     "A simulated rollout that needs no AWS account and no cluster: 1.0.0, then",
-    "2.0.0 through setWeight, pause and analysis steps, then 3.0.0, whose analysis",
-    "fails and is rolled back. The passes are the real engine's; Kubernetes, the",
-    "ALB and Argo Rollouts are simulated in memory."})
+    "2.0.0 through setHeaderRoute, setWeight, pause and analysis steps, then",
+    "3.0.0, whose analysis fails and is rolled back. The passes are the real",
+    "engine's; Kubernetes, the ALB and Argo Rollouts are simulated in memory."})
 final class DemoCommand implements Callable<Integer> {
   /** The simulated wait between passes is at most this, so pauses count down visibly. */
   private static final Duration MAX_TICK = Duration.ofSeconds(30);
@@ -131,11 +133,20 @@ final class DemoCommand implements Callable<Integer> {
 
   /** What the simulated ALB was asked to do, shown after the pass line that decided it. */
   private void albCall(SimulatedLoadBalancer.Call call) {
+    Optional<ObservedRule> route = call.ruleArn() == null ? Optional.empty()
+        : world.alb().ruleByArn(world.listenerArn(), call.ruleArn()).filter(r -> r.route().isPresent());
+    if (route.isPresent() && call.api().equals("CreateRule")) {
+      events.add("     ALB CreateRule (header route " + route.get().route().get() + ", priority " + route.get().priority() + ", "
+          + route.get().conditions().headers().entrySet().stream().map(h -> h.getKey() + ": " + String.join(",", h.getValue()))
+          .collect(java.util.stream.Collectors.joining(", ")) + "): " + bars.summary(call.forwards()));
+      return;
+    }
     switch (call.api()) {
       case "CreateRule", "ModifyRule" -> {
         events.add("     ALB " + call.api() + ": " + bars.summary(call.forwards()));
         bars.bars(call.forwards()).forEach(line -> events.add("       " + line));
       }
+      case "DeleteRule" -> events.add("     ALB DeleteRule: the header route's rule (its requests follow the Cell's rule again)");
       case "AddTags" -> events.add("     ALB AddTags: okra.mumo.co/cell=" + DemoWorld.NAMESPACE + "/" + DemoWorld.CELL);
       default -> { } // reads: counted, not shown
     }

@@ -158,6 +158,13 @@ final class Output {
     return s == null ? "" : weights(s.albTargetGroups);
   }
 
+  /** A header route in effect, e.g. {@code tester (priority 5: X-Okra-Preview=yes -> 2.0.0 100% (web-c 100))}. */
+  static String headerRoute(CellStatus.HeaderRoute h) {
+    return h.name + " (priority " + h.priority + ": "
+        + (h.match == null ? "" : h.match.stream().map(m -> m.headerName + "=" + m.value).collect(Collectors.joining(", ")))
+        + " -> " + weights(h.targetGroups) + ")";
+  }
+
   /** Whether the ALB carries what the Cell wants: Synced, Applying, Drift (the TrafficSynced condition), or "-". */
   static String trafficSync(CellStatus s) {
     if (s == null || s.conditions == null) return "-";
@@ -190,6 +197,7 @@ final class Output {
     m.put("pauseEndsAt", s.pauseEndsAt);
     m.put("targetGroups", s.targetGroups);
     m.put("albTargetGroups", s.albTargetGroups);
+    m.put("headerRoutes", s.headerRoutes);
     m.put("trafficSync", trafficSync(s));
     m.put("invalidTargetGroups", s.invalidTargetGroups);
     m.put("failure", s.failure);

@@ -145,6 +145,58 @@ class AttackCliIT {
   }
 
   @Test
+  void aHeaderRouteOutsideThePolicysPrioritiesIsRefusedAndNoRuleIsMade() throws IOException {
+    objects.cell(ns, """
+        apiVersion: okra.mumo.co/v1alpha1
+        kind: Cell
+        metadata:
+          name: web
+        spec:
+          ingress:
+            type: AWSApplicationLoadBalancer
+            awsApplicationLoadBalancer:
+              listenerARN: %s
+              listener:
+                rule:
+                  priority: %d
+                  hosts: [example.com]
+              targetGroupSelector:
+                matchLabels:
+                  role: web
+              managedRoutes:
+              - name: tester
+                priority: 1
+          updateStrategy:
+            type: Canary
+            canary:
+              steps:
+              - setHeaderRoute:
+                  name: tester
+                  match:
+                  - headerName: X-Okra-Preview
+                    headerValue: {exact: "yes"}
+        """, alb.listenerArn(), PRIORITY);
+    objects.targetGroup(ns, "web-1", alb.targetGroupArns().get(0), "1.0.0");
+    Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+        apiVersion: okra.mumo.co/v1alpha1
+        kind: RunnerPolicy
+        listeners:
+        - arn: "%s"
+          namespaces: ["*"]
+          priorities: ["%d-%d"]
+        """.formatted(alb.listenerArn(), PRIORITY - 5, PRIORITY + 5));
+
+    RunnerProcess run = RunnerProcess.startExactly(args("reconcile", "--cell", "web", "--policy", policy.toString()));
+    int code = run.waitFor(120);
+
+    assertThat(code).as(run.output()).isEqualTo(ExitCodes.INVALID);
+    assertThat(run.output()).contains("spec.ingress.awsApplicationLoadBalancer.managedRoutes[0].priority", "header route tester",
+        "priority 1 is outside");
+    assertThat(aws.ruleAt(alb.listenerArn(), PRIORITY)).isEmpty();
+    assertThat(aws.ruleAt(alb.listenerArn(), 1)).isEmpty();
+  }
+
+  @Test
   void aPolicyWithATypoIsRefusedNamingTheField() throws IOException {
     Path policy = Files.writeString(dir.resolve("policy.yaml"), """
         apiVersion: okra.mumo.co/v1alpha1

@@ -2,6 +2,7 @@ package co.mumo.okra.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.VersionBlocklist;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.FaultProxy;
@@ -109,6 +110,62 @@ class CellCommandsIT {
     Run again = okra("reconcile", "--cell", "web", "--wait", "--interval", "1s");
     assertThat(again.code()).as(again.all()).isEqualTo(ExitCodes.NEEDS_HUMAN);
     assertThat(weights()).isEqualTo(Map.of(tg1, 70, tg2, 30));
+  }
+
+  @Test
+  void aHeaderRouteInEffectShowsInGetDescribeAndJson() {
+    // The same Cell with a header route first (its rule at PRIORITY stays: it carries this Cell's owner tag).
+    kube.client().resources(Cell.class).inNamespace(ns).withName("web").delete();
+    objects.cell(ns, """
+        apiVersion: okra.mumo.co/v1alpha1
+        kind: Cell
+        metadata:
+          name: web
+        spec:
+          ingress:
+            type: AWSApplicationLoadBalancer
+            awsApplicationLoadBalancer:
+              listenerARN: %s
+              listener:
+                rule:
+                  priority: %d
+                  hosts: [example.com]
+              targetGroupSelector:
+                matchLabels:
+                  role: web
+              managedRoutes:
+              - name: tester
+                priority: %d
+          updateStrategy:
+            type: Canary
+            canary:
+              steps:
+              - setHeaderRoute:
+                  name: tester
+                  match:
+                  - headerName: X-Okra-Preview
+                    headerValue:
+                      prefix: "yes"
+              - pause: {}
+        """, alb.listenerArn(), PRIORITY, PRIORITY - 5);
+    assertThat(okra("reconcile", "--cell", "web").code()).isZero();
+    objects.targetGroup(ns, "web-2", alb.targetGroupArns().get(1), "2.0.0");
+    Run paused = okra("reconcile", "--cell", "web", "--wait", "--interval", "1s");
+    assertThat(paused.code()).as(paused.all()).isEqualTo(ExitCodes.NEEDS_HUMAN);
+    assertThat(aws.weightsOf(alb.listenerArn(), PRIORITY - 5)).isEqualTo(Map.of(alb.targetGroupArns().get(1), 100));
+
+    assertThat(okra("cell", "get").out()).contains("[header routes: tester]");
+    assertThat(okra("cell", "describe", "web").out())
+        .contains("Header:     tester (priority " + (PRIORITY - 5) + ": X-Okra-Preview=yes* -> 2.0.0 100% (web-2 100))");
+    String json = okra("cell", "get", "-o", "json").out().trim();
+    OutputSchema.assertValid(json);
+    assertThat(json).contains("\"headerRoutes\":[{\"name\":\"tester\",\"priority\":" + (PRIORITY - 5)
+        + ",\"match\":[{\"headerName\":\"X-Okra-Preview\",\"value\":\"yes*\"}]");
+
+    assertThat(okra("cell", "promote", "web").code()).isZero();
+    assertThat(okra("reconcile", "--cell", "web", "--wait", "--interval", "1s").code()).isZero();
+    assertThat(aws.ruleAt(alb.listenerArn(), PRIORITY - 5)).as("removed with the promotion").isEmpty();
+    assertThat(okra("cell", "get").out()).doesNotContain("header routes");
   }
 
   @Test

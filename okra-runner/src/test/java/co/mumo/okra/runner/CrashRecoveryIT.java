@@ -8,6 +8,7 @@ import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.api.VersionBlocklist;
+import co.mumo.okra.cell.Action;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.CellReconciler.PassResult;
 import co.mumo.okra.kube.Fabric8ClusterStore;
@@ -41,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
@@ -75,6 +76,17 @@ class CrashRecoveryIT {
                 fieldPath: status.desiredVersion
       - setWeight: 50
       """;
+  /** The header route stages' steps: testers see 2.0.0 first, then 20% of everyone. */
+  private static final String HEADER_STEPS = """
+      - setHeaderRoute:
+          name: tester
+          match:
+          - headerName: X-Okra-Preview
+            headerValue:
+              exact: "yes"
+      - setWeight: 20
+      """;
+  private static final int ROUTE_PRIORITY = 5;
   private static final AtomicInteger PORTS = new AtomicInteger(8000);
   /** How often a Cell said Succeeded or Failed and the ALB was checked to carry those weights. */
   private static final AtomicInteger PHASE_CHECKS = new AtomicInteger();
@@ -111,7 +123,15 @@ class CrashRecoveryIT {
     /** The analysis failed: status RollingBack, the rule back to 1.0.0, 2.0.0 blocked, the rule read again, status Failed. */
     ROLLBACK,
     /** 2.0.0's target group vanished at 20%: status Promoting 1.0.0, the rule back to 1.0.0 alone, read again, Succeeded. */
-    FALLBACK
+    FALLBACK,
+    /** 2.0.0 appears, its first step a setHeaderRoute: status to step 0, the header route's rule created (CreateRule, two tags). */
+    HEADER_ROUTE,
+    /** The last step is done with the route still set: status Promoting, the route's rule deleted, the rule to 2.0.0 alone. */
+    HEADER_ROUTE_PROMOTION;
+
+    boolean headerRoute() {
+      return this == HEADER_ROUTE || this == HEADER_ROUTE_PROMOTION;
+    }
   }
 
   @BeforeAll
@@ -140,8 +160,15 @@ class CrashRecoveryIT {
     kube.close();
   }
 
+  /** Every stage, or those {@code -Dokra.crash.stages=HEADER_ROUTE,...} names (to run one while working on it). */
+  static List<Stage> stages() {
+    String only = System.getProperty("okra.crash.stages", "");
+    if (only.isBlank()) return List.of(Stage.values());
+    return java.util.Arrays.stream(only.split(",")).map(String::trim).map(Stage::valueOf).toList();
+  }
+
   @ParameterizedTest
-  @EnumSource(Stage.class)
+  @MethodSource("stages")
   void aRunnerKilledBetweenAnyTwoCallsOfThePassLeavesNothingTheNextPassCannotFinish(Stage stage) throws Exception {
     Instant started = Instant.now();
     World reference = prepare(stage);
@@ -250,12 +277,25 @@ class CrashRecoveryIT {
         new ArgoAnalyses(kube.client()), Clock.systemUTC());
     World w = new World(ns, listener, objects, reconciler);
     objects.analysisTemplate(ns, "success-rate", "version");
-    objects.webCell(ns, listener, PRIORITY, STEPS);
+    if (stage.headerRoute()) {
+      headerRouteCell(objects, ns, listener);
+    } else {
+      objects.webCell(ns, listener, PRIORITY, STEPS);
+    }
     objects.targetGroup(ns, "web-1", alb.targetGroupArns().get(0), "1.0.0");
     if (stage == Stage.FIRST_VERSION) return w;
     pass(w);
     objects.targetGroup(ns, "web-2", alb.targetGroupArns().get(1), "2.0.0");
-    if (stage == Stage.ROLLOUT_START) return w;
+    if (stage == Stage.ROLLOUT_START || stage == Stage.HEADER_ROUTE) return w;
+    if (stage == Stage.HEADER_ROUTE_PROMOTION) {
+      // Ordinary passes up to the one that would take the route away (asked with a dry run, which writes nothing).
+      for (int i = 0; i < 8; i++) {
+        PassResult next = w.reconciler().reconcile(ns, "web", new CellReconciler.Options(true));
+        if (next.plan().orElseThrow().actions().stream().anyMatch(a -> a instanceof Action.RemoveHeaderRule)) return w;
+        pass(w);
+      }
+      throw new AssertionError("no pass removes the header route");
+    }
     pass(w);
     if (stage == Stage.FALLBACK) {
       objects.deleteTargetGroup(ns, "web-2"); // the new clusters went away
@@ -269,6 +309,35 @@ class CrashRecoveryIT {
     if (stage == Stage.SET_WEIGHT || stage == Stage.ROLLBACK) return w;
     pass(w);
     return w;
+  }
+
+  private static void headerRouteCell(OkraObjects objects, String ns, String listener) {
+    objects.cell(ns, """
+        apiVersion: okra.mumo.co/v1alpha1
+        kind: Cell
+        metadata:
+          name: web
+        spec:
+          ingress:
+            type: AWSApplicationLoadBalancer
+            awsApplicationLoadBalancer:
+              listenerARN: %s
+              listener:
+                rule:
+                  priority: %d
+                  hosts: [example.com]
+              targetGroupSelector:
+                matchLabels:
+                  role: web
+              managedRoutes:
+              - name: tester
+                priority: %d
+          updateStrategy:
+            type: Canary
+            canary:
+              steps:
+        %s
+        """, listener, PRIORITY, ROUTE_PRIORITY, HEADER_STEPS.indent(8));
   }
 
   private static PassResult pass(World w) {
@@ -309,12 +378,17 @@ class CrashRecoveryIT {
     PHASE_CHECKS.incrementAndGet();
   }
 
+  /** The Cell's rule and its header route's rule (when there) forward to something; there is never more than those two. */
   private static void assertRuleForwardsSomewhere(World w, String when) {
-    aws.ruleAt(w.listenerArn(), PRIORITY).ifPresent(rule -> {
-      Map<String, Integer> weights = aws.weightsOf(w.listenerArn(), PRIORITY);
-      assertThat(weights).as(when + ": the rule forwards to something").isNotEmpty();
-      assertThat(weights.values().stream().mapToInt(Integer::intValue).sum()).as(when + ": weights total").isEqualTo(100);
-    });
+    for (int priority : List.of(PRIORITY, ROUTE_PRIORITY)) {
+      aws.ruleAt(w.listenerArn(), priority).ifPresent(rule -> {
+        Map<String, Integer> weights = aws.weightsOf(w.listenerArn(), priority);
+        assertThat(weights).as(when + ": the rule at " + priority + " forwards to something").isNotEmpty();
+        assertThat(weights.values().stream().mapToInt(Integer::intValue).sum()).as(when + ": weights total").isEqualTo(100);
+      });
+    }
+    assertThat(aws.elbv2().describeRulesPaginator(b -> b.listenerArn(w.listenerArn())).rules().stream().filter(r -> !r.isDefault()))
+        .as(when + ": the Cell's rule and at most one header route's rule").hasSizeLessThanOrEqualTo(2);
   }
 
   /** The weights of every successful CreateRule/ModifyRule on the world's listener, in the order moto applied them. */
@@ -335,7 +409,7 @@ class CrashRecoveryIT {
   /** Where a world ends up, without what differs between two runs by nature (rollout ids, times). */
   record Final(String phase, String stable, String desired, Integer step, String failedVersion, String failureCause,
                Boolean blocklisted, Map<String, Integer> rule, Map<String, Integer> albConfig, String albConfigPhase,
-               List<String> blocklist, List<String> runs) {
+               List<String> blocklist, List<String> runs, Map<String, Integer> headerRoute, int rules) {
     static Final of(World w, TestKube kube, AwsFixture aws) {
       Cell cell = kube.client().resources(Cell.class).inNamespace(w.ns()).withName("web").get();
       CellStatus s = cell.getStatus();
@@ -351,7 +425,9 @@ class CrashRecoveryIT {
       return new Final(s.phase, s.stableVersion, s.desiredVersion, s.currentStepIndex,
           s.failure == null ? null : s.failure.version, s.failure == null ? null : s.failure.cause.replaceAll("web-[0-9a-f]{8}-", "web-ID-"),
           s.failure == null ? null : s.failure.blocklisted, new TreeMap<>(aws.weightsOf(w.listenerArn(), PRIORITY)), configWeights,
-          config.getStatus() == null ? null : config.getStatus().phase, blocked, runs);
+          config.getStatus() == null ? null : config.getStatus().phase, blocked, runs,
+          new TreeMap<>(aws.weightsOf(w.listenerArn(), ROUTE_PRIORITY)),
+          (int) aws.elbv2().describeRulesPaginator(b -> b.listenerArn(w.listenerArn())).rules().stream().count());
     }
 
     @SuppressWarnings("unchecked")

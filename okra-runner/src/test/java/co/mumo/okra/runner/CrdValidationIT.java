@@ -93,7 +93,7 @@ class CrdValidationIT {
     Kubectl lax = kubectl(cell, "apply", "--validate=false", "-n", ns, "-f", "-");
     assertThat(lax.code()).isNotZero();
     assertThat(lax.err()).contains("spec.updateStrategy.canary.steps[0]: Invalid value: \"object\": a step has exactly one of"
-        + " setWeight, pause, analysis or experiment");
+        + " setWeight, pause, analysis, experiment or setHeaderRoute");
   }
 
   @Test

@@ -41,14 +41,20 @@ class DemoCommandTest {
     while (m.find()) writes.add(m.group(1) + " " + m.group(2).trim());
     assertThat(writes).containsExactly(
         "CreateRule 1.0.0 100%",
+        "ModifyRule 1.0.0 100% | 2.0.0 0%",
         "ModifyRule 1.0.0 80% | 2.0.0 20%",
         "ModifyRule 1.0.0 50% | 2.0.0 50%",
         "ModifyRule 2.0.0 100%",
+        "ModifyRule 2.0.0 100% | 3.0.0 0%",
         "ModifyRule 2.0.0 80% | 3.0.0 20%",
         "ModifyRule 2.0.0 100%");
+    // The setHeaderRoute step: a rule of its own for the testers, created for each new version and deleted when its rollout ends.
+    assertThat(text).contains("ALB CreateRule (header route testers, priority 9, X-Okra-Preview: yes): 2.0.0 100%",
+        "ALB CreateRule (header route testers, priority 9, X-Okra-Preview: yes): 3.0.0 100%");
+    assertThat(text.split("ALB DeleteRule: the header route's rule", -1)).as("deleted on success and on rollback").hasSize(3);
     assertThat(text).contains("AnalysisRun").contains("with {cluster-version=2.0.0}").contains("with {cluster-version=3.0.0}");
     // The rollback is recorded, applied, and said to be done once the listener is read again and carries it (the same command).
-    assertThat(text).containsPattern("Failed: rollout of 3\\.0\\.0 failed: AnalysisRun web-\\w+-step2 Failed: .*traffic rolled back to 2\\.0\\.0, which has 100%");
+    assertThat(text).containsPattern("Failed: rollout of 3\\.0\\.0 failed: AnalysisRun web-\\w+-step3 Failed: .*traffic rolled back to 2\\.0\\.0, which has 100%");
     assertThat(text).contains("== done");
     // One bar per version while two versions share the traffic: 80% of 40 columns filled.
     assertThat(text).containsPattern("1\\.0\\.0  [#\u2588]{32}[.\u2591]{8}  80%  web-1-0-0-a 40, web-1-0-0-b 40");

@@ -23,6 +23,28 @@ class OutputSchemaTest {
   }
 
   @Test
+  void aPassLineWithAHeaderRouteFitsAndReadsAsTheRoute() {
+    CellStatus s = new CellStatus();
+    CellStatus.HeaderRoute h = new CellStatus.HeaderRoute();
+    h.name = "tester";
+    h.priority = 5;
+    CellStatus.HeaderValue v = new CellStatus.HeaderValue();
+    v.headerName = "X-Okra-Preview";
+    v.value = "yes";
+    h.match = List.of(v);
+    CellStatus.TargetGroupWeight w = new CellStatus.TargetGroupWeight();
+    w.name = "web-c";
+    w.version = "2.0.0";
+    w.weight = 100;
+    h.targetGroups = List.of(w);
+    s.headerRoutes = List.of(h);
+    CellReconciler.PassResult r = new CellReconciler.PassResult("demo/web", CellReconciler.Outcome.CHANGED, Phase.Progressing, s,
+        Optional.empty(), List.of("header route tester created"));
+    assertThat(OutputSchema.assertValid(Serialization.asJson(Output.passJson(r)).replace("\n", ""))).containsExactly("pass");
+    assertThat(Output.headerRoute(h)).isEqualTo("tester (priority 5: X-Okra-Preview=yes -> 2.0.0 100% (web-c 100))");
+  }
+
+  @Test
   void anUndocumentedFieldAMissingOneOrAnUnknownTypeIsRejected() {
     assertThatThrownBy(() -> OutputSchema.assertValid("{\"type\":\"event\",\"event\":\"x\",\"message\":\"m\",\"colour\":\"red\"}"))
         .hasMessageContaining("rejects");

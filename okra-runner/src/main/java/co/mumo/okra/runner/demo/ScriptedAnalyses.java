@@ -97,6 +97,11 @@ public final class ScriptedAnalyses implements Analyses {
           errors.add(new FieldError(path + ".experiment", "experiments are not simulated by the demo"));
           return null;
         }
+
+        @Override
+        public Void setHeaderRoute(Step.SetHeaderRoute step) {
+          return null;
+        }
       });
     }
     cell.background().ifPresent(b -> check("spec.updateStrategy.canary.analysis", b.analysis(), errors));

@@ -4,6 +4,7 @@ import co.mumo.okra.cell.LoadBalancer;
 import co.mumo.okra.rule.DesiredRule;
 import co.mumo.okra.rule.ObservedRule;
 import co.mumo.okra.rule.RuleConditions;
+import co.mumo.okra.rule.RulePlacement;
 import co.mumo.okra.rule.TargetWeight;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +24,7 @@ import java.util.function.Consumer;
  * reported to a listener, so the demo can show what a real run would have sent.
  */
 public final class SimulatedLoadBalancer implements LoadBalancer {
+  private static final String ROUTE_TAG = RulePlacement.ROUTE_TAG;
   /** One API call as ELBv2 would have received it. */
   public record Call(String api, String ruleArn, List<TargetWeight> forwards) {}
 
@@ -65,7 +67,7 @@ public final class SimulatedLoadBalancer implements LoadBalancer {
     this.onCall = listener;
   }
 
-  /** API calls by name (DescribeRules, DescribeTags, CreateRule, ModifyRule, AddTags). */
+  /** API calls by name (DescribeRules, DescribeTags, CreateRule, ModifyRule, AddTags, DeleteRule). */
   public synchronized Map<String, Integer> calls() {
     return Map.copyOf(calls);
   }
@@ -74,6 +76,11 @@ public final class SimulatedLoadBalancer implements LoadBalancer {
   public synchronized Optional<ObservedRule> rule(String listenerArn, int priority) {
     return listener(listenerArn).stream().filter(r -> !r.isDefault && r.priority == priority).findFirst()
         .map(r -> observed(listenerArn, r));
+  }
+
+  /** The rule {@code ruleArn} of the listener as a pass would see it, without counting a call (for showing what a call did). */
+  public synchronized Optional<ObservedRule> ruleByArn(String listenerArn, String ruleArn) {
+    return listener(listenerArn).stream().filter(r -> r.arn.equals(ruleArn)).findFirst().map(r -> observed(listenerArn, r));
   }
 
   @Override
@@ -97,6 +104,7 @@ public final class SimulatedLoadBalancer implements LoadBalancer {
       }
       Rule created = new Rule(ruleArn(desired.listenerArn()), desired.priority(), false, desired.conditions(), desired.forwards());
       created.tags.put(OWNER_TAG, desired.owner());
+      desired.route().ifPresent(r -> created.tags.put(ROUTE_TAG, r));
       rules.add(created);
       call("CreateRule", created.arn, created.forwards);
       return new ApplyResult(created.arn, Change.CREATED);
@@ -111,15 +119,17 @@ public final class SimulatedLoadBalancer implements LoadBalancer {
     boolean satisfied = desired.isSatisfiedBy(observed(desired.listenerArn(), rule));
     // The live owner tag decides, not the caller's observation: it may have changed since (as Elbv2LoadBalancer re-reads it).
     String owner = rule.tags.get(OWNER_TAG);
-    if (satisfied && owner != null && owner.equals(desired.owner())) return new ApplyResult(rule.arn, Change.NONE);
+    boolean routeTagged = desired.route().map(r -> r.equals(rule.tags.get(ROUTE_TAG))).orElse(true);
+    if (satisfied && owner != null && owner.equals(desired.owner()) && routeTagged) return new ApplyResult(rule.arn, Change.NONE);
     call("DescribeTags", rule.arn, List.of());
     if (owner != null && !owner.equals(desired.owner())) {
       throw new IllegalStateException("the rule at priority " + rule.priority + " is owned by " + owner
           + " (tag " + OWNER_TAG + "), not by " + desired.owner() + "; refusing to modify it");
     }
-    boolean adopt = owner == null;
-    if (adopt) {
+    boolean tag = owner == null || !routeTagged;
+    if (tag) {
       rule.tags.put(OWNER_TAG, desired.owner());
+      desired.route().ifPresent(r -> rule.tags.put(ROUTE_TAG, r));
       call("AddTags", rule.arn, List.of());
     }
     if (!satisfied) {
@@ -127,7 +137,25 @@ public final class SimulatedLoadBalancer implements LoadBalancer {
       rule.forwards = desired.forwards();
       call("ModifyRule", rule.arn, rule.forwards);
     }
-    return new ApplyResult(rule.arn, adopt || !satisfied ? Change.MODIFIED : Change.NONE);
+    return new ApplyResult(rule.arn, tag || !satisfied ? Change.MODIFIED : Change.NONE);
+  }
+
+  @Override
+  public synchronized boolean deleteHeaderRule(ObservedRule seen, String owner) {
+    if (seen.isDefault()) throw new IllegalStateException("refusing to delete the default rule of " + seen.listenerArn());
+    if (seen.route().isEmpty()) throw new IllegalStateException("rule " + seen.ruleArn() + " is no header route's rule; refusing to delete it");
+    List<Rule> rules = listener(seen.listenerArn());
+    call("DescribeTags", seen.ruleArn(), List.of());
+    Optional<Rule> rule = rules.stream().filter(r -> r.arn.equals(seen.ruleArn())).findFirst();
+    if (rule.isEmpty()) return false;
+    Map<String, String> tags = rule.get().tags;
+    if (!owner.equals(tags.get(OWNER_TAG)) || !seen.route().get().equals(tags.get(ROUTE_TAG))) {
+      throw new IllegalStateException("rule " + seen.ruleArn() + " is no longer " + owner + "'s header route " + seen.route().get()
+          + "; refusing to delete it");
+    }
+    rules.remove(rule.get());
+    call("DeleteRule", seen.ruleArn(), List.of());
+    return true;
   }
 
   /** A change made outside Okra, as a person in the AWS console would: the next pass reports drift. */
@@ -152,7 +180,7 @@ public final class SimulatedLoadBalancer implements LoadBalancer {
 
   private static ObservedRule observed(String listenerArn, Rule r) {
     return new ObservedRule(r.arn, listenerArn, r.priority, r.isDefault, Optional.ofNullable(r.tags.get(OWNER_TAG)),
-        r.conditions, r.forwards);
+        r.conditions, r.forwards, Optional.ofNullable(r.tags.get(ROUTE_TAG)));
   }
 
   private void call(String api, String ruleArn, List<TargetWeight> forwards) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class IamPolicyTest {
   /** Every AWS operation the runner calls (the SDK clients in alb/, discovery/ and the CloudWatch provider). */
   static final List<String> CALLED = List.of("elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags",
-      "elasticloadbalancing:CreateRule", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:AddTags", "eks:ListClusters",
+      "elasticloadbalancing:CreateRule", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:AddTags",
+      "elasticloadbalancing:DeleteRule", "eks:ListClusters",
       "eks:DescribeCluster", "sts:AssumeRole", "cloudwatch:GetMetricData");
   static final List<String> READS = List.of("elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags", "eks:ListClusters",
       "cloudwatch:GetMetricData");
@@ -56,6 +57,18 @@ class IamPolicyTest {
         throw new IllegalStateException(e);
       }
     });
+  }
+
+  @Test
+  void onlyHeaderRoutesRulesAreDeletedAndRulesAreCreatedWithTheRouteTagAllowed() throws IOException {
+    for (JsonNode s : statements()) {
+      if (actions(s).contains("elasticloadbalancing:DeleteRule")) {
+        assertThat(s.get("Condition").toString()).contains("aws:ResourceTag/okra.mumo.co/cell", "aws:ResourceTag/okra.mumo.co/route");
+      }
+    }
+    // A header route's rule is created with both tags in one call (tag-on-create is authorised as AddTags).
+    assertThat(statements()).filteredOn(s -> s.get("Sid").asText().equals("OkraTagTheRulesItCreates")).singleElement()
+        .satisfies(s -> assertThat(s.get("Condition").toString()).contains("okra.mumo.co/cell", "okra.mumo.co/route"));
   }
 
   private static List<JsonNode> statements() throws IOException {
