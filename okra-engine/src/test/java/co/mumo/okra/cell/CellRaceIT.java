@@ -227,15 +227,11 @@ class CellRaceIT {
     List<String> ruleArnsSeen = new CopyOnWriteArrayList<>();
     Map<Outcome, AtomicInteger> outcomes = new ConcurrentHashMap<>();
     LoadBalancer recording = recordingRoutes(new Elbv2LoadBalancer(aws.elbv2()), routeWrites);
-    ExecutorService pool = Executors.newFixedThreadPool(7);
-    pool.submit(() -> {
-      while (!done.get()) {
-        aws.ruleAt(alb.listenerArn(), ROUTE_PRIORITY).map(r -> r.ruleArn())
-            .filter(a -> ruleArnsSeen.isEmpty() || !ruleArnsSeen.get(ruleArnsSeen.size() - 1).equals(a)).ifPresent(ruleArnsSeen::add);
-        sleep(20);
-      }
-    });
-    List<Future<?>> runners = new java.util.ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    Pollers pollers = new Pollers();
+    pollers.every(20, () -> aws.ruleAt(alb.listenerArn(), ROUTE_PRIORITY).map(r -> r.ruleArn())
+        .filter(a -> ruleArnsSeen.isEmpty() || !ruleArnsSeen.get(ruleArnsSeen.size() - 1).equals(a)).ifPresent(ruleArnsSeen::add));
+    List<Future<?>> runners = new ArrayList<>();
     for (int r = 0; r < 6; r++) {
       CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(kube.client()), recording,
           new ArgoAnalyses(kube.client()), Clock.systemUTC());
@@ -249,10 +245,12 @@ class CellRaceIT {
         return null;
       }));
     }
-    for (Future<?> f : runners) f.get(5, TimeUnit.MINUTES);
-    done.set(true);
-    pool.shutdown();
-    assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    try {
+      for (Future<?> f : runners) f.get(5, TimeUnit.MINUTES);
+    } finally {
+      pool.shutdownNow();
+      pollers.stopAll();
+    }
 
     System.out.printf("race: 6 runners on a header route, outcomes %s, route writes %s%n", outcomes, routeWrites);
     List<String> creates = routeWrites.stream().filter(w -> !w.startsWith("DELETED")).toList();
