@@ -200,7 +200,7 @@ public final class ArgoAnalyses implements Analyses {
   }
 
   @Override
-  public void start(Action.StartAnalysis action, Cell cell) {
+  public boolean start(Action.StartAnalysis action, Cell cell) {
     String ns = cell.getMetadata().getNamespace();
     Step.Analysis analysis = action.analysis();
     List<Object> metrics = new ArrayList<>();
@@ -221,12 +221,12 @@ public final class ArgoAnalyses implements Analyses {
     spec.put("metrics", metrics);
     if (!dryRun.isEmpty()) spec.put("dryRun", dryRun);
     if (!retention.isEmpty()) spec.put("measurementRetention", retention);
-    create(ArgoResources.ANALYSIS_RUN, child(cell, action.runName(), action.stepIndex(), action.version().canonical(),
+    return create(ArgoResources.ANALYSIS_RUN, child(cell, action.runName(), action.stepIndex(), action.version().canonical(),
         "AnalysisRun"), spec);
   }
 
   @Override
-  public void start(Action.StartExperiment action, Cell cell) {
+  public boolean start(Action.StartExperiment action, Cell cell) {
     String ns = cell.getMetadata().getNamespace();
     Step.Experiment e = action.experiment();
     List<Object> templates = new ArrayList<>();
@@ -255,7 +255,7 @@ public final class ArgoAnalyses implements Analyses {
     e.duration().ifPresent(d -> spec.put("duration", d));
     spec.put("templates", templates);
     spec.put("analyses", analyses);
-    create(ArgoResources.EXPERIMENT, child(cell, action.experimentName(), action.stepIndex(), action.version().canonical(),
+    return create(ArgoResources.EXPERIMENT, child(cell, action.experimentName(), action.stepIndex(), action.version().canonical(),
         "Experiment"), spec);
   }
 
@@ -289,13 +289,15 @@ public final class ArgoAnalyses implements Analyses {
     return r;
   }
 
-  private void create(ResourceDefinitionContext ctx, GenericKubernetesResource r, Map<String, Object> spec) {
+  /** False when a run of that name is there already: it is this step's run (names carry the rollout id). */
+  private boolean create(ResourceDefinitionContext ctx, GenericKubernetesResource r, Map<String, Object> spec) {
     r.setAdditionalProperty("spec", spec);
     try {
       client.genericKubernetesResources(ctx).inNamespace(r.getMetadata().getNamespace()).resource(r).create();
+      return true;
     } catch (KubernetesClientException e) {
-      // A run of that name is this step's run already (names carry the rollout id): nothing to do.
       if (e.getCode() != 409) throw e;
+      return false;
     }
   }
 

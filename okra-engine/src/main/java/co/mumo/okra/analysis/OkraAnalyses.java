@@ -209,11 +209,8 @@ public final class OkraAnalyses implements Analyses {
   }
 
   @Override
-  public void start(Action.StartAnalysis action, Cell cell) {
-    if (evaluator(cell, action.analysis()) != Evaluator.OKRA) {
-      argo.start(action, cell);
-      return;
-    }
+  public boolean start(Action.StartAnalysis action, Cell cell) {
+    if (evaluator(cell, action.analysis()) != Evaluator.OKRA) return argo.start(action, cell);
     String ns = cell.getMetadata().getNamespace();
     Map<String, Object> spec = runSpec("step", action.analysis(), cell);
     // fieldRef arguments are read now, from the status being recorded; Secrets stay references.
@@ -247,8 +244,10 @@ public final class OkraAnalyses implements Analyses {
     r.setAdditionalProperty("spec", spec);
     try {
       client.genericKubernetesResources(ArgoResources.ANALYSIS_RUN).inNamespace(ns).resource(r).create();
+      return true;
     } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) throw e; // this step's run exists already (names carry the rollout id)
+      if (e.getCode() != 409) throw e;
+      return false; // this step's run exists already (names carry the rollout id)
     }
   }
 
@@ -317,8 +316,8 @@ public final class OkraAnalyses implements Analyses {
   }
 
   @Override
-  public void start(Action.StartExperiment action, Cell cell) {
-    argo.start(action, cell);
+  public boolean start(Action.StartExperiment action, Cell cell) {
+    return argo.start(action, cell);
   }
 
   /** The step's own setting, else the Cell's annotation, else the runner's default. */

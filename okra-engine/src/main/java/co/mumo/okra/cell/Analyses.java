@@ -25,10 +25,15 @@ public interface Analyses {
     return checkReferences(def);
   }
 
-  /** Creates the AnalysisRun; {@code cell} carries the status being recorded, for fieldRef arguments. */
-  void start(Action.StartAnalysis action, Cell cell);
+  /**
+   * Creates the AnalysisRun; {@code cell} carries the status being recorded, for fieldRef arguments.
+   * Returns false when a run of that name was there already: a runner that read the step before another's
+   * create and decided the same start (the name carries the rollout id, so it is this step's run).
+   */
+  boolean start(Action.StartAnalysis action, Cell cell);
 
-  void start(Action.StartExperiment action, Cell cell);
+  /** As {@link #start(Action.StartAnalysis, Cell)}, for an Experiment. */
+  boolean start(Action.StartExperiment action, Cell cell);
 
   /**
    * Okra's evaluator: measures what is due on the run and records it, once however many runners race.

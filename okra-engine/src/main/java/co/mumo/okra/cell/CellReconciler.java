@@ -458,11 +458,12 @@ public final class CellReconciler {
         done.add("unblocked " + unblock.version() + " (cell retry)");
         LOG.info("cell={} version={} unblocked for a retry", def.key(), unblock.version());
       } else if (a instanceof Action.StartAnalysis start) {
-        analyses.start(start, cell);
+        // Another runner that read the same step may have created it first: only a creation is news.
+        if (!analyses.start(start, cell)) continue;
         done.add("started AnalysisRun " + start.runName());
         LOG.info("cell={} version={} step={} started AnalysisRun {}", def.key(), start.version(), start.stepIndex(), start.runName());
       } else if (a instanceof Action.StartExperiment start) {
-        analyses.start(start, cell);
+        if (!analyses.start(start, cell)) continue;
         done.add("started Experiment " + start.experimentName());
         LOG.info("cell={} version={} step={} started Experiment {}", def.key(), start.version(), start.stepIndex(), start.experimentName());
       }

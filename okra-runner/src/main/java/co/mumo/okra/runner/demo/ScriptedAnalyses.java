@@ -127,9 +127,9 @@ public final class ScriptedAnalyses implements Analyses {
   }
 
   @Override
-  public synchronized void start(Action.StartAnalysis action, Cell cell) {
+  public synchronized boolean start(Action.StartAnalysis action, Cell cell) {
     String key = cell.getMetadata().getNamespace() + "/" + cell.getMetadata().getName();
-    if (runs.containsKey(action.runName())) return; // already this step's run, as a 409 is for ArgoAnalyses
+    if (runs.containsKey(action.runName())) return false; // already this step's run, as a 409 is for ArgoAnalyses
     Map<String, String> args = new LinkedHashMap<>();
     for (Step.Arg arg : action.analysis().args()) {
       args.put(arg.name(), arg.value()
@@ -139,10 +139,11 @@ public final class ScriptedAnalyses implements Analyses {
     }
     runs.put(action.runName(), new Run(key, action.runName(), action.version().toString(), clock.instant()));
     onStart.accept(new Started(action.runName(), action.version().toString(), args));
+    return true;
   }
 
   @Override
-  public void start(Action.StartExperiment action, Cell cell) {
+  public boolean start(Action.StartExperiment action, Cell cell) {
     throw new UnsupportedOperationException("experiments are not simulated by the demo");
   }
 
