@@ -90,7 +90,9 @@ public final class Bench {
       discovery.warmUp(a.clusters()[0]);
       for (int clusters : a.clusters()) results.add(discovery.measure(clusters));
     }
-    if (a.runs("runner") && a.runnerJar() != null) results.add(new RunnerStartup(bench.kube, MotoServer.shared(), a.runnerJar(), a.repeat(), a.jdks(), a.runnerEnv()).measure());
+    if (a.runs("runner") && !a.runnerJars().isEmpty()) {
+      results.add(new RunnerStartup(bench.kube, MotoServer.shared(), a.runnerJars(), a.repeat(), a.jdks(), a.runnerEnv()).measure());
+    }
     Report.print(results, System.out);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("machine", Report.machine());

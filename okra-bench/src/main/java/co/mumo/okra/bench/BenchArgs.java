@@ -12,10 +12,11 @@ import java.util.Set;
 /**
  * {@code --scenarios cells,discovery,runner --cells 1,10,100,1000 --listeners 1,10,50 --clusters 1,10,50
  * --bindings 3 --cluster-latency 100 --slow-cluster-latency 500 --aws-latency 0 --repeat 5 --parallel 4 --json FILE --runner-jar JAR --jdk HOME --runner-env NAME=VALUE}.
- * Latencies are in milliseconds; {@code --aws-latency} puts one in front of moto for discovery's EKS calls. The runner scenario needs {@code --runner-jar}; it compares this JVM with the newest JDK 24+ under /usr/lib/jvm or /opt, or with each {@code --jdk HOME} given (repeatable); {@code --runner-env} sets a variable for the runner processes (e.g. JAVA_TOOL_OPTIONS for an experiment).
+ * Latencies are in milliseconds; {@code --aws-latency} puts one in front of moto for discovery's EKS calls. The runner scenario needs {@code --runner-jar} (repeatable: each jar, e.g. one built without a start-up change, in
+ * {@code DIR/target/} beside its launcher in {@code DIR/bin/}, is run in turn with the others); it compares this JVM with the newest JDK 24+ under /usr/lib/jvm or /opt, or with each {@code --jdk HOME} given (repeatable); {@code --runner-env} sets a variable for the runner processes (e.g. JAVA_TOOL_OPTIONS for an experiment).
  */
 record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clusters, int bindings, long clusterLatencyMs,
-                 long slowClusterLatencyMs, long awsLatencyMs, int repeat, int parallel, Path json, Path runnerJar, List<Path> jdks,
+                 long slowClusterLatencyMs, long awsLatencyMs, int repeat, int parallel, Path json, List<Path> runnerJars, List<Path> jdks,
                  Map<String, String> runnerEnv) {
   static final Set<String> ALL_SCENARIOS = Set.of("cells", "discovery", "runner");
 
@@ -31,7 +32,7 @@ record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clus
     int repeat = 5;
     int parallel = 4; // the runner's default for reconcile --all
     Path json = Path.of("target", "bench.json");
-    Path jar = null;
+    List<Path> jars = new ArrayList<>();
     List<Path> jdks = new ArrayList<>();
     Map<String, String> runnerEnv = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
@@ -48,7 +49,7 @@ record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clus
         case "--repeat" -> { repeat = Integer.parseInt(value); i++; }
         case "--parallel" -> { parallel = Integer.parseInt(value); i++; }
         case "--json" -> { json = Path.of(value); i++; }
-        case "--runner-jar" -> { jar = Path.of(value); i++; }
+        case "--runner-jar" -> { jars.add(Path.of(value)); i++; }
         case "--jdk" -> { jdks.add(Path.of(value)); i++; }
         case "--runner-env" -> { runnerEnv.put(value.substring(0, value.indexOf('=')), value.substring(value.indexOf('=') + 1)); i++; }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
@@ -56,7 +57,7 @@ record BenchArgs(Set<String> scenarios, int[] cells, int[] listeners, int[] clus
             + " --cluster-latency MS --slow-cluster-latency MS --aws-latency MS --repeat N --parallel N --json FILE --runner-jar JAR --jdk HOME --runner-env NAME=VALUE)");
       }
     }
-    return new BenchArgs(scenarios, cells, listeners, clusters, bindings, latency, slowLatency, awsLatency, repeat, parallel, json, jar,
+    return new BenchArgs(scenarios, cells, listeners, clusters, bindings, latency, slowLatency, awsLatency, repeat, parallel, json, List.copyOf(jars),
         jdks.isEmpty() ? RunnerStartup.defaultJdks() : List.copyOf(jdks), runnerEnv);
   }
 

@@ -28,7 +28,7 @@ final class Report {
         out.printf("%ndiscovery (each cluster behind a loopback forwarder: %s ms per round trip, the last cluster %s ms; EKS API %s ms;"
             + " %s bindings each; listing pool %s):%n", r.get("latencyMs"), r.get("slowClusterLatencyMs"), r.get("awsLatencyMs"),
             r.get("bindingsPerCluster"), r.get("parallelism"));
-        out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s %8s  %-32s %-60s %-22s %8s%n", "clusters", "pass", "median ms", "min ms",
+        out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s %8s  %-44s %-60s %-22s %8s%n", "clusters", "pass", "median ms", "min ms",
             "max ms", "CPU ms", "before", "listing", "slowest", "after", "AWS calls", "management Kubernetes calls", "workload calls",
             "heap MB");
         header = true;
@@ -44,15 +44,15 @@ final class Report {
       if (!"runner".equals(r.get("scenario"))) continue;
       out.printf("%nrunner, one converged pass of one Cell and `version`, each a fresh process (medians of %s interleaved runs; CPU = user +"
           + " system, the launcher's shell included; RSS = peak resident set):%n", r.get("runs"));
-      out.printf("  %-32s %-8s %9s %9s %9s %9s %9s  %s%n", "", "", "wall ms", "min ms", "CPU ms", "RSS MiB", "1st call", "load average");
+      out.printf("  %-44s %-8s %9s %9s %9s %9s %9s  %s%n", "", "", "wall ms", "min ms", "CPU ms", "RSS MiB", "1st call", "load average");
       for (Map<String, Object> v : (List<Map<String, Object>>) r.get("variants")) {
         for (String what : List.of("pass", "version")) {
           Map<String, Object> m = (Map<String, Object>) v.get(what);
-          out.printf("  %-32s %-8s %9s %9s %9s %9s %9s  %s-%s%n", v.get("variant"), what, m.get("wallMs"), m.get("wallMinMs"), m.get("cpuMs"),
+          out.printf("  %-44s %-8s %9s %9s %9s %9s %9s  %s-%s%n", v.get("variant"), what, m.get("wallMs"), m.get("wallMinMs"), m.get("cpuMs"),
               m.get("rssMb"), m.getOrDefault("firstCallMs", "-"), m.get("loadMin"), m.get("loadMax"));
         }
         if (v.containsKey("recordingWallMs")) {
-          out.printf("  %-32s %-8s %9s %9s %9s  (first run, records the archive: %s MB, once per jar and JVM)%n", "", "record",
+          out.printf("  %-44s %-8s %9s %9s %9s  (first run, records the archive: %s MB, once per jar and JVM)%n", "", "record",
               v.get("recordingWallMs"), "", v.get("recordingCpuMs"), v.get("archiveMb"));
         }
       }
@@ -66,7 +66,7 @@ final class Report {
   }
 
   private static void discoveryRow(PrintStream out, Map<String, Object> r, String pass, Map<String, Object> m) {
-    out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s %8s  %-32s %-60s %-22s %8s%n", r.get("clusters"), pass, m.get("medianMs"),
+    out.printf("%-8s %-9s %10s %8s %8s %8s %8s %8s %8s %8s  %-44s %-60s %-22s %8s%n", r.get("clusters"), pass, m.get("medianMs"),
         m.get("minMs"), m.get("maxMs"), m.get("cpuMs"), m.get("beforeListingMs"), m.get("listingSpanMs"), m.get("slowestListingMs"),
         m.get("afterListingMs"), compact(m.get("awsCalls")), compact(m.get("kubeCalls")), compact(m.get("workloadCalls")),
         m.get("peakHeapMb"));

@@ -52,22 +52,22 @@ final class RunnerStartup {
 
   private final TestKube kube;
   private final MotoServer moto;
-  private final Path jar;
+  private final List<Path> jars;
   private final int runs;
   private final List<Path> jdks;
   private final Map<String, String> runnerEnv;
 
-  RunnerStartup(TestKube kube, MotoServer moto, Path jar, int runs, List<Path> jdks, Map<String, String> runnerEnv) {
+  RunnerStartup(TestKube kube, MotoServer moto, List<Path> jars, int runs, List<Path> jdks, Map<String, String> runnerEnv) {
     this.kube = kube;
     this.moto = moto;
-    this.jar = jar;
+    this.jars = jars;
     this.runs = runs;
     this.jdks = jdks;
     this.runnerEnv = runnerEnv;
   }
 
-  /** One way of starting the runner: a JDK's java, through the launcher or not. */
-  private record Variant(String name, Path java, boolean launcher, Path cache) {}
+  /** One way of starting the runner: a jar, a JDK's java, through the launcher (the one beside the jar) or not. */
+  private record Variant(String name, Path jar, Path java, boolean launcher, Path cache) {}
 
   /** One run: ms to the first API call (-1: none), wall ms, CPU ms, peak RSS MiB, load average. */
   private record Sample(long firstCallMs, long wallMs, long cpuMs, double rssMb, double load) {}
@@ -88,12 +88,16 @@ final class RunnerStartup {
       Files.writeString(kubeconfig, Files.readString(kube.kubeconfig()).replace(apiServer().toString(),
           "https://127.0.0.1:" + forwarder.port()));
       List<Variant> variants = new ArrayList<>();
-      for (Path home : jdks) {
-        String v = "JDK " + feature(home);
-        Path java = home.resolve("bin/java");
-        Path cache = Files.createTempDirectory("okra-runner-startup");
-        variants.add(new Variant(v + " java -jar", java, false, null));
-        variants.add(new Variant(v + " launcher (" + (feature(home) >= 24 ? "AOT cache" : "AppCDS") + ")", java, true, cache));
+      for (Path jar : jars) {
+        // Several jars: each is named by the directory it was built in (DIR/target/okra-runner.jar).
+        String label = jars.size() == 1 ? "" : jar.toAbsolutePath().getParent().getParent().getFileName() + ": ";
+        for (Path home : jdks) {
+          String v = label + "JDK " + feature(home);
+          Path java = home.resolve("bin/java");
+          Path cache = Files.createTempDirectory("okra-runner-startup");
+          variants.add(new Variant(v + " java -jar", jar, java, false, null));
+          variants.add(new Variant(v + " launcher (" + (feature(home) >= 24 ? "AOT cache" : "AppCDS") + ")", jar, java, true, cache));
+        }
       }
       List<String> pass = List.of("reconcile", "--cell", "web", "-n", ns, "--kubeconfig", kubeconfig.toString(),
           "--region", AwsFixture.REGION.id(), "--aws-endpoint-url", moto.endpoint().toString());
@@ -124,7 +128,7 @@ final class RunnerStartup {
         rows.add(row);
       }
       out.put("variants", rows);
-      out.put("jarMb", Bench.round(Files.size(jar) / 1e6));
+      out.put("jarMb", Bench.round(Files.size(jars.get(0)) / 1e6));
       return out;
     }
   }
@@ -183,11 +187,11 @@ final class RunnerStartup {
   private Sample run(Variant v, List<String> args, Forwarder forwarder) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("python3", "-c", RUSAGE));
     if (v.launcher()) {
-      Path script = jar.toAbsolutePath().getParent().getParent().resolve("bin/okra-runner");
+      Path script = v.jar().toAbsolutePath().getParent().getParent().resolve("bin/okra-runner");
       if (!Files.isRegularFile(script)) throw new IllegalStateException("the launcher is not at " + script);
-      command.addAll(List.of("env", "JAVA=" + v.java(), "OKRA_RUNNER_JAR=" + jar, "OKRA_CACHE=" + v.cache(), "sh", script.toString()));
+      command.addAll(List.of("env", "JAVA=" + v.java(), "OKRA_RUNNER_JAR=" + v.jar(), "OKRA_CACHE=" + v.cache(), "sh", script.toString()));
     } else {
-      command.addAll(List.of(v.java().toString(), "-jar", jar.toString()));
+      command.addAll(List.of(v.java().toString(), "-jar", v.jar().toString()));
     }
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);

@@ -17,7 +17,6 @@ import co.mumo.okra.cell.Evaluator;
 import co.mumo.okra.cell.Step;
 import co.mumo.okra.core.CanonicalJson;
 import co.mumo.okra.core.FieldError;
-import co.mumo.okra.core.RunPhase;
 import co.mumo.okra.redaction.Secrets;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

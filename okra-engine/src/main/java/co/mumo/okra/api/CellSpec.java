@@ -26,7 +26,7 @@ import java.util.List;
     message = "a setHeaderRoute step names a route that spec.ingress.awsApplicationLoadBalancer.managedRoutes does not declare:"
         + " add it there with a priority", fieldPath = ".updateStrategy.canary.steps", reason = "FieldValueInvalid")
 public class CellSpec {
-  /** Semantic versions as {@code cell.Version} reads them (empty: not pinned). */
+  /** Semantic versions as {@code core.Version} reads them (empty: not pinned). */
   static final String SEMVER = "^$|^[vV]?(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)"
       + "(-((0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
       + "(\\+[0-9a-zA-Z-]+(\\.[0-9a-zA-Z-]+)*)?$";

@@ -17,7 +17,7 @@ import java.util.Map;
 @ValidationRule(value = ListenerRule.CONDITION_VALUES + " <= 5",
     message = "ALB allows at most 5 condition values per rule (each host, path, method, source IP, header value and query pair counts)")
 public class ListenerRule {
-  /** ALB's count of condition values, in CEL: what {@code alb.RuleConditions.valueCount()} counts. */
+  /** ALB's count of condition values, in CEL: what {@code rule.RuleConditions.valueCount()} counts. */
   static final String CONDITION_VALUES = "(has(self.hosts) ? size(self.hosts) : 0) + (has(self.pathPatterns) ? size(self.pathPatterns) : 0)"
       + " + (has(self.methods) ? size(self.methods) : 0) + (has(self.sourceIPs) ? size(self.sourceIPs) : 0)"
       + " + (has(self.headers) ? self.headers.map(h, size(self.headers[h])).sum() : 0)"

@@ -387,7 +387,7 @@ public final class CellReconciler {
     try {
       Cell written = store.updateCellStatus(cell);
       // Only the runner whose guarded write recorded the transition tells of it: racing runners tell it once.
-      store.events().record(written, CellEvents.between(previous, status));
+      store.events().record(written, CellEvents.between(previous, status), clock.instant());
       return written;
     } catch (RuntimeException e) {
       cell.setStatus(previous);

@@ -1,6 +1,7 @@
 package co.mumo.okra.cell;
 
 import co.mumo.okra.api.Cell;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -10,7 +11,8 @@ import java.util.List;
  */
 public interface EventRecorder {
   /** Records nothing: for stores without Events (tests, the demo). */
-  EventRecorder NONE = (cell, events) -> {};
+  EventRecorder NONE = (cell, events, at) -> {};
 
-  void record(Cell cell, List<CellEvent> events);
+  /** {@code at}: the pass's time, from the runner's clock (the Events' first and last timestamps). */
+  void record(Cell cell, List<CellEvent> events, Instant at);
 }

@@ -1,7 +1,6 @@
 package co.mumo.okra.discovery;
 
 import co.mumo.okra.aws.AwsClients;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

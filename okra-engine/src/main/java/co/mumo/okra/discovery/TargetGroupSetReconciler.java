@@ -143,13 +143,14 @@ public final class TargetGroupSetReconciler {
       for (ArgoCluster c : clusters.values()) {
         futures.put(c.secretName(), pool.submit(() -> workloads.bindings(c, selectors.get(c.secretName()))));
       }
-      Instant deadline = Instant.now().plus(clusterTimeout);
+      // One bound for all the listings, measured on the monotonic clock: a duration, not a time of day.
+      long deadline = System.nanoTime() + clusterTimeout.toNanos();
       List<ClusterListing> out = new ArrayList<>();
       for (Map.Entry<String, Future<List<ObservedBinding>>> f : futures.entrySet()) {
         String cluster = f.getKey();
         try {
-          long wait = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-          out.add(new ClusterListing.Listed(cluster, f.getValue().get(wait, TimeUnit.MILLISECONDS)));
+          long wait = Math.max(0, deadline - System.nanoTime());
+          out.add(new ClusterListing.Listed(cluster, f.getValue().get(wait, TimeUnit.NANOSECONDS)));
         } catch (TimeoutException e) {
           f.getValue().cancel(true);
           out.add(new ClusterListing.Unreachable(cluster, "no answer within " + clusterTimeout.toSeconds() + "s"));

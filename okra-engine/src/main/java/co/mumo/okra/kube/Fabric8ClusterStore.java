@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.HttpURLConnection;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +29,7 @@ public final class Fabric8ClusterStore implements ClusterStore {
 
   public Fabric8ClusterStore(KubernetesClient client) {
     this.client = client;
-    this.events = new Fabric8EventRecorder(client, Clock.systemUTC());
+    this.events = new Fabric8EventRecorder(client);
   }
 
   @Override

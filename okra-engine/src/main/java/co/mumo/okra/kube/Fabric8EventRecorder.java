@@ -14,7 +14,7 @@ import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,18 +32,16 @@ public final class Fabric8EventRecorder implements EventRecorder {
   static final String COMPONENT = "okra-runner";
 
   private final KubernetesClient client;
-  private final Clock clock;
 
-  public Fabric8EventRecorder(KubernetesClient client, Clock clock) {
+  public Fabric8EventRecorder(KubernetesClient client) {
     this.client = client;
-    this.clock = clock;
   }
 
   @Override
-  public void record(Cell cell, List<CellEvent> events) {
+  public void record(Cell cell, List<CellEvent> events, Instant at) {
     for (CellEvent e : events) {
       try {
-        record(cell, e);
+        record(cell, e, at);
       } catch (RuntimeException failed) {
         String why = failed instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null
             ? k.getStatus().getMessage() : String.valueOf(failed.getMessage());
@@ -53,10 +51,10 @@ public final class Fabric8EventRecorder implements EventRecorder {
     }
   }
 
-  private void record(Cell cell, CellEvent e) {
+  private void record(Cell cell, CellEvent e, Instant at) {
     String ns = cell.getMetadata().getNamespace();
     String name = name(cell, e);
-    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    String now = at.truncatedTo(ChronoUnit.SECONDS).toString();
     Event event = new EventBuilder()
         .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
         .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(Cell.API_VERSION).withKind("Cell")

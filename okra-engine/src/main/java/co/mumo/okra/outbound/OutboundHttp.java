@@ -136,6 +136,8 @@ public final class OutboundHttp {
       String problem = Http1.headerProblem(h.getKey(), h.getValue());
       if (problem != null) throw new FetchException(problem);
     }
+    // A bound on how long this request may take, not a time of day: the monotonic clock, which a clock
+    // step (NTP, a suspended VM) cannot stretch or cut short.
     long deadline = System.nanoTime() + request.timeout().toNanos();
     String method = request.method();
     byte[] body = request.body();

@@ -18,8 +18,6 @@ import co.mumo.okra.testsupport.MutableClock;
 import co.mumo.okra.testsupport.OkraObjects;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

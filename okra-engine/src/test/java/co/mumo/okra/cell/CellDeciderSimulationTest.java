@@ -1,6 +1,5 @@
 package co.mumo.okra.cell;
 
-import static co.mumo.okra.testsupport.CellScenario.T0;
 import static co.mumo.okra.testsupport.CellScenario.analysis;
 import static co.mumo.okra.testsupport.CellScenario.cell;
 import static co.mumo.okra.testsupport.CellScenario.experiment;

@@ -12,17 +12,20 @@ import co.mumo.okra.kube.Fabric8ClusterStore;
 import co.mumo.okra.rule.DesiredRule;
 import co.mumo.okra.rule.ObservedRule;
 import co.mumo.okra.rule.TargetWeight;
+import co.mumo.okra.testsupport.ArgoStandIn;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;
+import co.mumo.okra.testsupport.Pollers;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,12 +121,13 @@ class CellRaceIT {
     AtomicBoolean done = new AtomicBoolean();
     Map<Outcome, AtomicInteger> outcomes = new ConcurrentHashMap<>();
     Map<String, AtomicInteger> runsCreated = new ConcurrentHashMap<>();
-    ExecutorService pool = Executors.newFixedThreadPool(10);
-    pool.submit(() -> watch(seen, done));
-    pool.submit(() -> playArgo(done));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    Pollers pollers = new Pollers();
+    pollers.every(20, () -> watch(seen));
+    pollers.every(100, ArgoStandIn.judging(objects, ns, "Successful"));
     List<Map<String, Integer>> applied = new CopyOnWriteArrayList<>();
     LoadBalancer recording = recording(new Elbv2LoadBalancer(aws.elbv2()), applied);
-    List<Future<?>> runners = new java.util.ArrayList<>();
+    List<Future<?>> runners = new ArrayList<>();
     for (int r = 0; r < 8; r++) {
       CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(kube.client()), recording,
           new ArgoAnalyses(kube.client()), Clock.systemUTC());
@@ -139,10 +143,12 @@ class CellRaceIT {
         return null;
       }));
     }
-    for (Future<?> f : runners) f.get(5, TimeUnit.MINUTES);
-    done.set(true);
-    pool.shutdown();
-    assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).as("the watcher and the stand-in for Argo ended").isTrue();
+    try {
+      for (Future<?> f : runners) f.get(5, TimeUnit.MINUTES);
+    } finally {
+      pool.shutdownNow();
+      pollers.stopAll();
+    }
 
     System.out.printf("race: 8 runners, outcomes %s, rule writes %d, weight sets seen by polling %d%n",
         outcomes, applied.size(), seen.size());
@@ -221,15 +227,11 @@ class CellRaceIT {
     List<String> ruleArnsSeen = new CopyOnWriteArrayList<>();
     Map<Outcome, AtomicInteger> outcomes = new ConcurrentHashMap<>();
     LoadBalancer recording = recordingRoutes(new Elbv2LoadBalancer(aws.elbv2()), routeWrites);
-    ExecutorService pool = Executors.newFixedThreadPool(7);
-    pool.submit(() -> {
-      while (!done.get()) {
-        aws.ruleAt(alb.listenerArn(), ROUTE_PRIORITY).map(r -> r.ruleArn())
-            .filter(a -> ruleArnsSeen.isEmpty() || !ruleArnsSeen.get(ruleArnsSeen.size() - 1).equals(a)).ifPresent(ruleArnsSeen::add);
-        sleep(20);
-      }
-    });
-    List<Future<?>> runners = new java.util.ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    Pollers pollers = new Pollers();
+    pollers.every(20, () -> aws.ruleAt(alb.listenerArn(), ROUTE_PRIORITY).map(r -> r.ruleArn())
+        .filter(a -> ruleArnsSeen.isEmpty() || !ruleArnsSeen.get(ruleArnsSeen.size() - 1).equals(a)).ifPresent(ruleArnsSeen::add));
+    List<Future<?>> runners = new ArrayList<>();
     for (int r = 0; r < 6; r++) {
       CellReconciler reconciler = new CellReconciler(new Fabric8ClusterStore(kube.client()), recording,
           new ArgoAnalyses(kube.client()), Clock.systemUTC());
@@ -243,10 +245,12 @@ class CellRaceIT {
         return null;
       }));
     }
-    for (Future<?> f : runners) f.get(5, TimeUnit.MINUTES);
-    done.set(true);
-    pool.shutdown();
-    assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    try {
+      for (Future<?> f : runners) f.get(5, TimeUnit.MINUTES);
+    } finally {
+      pool.shutdownNow();
+      pollers.stopAll();
+    }
 
     System.out.printf("race: 6 runners on a header route, outcomes %s, route writes %s%n", outcomes, routeWrites);
     List<String> creates = routeWrites.stream().filter(w -> !w.startsWith("DELETED")).toList();
@@ -291,7 +295,7 @@ class CellRaceIT {
 
   /** Consecutive repeats are one write as far as traffic is concerned. */
   private static List<Map<String, Integer>> collapse(List<Map<String, Integer>> writes) {
-    List<Map<String, Integer>> out = new java.util.ArrayList<>();
+    List<Map<String, Integer>> out = new ArrayList<>();
     for (Map<String, Integer> w : writes) if (out.isEmpty() || !out.get(out.size() - 1).equals(w)) out.add(w);
     return out;
   }
@@ -308,7 +312,7 @@ class CellRaceIT {
       public synchronized ApplyResult apply(DesiredRule desired, Optional<ObservedRule> current) {
         ApplyResult result = real.apply(desired, current);
         if (result.change() != Change.NONE) {
-          applied.add(desired.forwards().stream().collect(java.util.stream.Collectors.toMap(TargetWeight::arn, TargetWeight::weight)));
+          applied.add(desired.forwards().stream().collect(Collectors.toMap(TargetWeight::arn, TargetWeight::weight)));
         }
         return result;
       }
@@ -320,23 +324,10 @@ class CellRaceIT {
     };
   }
 
-  private void watch(List<Map<String, Integer>> seen, AtomicBoolean done) {
-    while (!done.get()) {
-      Map<String, Integer> now = aws.weightsOf(alb.listenerArn(), PRIORITY);
-      if (!now.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now))) seen.add(now);
-      sleep(20);
-    }
-  }
-
-  private void playArgo(AtomicBoolean done) {
-    while (!done.get()) {
-      for (GenericKubernetesResource run : objects.analysisRuns(ns)) {
-        if (run.getAdditionalProperties().get("status") == null) {
-          objects.setPhase(OkraObjects.ANALYSIS_RUN, ns, run.getMetadata().getName(), "Successful");
-        }
-      }
-      sleep(100);
-    }
+  /** One look at the ALB: a weight set unlike the last one seen is added. */
+  private void watch(List<Map<String, Integer>> seen) {
+    Map<String, Integer> now = aws.weightsOf(alb.listenerArn(), PRIORITY);
+    if (!now.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now))) seen.add(now);
   }
 
   private CellReconciler reconciler(ClusterStore store) {
@@ -352,17 +343,9 @@ class CellRaceIT {
           if (method.getName().equals("cell")) return Optional.of(Serialization.unmarshal(json, Cell.class));
           try {
             return method.invoke(real, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
+          } catch (InvocationTargetException e) {
             throw e.getCause();
           }
         });
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -37,8 +37,9 @@ class AwsEksClustersTest {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         overlapping.countDown();
         try {
-          // The first calls wait until as many as the pool allows run at once; one at a time, they would time out.
-          if (!overlapping.await(5, TimeUnit.SECONDS)) throw new IllegalStateException("DescribeCluster calls did not overlap");
+          // The first calls wait until as many as the pool allows run at once; one at a time, they would time out. The
+          // deadline is generous for a loaded machine: a pool that works never waits for it, only a broken one does.
+          if (!overlapping.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("DescribeCluster calls did not overlap");
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } finally {

@@ -66,13 +66,19 @@ class TargetGroupSetReconcilerTest {
 
   @Test
   void theDefaultPoolStillBoundsAVeryLargeFleet() {
-    int clusters = TargetGroupSetReconciler.DEFAULT_PARALLELISM + 16;
+    int bound = TargetGroupSetReconciler.DEFAULT_PARALLELISM;
+    int clusters = bound + 16;
+    CountDownLatch oneTooMany = new CountDownLatch(bound + 1);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger maxInFlight = new AtomicInteger();
+    // Each listing is held until one listing more than the bound has started. An unbounded pool starts that one while
+    // the others are held, so more than the bound are in flight at once; a bounded one never does, and its held
+    // listings go on after a second (no speed makes this pass or fail by chance: a late start only shortens the hold).
     WorkloadClusters slow = (cluster, selectors) -> {
       maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      oneTooMany.countDown();
       try {
-        Thread.sleep(20);
+        oneTooMany.await(1, TimeUnit.SECONDS);
         return List.of();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -85,7 +91,7 @@ class TargetGroupSetReconcilerTest {
     DiscoveryResult result = new TargetGroupSetReconciler(new MemoryStore(clusters), slow, Clock.systemUTC()).reconcile(SET, false);
 
     assertThat(result.notes()).isEmpty();
-    assertThat(maxInFlight.get()).isLessThanOrEqualTo(TargetGroupSetReconciler.DEFAULT_PARALLELISM);
+    assertThat(maxInFlight.get()).isLessThanOrEqualTo(bound);
   }
 
   /** Cluster Secrets w00..wNN selected by the set; AWSTargetGroups and the status kept in memory. */

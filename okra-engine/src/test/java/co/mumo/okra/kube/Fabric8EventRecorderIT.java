@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.cell.CellEvent;
-import co.mumo.okra.testsupport.MutableClock;
 import co.mumo.okra.testsupport.OkraObjects;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.Event;
@@ -36,13 +35,12 @@ class Fabric8EventRecorderIT {
     String ns = kube.freshNamespace("events");
     new OkraObjects(kube.client()).webCell(ns, LISTENER, 10, "- setWeight: 20\n");
     Cell cell = kube.client().resources(Cell.class).inNamespace(ns).withName("web").get();
-    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-    Fabric8EventRecorder recorder = new Fabric8EventRecorder(kube.client(), clock);
+    Instant first = Instant.parse("2026-03-01T10:00:00Z");
+    Fabric8EventRecorder recorder = new Fabric8EventRecorder(kube.client());
     CellEvent drift = new CellEvent(CellEvent.Type.Warning, CellEvent.TRAFFIC_DRIFT, "the rule was changed outside Okra");
 
-    recorder.record(cell, List.of(drift, new CellEvent(CellEvent.Type.Normal, CellEvent.STEP_STARTED, "step 1/1 started for 2.0.0")));
-    clock.advance(Duration.ofMinutes(3));
-    recorder.record(cell, List.of(drift));
+    recorder.record(cell, List.of(drift, new CellEvent(CellEvent.Type.Normal, CellEvent.STEP_STARTED, "step 1/1 started for 2.0.0")), first);
+    recorder.record(cell, List.of(drift), first.plus(Duration.ofMinutes(3)));
 
     List<Event> events = kube.client().v1().events().inNamespace(ns).list().getItems();
     assertThat(events).hasSize(2);
@@ -61,9 +59,9 @@ class Fabric8EventRecorderIT {
     Cell cell = new Cell();
     cell.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("web").withNamespace("no-such-namespace")
         .withUid("u").build());
-    Fabric8EventRecorder recorder = new Fabric8EventRecorder(kube.client(), java.time.Clock.systemUTC());
+    Fabric8EventRecorder recorder = new Fabric8EventRecorder(kube.client());
 
-    assertThatCode(() -> recorder.record(cell, List.of(new CellEvent(CellEvent.Type.Normal, CellEvent.STEP_STARTED, "x"))))
+    assertThatCode(() -> recorder.record(cell, List.of(new CellEvent(CellEvent.Type.Normal, CellEvent.STEP_STARTED, "x")), Instant.now()))
         .doesNotThrowAnyException();
   }
 }

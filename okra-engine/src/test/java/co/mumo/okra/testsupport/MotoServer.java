@@ -1,5 +1,7 @@
 package co.mumo.okra.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,10 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * moto's standalone server as a child process on a free loopback port: the fake AWS that the
@@ -152,15 +154,16 @@ public final class MotoServer implements AutoCloseable {
   }
 
   private void awaitReady() {
-    Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new ExitedEarly("moto_server exited with " + process.exitValue() + " before answering; " + logTail());
-      }
-      if (answers()) return;
-      sleep(POLL_INTERVAL);
+    try {
+      await().atMost(STARTUP_TIMEOUT).pollInterval(POLL_INTERVAL).until(() -> {
+        if (!process.isAlive()) {
+          throw new ExitedEarly("moto_server exited with " + process.exitValue() + " before answering; " + logTail());
+        }
+        return answers();
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("moto_server did not answer on " + endpoint + " within " + STARTUP_TIMEOUT.toSeconds() + " s; " + logTail());
     }
-    throw new IllegalStateException("moto_server did not answer on " + endpoint + " within " + STARTUP_TIMEOUT.toSeconds() + " s; " + logTail());
   }
 
   private boolean answers() {
@@ -213,15 +216,6 @@ public final class MotoServer implements AutoCloseable {
   private static final class ExitedEarly extends IllegalStateException {
     ExitedEarly(String message) {
       super(message);
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for moto", e);
     }
   }
 }

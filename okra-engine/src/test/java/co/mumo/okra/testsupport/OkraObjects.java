@@ -187,7 +187,12 @@ public final class OkraObjects {
   }
 
   public List<GenericKubernetesResource> analysisRuns(String namespace) {
-    return client.genericKubernetesResources(ANALYSIS_RUN).inNamespace(namespace).list().getItems();
+    return list(ANALYSIS_RUN, namespace);
+  }
+
+  /** Argo Rollouts' objects of one kind (AnalysisRuns, Experiments) in a namespace. */
+  public List<GenericKubernetesResource> list(ResourceDefinitionContext kind, String namespace) {
+    return client.genericKubernetesResources(kind).inNamespace(namespace).list().getItems();
   }
 
   /** Plays Argo Rollouts' controller: sets the phase of a run. */

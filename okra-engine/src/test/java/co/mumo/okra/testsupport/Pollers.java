@@ -1,42 +1,41 @@
 package co.mumo.okra.testsupport;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Background polls a test runs while the code under test works: watching the ALB's weights, playing
- * Argo Rollouts' controller. A failing poll is retried on the next tick instead of ending the watch.
+ * The one background poller of the tests: what runs beside the code under test while it works (watching
+ * the ALB's weights, {@link ArgoStandIn} playing Argo Rollouts' controller). A failing poll is retried on
+ * the next tick instead of ending the poll. To wait for a condition, use Awaitility instead.
  */
 public final class Pollers {
-  private final List<Thread> threads = new ArrayList<>();
-  private AtomicBoolean stop = new AtomicBoolean();
+  private ScheduledExecutorService timer = newTimer();
 
-  /** Runs {@code poll} every {@code everyMillis} until {@link #stopAll()}. */
+  /** Runs {@code poll} now and then {@code everyMillis} after each run ends, until {@link #stopAll()}. */
   public synchronized void every(long everyMillis, Runnable poll) {
-    AtomicBoolean stopped = stop;
-    Thread t = new Thread(() -> {
-      while (!stopped.get()) {
-        try {
-          poll.run();
-          Thread.sleep(everyMillis);
-        } catch (InterruptedException e) {
-          return;
-        } catch (RuntimeException e) {
-          // The next poll tries again.
-        }
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        poll.run();
+      } catch (RuntimeException e) {
+        // The next tick tries again (a thrown exception would cancel every later run).
       }
-    });
-    t.setDaemon(true);
-    t.start();
-    threads.add(t);
+    }, 0, everyMillis, TimeUnit.MILLISECONDS);
   }
 
-  /** Stops the polls started so far and waits for them; later {@link #every} calls start afresh. */
+  /** Stops the polls started so far and waits for the one running to end; later {@link #every} calls start afresh. */
   public synchronized void stopAll() throws InterruptedException {
-    stop.set(true);
-    for (Thread t : threads) t.join(5_000);
-    threads.clear();
-    stop = new AtomicBoolean();
+    timer.shutdownNow();
+    if (!timer.awaitTermination(60, TimeUnit.SECONDS)) throw new IllegalStateException("a poll did not end within 60 s of being stopped");
+    timer = newTimer();
+  }
+
+  /** A few threads, so that a slow poll (a LIST under load) does not hold back a fast one (the ALB's weights). */
+  private static ScheduledExecutorService newTimer() {
+    return Executors.newScheduledThreadPool(4, r -> {
+      Thread t = new Thread(r, "test-poller");
+      t.setDaemon(true);
+      return t;
+    });
   }
 }

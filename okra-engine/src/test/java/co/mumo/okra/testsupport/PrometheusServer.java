@@ -1,5 +1,7 @@
 package co.mumo.okra.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Prometheus server on loopback that scrapes one target every second, for the prometheus
@@ -71,32 +73,24 @@ public final class PrometheusServer implements AutoCloseable {
     return endpoint;
   }
 
-  private void awaitReady() throws IOException {
+  private void awaitReady() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("prometheus exited: " + Files.readString(dir.resolve("prometheus.log")));
-      }
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint.resolve("/-/ready")).timeout(Duration.ofSeconds(1)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) return;
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+    try {
+      await().atMost(STARTUP_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("prometheus exited: " + Files.readString(dir.resolve("prometheus.log")));
+        }
+        try {
+          return http.send(HttpRequest.newBuilder(endpoint.resolve("/-/ready")).timeout(Duration.ofSeconds(1)).build(),
+              HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (IOException notYet) {
+          return false; // not listening yet
+        }
+      });
+    } catch (ConditionTimeoutException e) {
+      close();
+      throw new IllegalStateException("prometheus did not become ready within " + STARTUP_TIMEOUT.toSeconds() + "s");
     }
-    close();
-    throw new IllegalStateException("prometheus did not become ready within " + STARTUP_TIMEOUT.toSeconds() + "s");
   }
 
   @Override

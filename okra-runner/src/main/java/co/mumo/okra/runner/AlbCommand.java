@@ -6,7 +6,6 @@ import co.mumo.okra.cell.AlbConfigs;
 import co.mumo.okra.cell.LoadBalancer;
 import co.mumo.okra.core.InputException;
 import co.mumo.okra.policy.OwnerPolicy;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -49,8 +48,8 @@ final class AlbCommand implements Runnable {
         // Validates before any AWS call: a bad config fails with exit 2 and the ALB untouched.
         AlbConfigs.toRule(config);
         OwnerPolicy policy = clients.policy();
-        LoadBalancer.ApplyResult result = new AlbConfigApplier(clients.loadBalancer(), clients.store(), Clock.systemUTC()).apply(config, policy);
-        Output out = new Output(global.output, spec.commandLine().getOut());
+        LoadBalancer.ApplyResult result = new AlbConfigApplier(clients.loadBalancer(), clients.store(), clients.clock()).apply(config, policy);
+        Output out = global.output(spec);
         if (out.json()) {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("config", ns + "/" + name);

@@ -13,6 +13,7 @@ import co.mumo.okra.core.FieldError;
 import co.mumo.okra.core.RunPhase;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Clock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ final class AnalysisCommand implements Runnable {
       List<Step.TemplateRef> refs = new ArrayList<>();
       templates.forEach(t -> refs.add(new Step.TemplateRef(t, false)));
       clusterTemplates.forEach(t -> refs.add(new Step.TemplateRef(t, true)));
-      Output out = new Output(global.output, spec.commandLine().getOut());
+      Output out = global.output(spec);
       try (Clients clients = new Clients(global)) {
         String ns = clients.namespace();
         OkraAnalyses okra = clients.okraAnalyses(Evaluator.OKRA, allowJobs);
@@ -113,7 +114,8 @@ final class AnalysisCommand implements Runnable {
           for (FieldError error : e.errors()) spec.commandLine().getErr().println("okra-runner: " + error);
           return ExitCodes.INVALID;
         }
-        Instant deadline = Instant.now().plus(limit);
+        Clock clock = global.clock();
+        Instant deadline = clock.instant().plus(limit);
         while (true) {
           Evaluation evaluation = okra.evaluation(run);
           RunStatus status = evaluation.status();
@@ -121,9 +123,10 @@ final class AnalysisCommand implements Runnable {
           if (status.completed()) return exitCode(status.phase());
           if (!wait) return ExitCodes.TIMED_OUT;
           // The pass that measured knows when the next measurement is due; no second read of the spec's Secrets.
-          Instant next = evaluation.nextMeasurementAt().orElse(Instant.now().plusSeconds(10));
-          Duration sleep = Duration.between(Instant.now(), next);
-          if (Instant.now().plus(sleep).isAfter(deadline)) {
+          Instant now = clock.instant();
+          Instant next = evaluation.nextMeasurementAt().orElse(now.plusSeconds(10));
+          Duration sleep = Duration.between(now, next);
+          if (now.plus(sleep).isAfter(deadline)) {
             spec.commandLine().getErr().println("okra-runner: no verdict within " + timeout);
             return ExitCodes.TIMED_OUT;
           }

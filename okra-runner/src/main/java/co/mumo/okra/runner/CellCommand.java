@@ -44,7 +44,7 @@ final class CellCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     Output output() {
-      return new Output(global.output, spec.commandLine().getOut());
+      return global.output(spec);
     }
   }
 
@@ -149,7 +149,7 @@ final class CellCommand implements Runnable {
         CellStatus s = c.getStatus() == null ? new CellStatus() : c.getStatus();
         out.text("Cell:       " + ns + "/" + name);
         out.text("Phase:      " + dash(s.phase));
-        out.text("Message:    " + dash(s.message) + Output.countdown(s, Instant.now()));
+        out.text("Message:    " + dash(s.message) + Output.countdown(s, global.clock().instant()));
         out.text("Stable:     " + dash(s.stableVersion));
         out.text("Desired:    " + dash(s.desiredVersion));
         try {
@@ -174,7 +174,7 @@ final class CellCommand implements Runnable {
           s.invalidTargetGroups.forEach(t -> out.text("Ignored:    " + t.name + ": " + t.reason));
         }
         if (s.failure != null) out.text("Failure:    " + s.failure.version + ": " + s.failure.cause + " (at " + s.failure.at + ")");
-        List<String> analysis = Output.analysisLines(s, Instant.now());
+        List<String> analysis = Output.analysisLines(s, global.clock().instant());
         for (int i = 0; i < analysis.size(); i++) out.text((i == 0 ? "Analysis:   " : "            ") + analysis.get(i));
         if (s.conditions != null) {
           out.text("Conditions:");
@@ -209,11 +209,12 @@ final class CellCommand implements Runnable {
         RolloutState next = change(CellStatusMapping.toState(cell.getStatus()), cell);
         String message = done(cell);
         CellStatus was = cell.getStatus();
-        cell.setStatus(CellStatusMapping.withState(was, next, message, Instant.now()));
+        Instant now = global.clock().instant();
+        cell.setStatus(CellStatusMapping.withState(was, next, message, now));
         Cell recorded;
         try {
           recorded = store.updateCellStatus(cell);
-          store.events().record(recorded, CellEvents.between(was, cell.getStatus()));
+          store.events().record(recorded, CellEvents.between(was, cell.getStatus()), now);
         } catch (ClusterStore.ConflictException e) {
           output().event("conflict", "the Cell changed while this command ran; nothing was written: run it again");
           return ExitCodes.ERROR;
@@ -235,7 +236,7 @@ final class CellCommand implements Runnable {
       String reason = cell.getStatus() == null || cell.getStatus().conditions == null ? null
           : cell.getStatus().conditions.stream().filter(c -> Reasons.PROGRESSING.equals(c.type))
               .map(c -> c.reason).findFirst().orElse(null);
-      return CellControl.promote(s, CellValidator.validate(cell).steps().size(), full, Instant.now(), reason);
+      return CellControl.promote(s, CellValidator.validate(cell).steps().size(), full, global.clock().instant(), reason);
     }
 
     @Override

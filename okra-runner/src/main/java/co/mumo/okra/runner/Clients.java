@@ -1,18 +1,23 @@
 package co.mumo.okra.runner;
 
 import co.mumo.okra.alb.Elbv2LoadBalancer;
-import co.mumo.okra.analysis.ArgoAnalyses;
 import co.mumo.okra.analysis.OkraAnalyses;
 import co.mumo.okra.analysis.eval.provider.CloudWatchProvider;
 import co.mumo.okra.analysis.eval.provider.Providers;
-import co.mumo.okra.cell.Analyses;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.ClusterStore;
 import co.mumo.okra.cell.Evaluator;
 import co.mumo.okra.cell.LoadBalancer;
+import co.mumo.okra.cell.Notifier;
+import co.mumo.okra.core.InputException;
 import co.mumo.okra.kube.Fabric8ClusterStore;
 import co.mumo.okra.kube.KubeClients;
 import co.mumo.okra.kube.SelectorThreads;
+import co.mumo.okra.notify.Webhook;
+import co.mumo.okra.notify.WebhookNotifier;
+import co.mumo.okra.outbound.AddressPolicy;
+import co.mumo.okra.outbound.OutboundHttp;
+import co.mumo.okra.policy.HostPolicy;
 import co.mumo.okra.policy.OwnerPolicy;
 import co.mumo.okra.policy.OwnerPolicyFile;
 import co.mumo.okra.redaction.Secrets;
@@ -46,6 +51,11 @@ final class Clients implements AutoCloseable {
 
   Clients(GlobalOptions options) {
     this.options = options;
+  }
+
+  /** The runner's clock (see {@link OkraRunner#SYSTEM_CLOCK}). */
+  Clock clock() {
+    return options.clock();
   }
 
   /** The owner policy from --policy ($OKRA_POLICY), else the built-in default; read once. */
@@ -113,7 +123,7 @@ final class Clients implements AutoCloseable {
         // Keys live beside the run (the Cell's namespace), as Argo reads them beside the Rollout.
         (ns, name) -> Optional.ofNullable(kube().secrets().inNamespace(ns == null ? namespace() : ns).withName(name).get())
             .map(Clients::decoded));
-    return new OkraAnalyses(kube(), providers, Clock.systemUTC(), defaultEvaluator);
+    return new OkraAnalyses(kube(), providers, clock(), defaultEvaluator);
   }
 
   private CloudWatchClient cloudWatch;
@@ -141,23 +151,22 @@ final class Clients implements AutoCloseable {
    */
   CellReconciler reconciler(Evaluator evaluator, boolean allowJobs) {
     // The load balancer is only built when a Cell is valid and needs it: a lazy proxy keeps bad-input runs AWS-free.
-    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), Clock.systemUTC(),
-        policy());
+    return new CellReconciler(store(), new LazyLoadBalancer(this::loadBalancer), okraAnalyses(evaluator, allowJobs), clock(), policy());
   }
 
   /**
    * What tells the owner's {@code webhooks} of the transitions Cells record, held to the policy's
    * {@code notifications} section; a webhook it refuses stops the command before any pass (exit 2).
    */
-  co.mumo.okra.cell.Notifier notifier(java.util.List<co.mumo.okra.notify.Webhook> webhooks) {
-    if (webhooks.isEmpty()) return co.mumo.okra.cell.Notifier.NONE;
-    co.mumo.okra.policy.HostPolicy hosts = policy().notifications();
-    for (co.mumo.okra.notify.Webhook w : webhooks) {
-      co.mumo.okra.notify.WebhookNotifier.refusal(w, hosts, co.mumo.okra.outbound.AddressPolicy.Resolver.SYSTEM).ifPresent(m -> {
-        throw new co.mumo.okra.core.InputException(m + "; nothing was done");
+  Notifier notifier(List<Webhook> webhooks) {
+    if (webhooks.isEmpty()) return Notifier.NONE;
+    HostPolicy hosts = policy().notifications();
+    for (Webhook w : webhooks) {
+      WebhookNotifier.refusal(w, hosts, AddressPolicy.Resolver.SYSTEM).ifPresent(m -> {
+        throw new InputException(m + "; nothing was done");
       });
     }
-    return new co.mumo.okra.notify.WebhookNotifier(store(), webhooks, new co.mumo.okra.outbound.OutboundHttp(hosts), Clock.systemUTC());
+    return new WebhookNotifier(store(), webhooks, new OutboundHttp(hosts), clock());
   }
 
   @Override

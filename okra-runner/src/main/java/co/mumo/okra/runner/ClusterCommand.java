@@ -58,7 +58,7 @@ final class ClusterCommand implements Runnable {
     public Integer call() {
       Map<String, String> labels = Selectors.parse(spec.commandLine(), "--selector", selector);
       labels.put(DiscoveryKeys.ARGOCD_SECRET_TYPE, DiscoveryKeys.ARGOCD_SECRET_TYPE_CLUSTER);
-      Output out = new Output(global.output, spec.commandLine().getOut());
+      Output out = global.output(spec);
       try (DiscoveryClients clients = new DiscoveryClients(global)) {
         String ns = clients.kube().namespace();
         List<ObservedSecret> secrets = clients.store().secrets(ns, labels);
@@ -133,7 +133,7 @@ final class ClusterCommand implements Runnable {
       if (!Names.isObjectName(secretName)) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--name: '" + secretName + "' is not a valid Secret name");
       }
-      Output out = new Output(global.output, spec.commandLine().getOut());
+      Output out = global.output(spec);
       try (DiscoveryClients clients = new DiscoveryClients(global)) {
         String ns = clients.kube().namespace();
         String server = endpoint;
@@ -185,7 +185,7 @@ final class ClusterCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Output out = new Output(global.output, spec.commandLine().getOut());
+      Output out = global.output(spec);
       try (DiscoveryClients clients = new DiscoveryClients(global)) {
         String ns = clients.kube().namespace();
         ObservedSecret s = clients.store().secret(ns, name)
@@ -225,7 +225,7 @@ final class ClusterCommand implements Runnable {
     @Override
     public Integer call() {
       Map<String, String> labels = Selectors.parse(spec.commandLine(), "--selector", selector);
-      Output out = new Output(global.output, spec.commandLine().getOut());
+      Output out = global.output(spec);
       try (DiscoveryClients clients = new DiscoveryClients(global, allowExecPlugins)) {
         String ns = clients.kube().namespace();
         ObservedSecret s = clients.store().secret(ns, name)

@@ -69,7 +69,7 @@ final class CrdsCommand implements Runnable {
     @Override
     public Integer call() {
       try (Clients clients = new Clients(global)) {
-        Output out = new Output(global.output, spec.commandLine().getOut());
+        Output out = global.output(spec);
         for (String yaml : yamls()) {
           CustomResourceDefinition crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
           clients.kube().apiextensions().v1().customResourceDefinitions().resource(crd)

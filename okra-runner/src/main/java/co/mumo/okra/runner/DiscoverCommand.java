@@ -47,7 +47,7 @@ final class DiscoverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Output out = new Output(global.output, spec.commandLine().getOut());
+    Output out = global.output(spec);
     if (watchOptions.watch && (clusterSet != null || targetGroupSet != null || dryRun)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--watch covers every set of the namespace: without --clusterset, --targetgroupset or --dry-run");
     }

@@ -10,7 +10,6 @@ import co.mumo.okra.discovery.Fabric8WorkloadClusters;
 import co.mumo.okra.discovery.ClusterSetReconciler;
 import co.mumo.okra.discovery.StsEksTokens;
 import co.mumo.okra.discovery.TargetGroupSetReconciler;
-import java.time.Clock;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -61,7 +60,7 @@ final class DiscoveryClients implements AutoCloseable {
   /** Tokens are only made when a cluster Secret uses awsAuthConfig; until then no STS client exists. */
   EksTokens tokens() {
     return (cluster, role) -> {
-      if (tokens == null) tokens = new StsEksTokens(sts(), Clock.systemUTC());
+      if (tokens == null) tokens = new StsEksTokens(sts(), options.clock());
       return tokens.token(cluster, role);
     };
   }
@@ -73,8 +72,8 @@ final class DiscoveryClients implements AutoCloseable {
 
   Discovery discovery() {
     DiscoveryStore store = store();
-    return new Discovery(store, new ClusterSetReconciler(store, new AwsEksClusters(eks()), Clock.systemUTC()),
-        new TargetGroupSetReconciler(store, workloads(), Clock.systemUTC()));
+    return new Discovery(store, new ClusterSetReconciler(store, new AwsEksClusters(eks()), options.clock()),
+        new TargetGroupSetReconciler(store, workloads(), options.clock()));
   }
 
   @Override

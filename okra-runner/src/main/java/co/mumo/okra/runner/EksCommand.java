@@ -3,7 +3,6 @@ package co.mumo.okra.runner;
 import co.mumo.okra.discovery.EksToken;
 import co.mumo.okra.discovery.StsEksTokens;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -45,7 +44,7 @@ final class EksCommand implements Runnable {
     @Override
     public Integer call() {
       try (DiscoveryClients clients = new DiscoveryClients(global)) {
-        EksToken token = new StsEksTokens(clients.sts(), Clock.systemUTC()).token(clusterName, Optional.ofNullable(roleArn));
+        EksToken token = new StsEksTokens(clients.sts(), global.clock()).token(clusterName, Optional.ofNullable(roleArn));
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("expirationTimestamp", DateTimeFormatter.ISO_INSTANT.format(token.expiresAt().truncatedTo(ChronoUnit.SECONDS)));
         status.put("token", token.value());

@@ -4,6 +4,7 @@ import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.failure.Failure;
 import co.mumo.okra.failure.Failures;
 import java.io.PrintWriter;
+import java.time.Clock;
 import picocli.CommandLine;
 
 /**
@@ -14,9 +15,11 @@ import picocli.CommandLine;
  */
 final class Errors {
   private final Output.Format format;
+  private final Clock clock;
 
-  Errors(Output.Format format) {
+  Errors(Output.Format format, Clock clock) {
     this.format = format;
+    this.clock = clock;
   }
 
   int execution(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
@@ -59,7 +62,7 @@ final class Errors {
     PrintWriter err = cli.getErr();
     err.println("okra-runner: " + f.line());
     err.flush();
-    if (format == Output.Format.json) new Output(format, cli.getOut()).error(kind, f, code);
+    if (format == Output.Format.json) new Output(format, cli.getOut(), clock).error(kind, f, code);
   }
 
   private static boolean verbose(CommandLine.ParseResult parsed) {

@@ -3,11 +3,20 @@ package co.mumo.okra.runner;
 import co.mumo.okra.aws.AwsClients;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Options every command shares: where Kubernetes and AWS are, and how to print. */
 public final class GlobalOptions {
+  private final Clock clock;
+
+  /** {@code clock}: the runner's one clock ({@link OkraRunner} builds every command's options with it). */
+  GlobalOptions(Clock clock) {
+    this.clock = clock;
+  }
+
   @Option(names = "--kubeconfig", description = "Kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster).")
   Path kubeconfig;
 
@@ -62,6 +71,16 @@ public final class GlobalOptions {
 
   Optional<URI> awsEndpoint() {
     return Optional.ofNullable(awsEndpoint);
+  }
+
+  /** The time for everything the command does: statuses, Events, countdowns, tokens, --timeout. */
+  Clock clock() {
+    return clock;
+  }
+
+  /** Where the command prints, in the format -o asks for. */
+  Output output(CommandSpec spec) {
+    return new Output(output, spec.commandLine().getOut(), clock);
   }
 
   AwsClients.Settings aws() {

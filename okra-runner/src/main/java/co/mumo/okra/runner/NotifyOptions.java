@@ -1,5 +1,6 @@
 package co.mumo.okra.runner;
 
+import co.mumo.okra.core.InputException;
 import co.mumo.okra.notify.Webhook;
 import co.mumo.okra.notify.WebhookNotifier;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ final class NotifyOptions {
     String option = urls.isEmpty() ? "$" + ENV : "--notify";
     List<Webhook> out = given.stream().filter(u -> !u.isBlank()).map(u -> Webhook.parse(u, format, option)).toList();
     if (out.size() > WebhookNotifier.MAX_WEBHOOKS) {
-      throw new co.mumo.okra.core.InputException(option + ": at most " + WebhookNotifier.MAX_WEBHOOKS + " webhooks, got " + out.size());
+      throw new InputException(option + ": at most " + WebhookNotifier.MAX_WEBHOOKS + " webhooks, got " + out.size());
     }
     return out;
   }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -19,8 +20,13 @@ import picocli.CommandLine.Command;
     description = "Rolls traffic between Kubernetes clusters behind an AWS ALB, one stateless pass at a time.",
     footer = ExitCodes.HELP)
 public final class OkraRunner implements Runnable {
+  /**
+   * The runner's one clock. Every command gets it through its {@link GlobalOptions} and hands it to
+   * everything that needs the time; nothing else reads the system's (the engine's ArchitectureTest checks it).
+   */
+  static final Clock SYSTEM_CLOCK = Clock.systemUTC();
   static final String PKCS12_KEY_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
-  /** The subcommands, in help order (added by {@link #commandLine()}, not by the annotation: see {@link #commandLine(String...)}). */
+  /** The subcommands, in help order (added by {@link #commandLine()}, not by the annotation: see {@link #commandLine(Clock, String...)}). */
   private static final List<Class<?>> SUBCOMMANDS = List.of(ReconcileCommand.class, CellCommand.class, AlbCommand.class, CrdsCommand.class,
       DemoCommand.class, ReportCommand.class, VersionCommand.class, DiscoverCommand.class, ClusterCommand.class, EksCommand.class,
       AnalysisCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
@@ -67,10 +73,15 @@ public final class OkraRunner implements Runnable {
 
   /** Everything the command prints to {@code out} and {@code err} passes through {@link Secrets#redact}. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return execute(out, err, SYSTEM_CLOCK, args);
+  }
+
+  /** As {@link #execute(PrintWriter, PrintWriter, String...)}, with the time read from {@code clock}. */
+  static int execute(PrintWriter out, PrintWriter err, Clock clock, String... args) {
     RedactingWriter redactedOut = new RedactingWriter(out);
     RedactingWriter redactedErr = new RedactingWriter(err);
     try {
-      return run(new PrintWriter(redactedOut, true), new PrintWriter(redactedErr, true), args);
+      return run(new PrintWriter(redactedOut, true), new PrintWriter(redactedErr, true), clock, args);
     } finally {
       drain(redactedOut::drain);
       drain(redactedErr::drain);
@@ -89,7 +100,7 @@ public final class OkraRunner implements Runnable {
     }
   }
 
-  private static int run(PrintWriter out, PrintWriter err, String... args) {
+  private static int run(PrintWriter out, PrintWriter err, Clock clock, String... args) {
     if (Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"))) {
       // Read by slf4j-simple when the first logger is made, which has not happened yet.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
@@ -102,9 +113,9 @@ public final class OkraRunner implements Runnable {
       System.setProperty(PKCS12_KEY_ROUNDS, "1");
     }
     Logging.initialise();
-    CommandLine cli = commandLine(args);
+    CommandLine cli = commandLine(clock, args);
     cli.setOut(out).setErr(err);
-    Errors errors = new Errors(Output.Format.requested(args));
+    Errors errors = new Errors(Output.Format.requested(args), clock);
     cli.setExecutionExceptionHandler(errors::execution);
     cli.setParameterExceptionHandler(errors::parameters);
     cli.setExecutionStrategy(Deadlines::execute);
@@ -113,7 +124,7 @@ public final class OkraRunner implements Runnable {
 
   /** The whole command tree: every subcommand (for help and the generated docs). */
   public static CommandLine commandLine() {
-    return withSubcommands(SUBCOMMANDS);
+    return withSubcommands(SUBCOMMANDS, SYSTEM_CLOCK);
   }
 
   /**
@@ -122,24 +133,33 @@ public final class OkraRunner implements Runnable {
    * all of them, and a CI pass runs one; anything else (help, -V, a typo) gets the whole tree, so
    * parsing and messages are the same either way.
    */
-  static CommandLine commandLine(String... args) {
+  static CommandLine commandLine(Clock clock, String... args) {
     if (args.length > 0) {
       for (Class<?> c : SUBCOMMANDS) {
         Command command = c.getAnnotation(Command.class);
         if (c != CommandLine.HelpCommand.class && (command.name().equals(args[0]) || List.of(command.aliases()).contains(args[0]))) {
-          return withSubcommands(List.of(c));
+          return withSubcommands(List.of(c), clock);
         }
       }
     }
-    return commandLine();
+    return withSubcommands(SUBCOMMANDS, clock);
   }
 
-  private static CommandLine withSubcommands(List<Class<?>> subcommands) {
-    CommandLine cli = new CommandLine(new OkraRunner());
+  private static CommandLine withSubcommands(List<Class<?>> subcommands, Clock clock) {
+    CommandLine cli = new CommandLine(new OkraRunner(), new WithClock(clock));
     for (Class<?> c : subcommands) cli.addSubcommand(c);
     CommandOptions.apply(cli);
     HelpLayout.install(cli);
     return cli;
+  }
+
+  /** picocli's factory, except that every command's {@link GlobalOptions} carries the runner's clock. */
+  private record WithClock(Clock clock) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      if (type == GlobalOptions.class) return type.cast(new GlobalOptions(clock));
+      return CommandLine.defaultFactory().create(type);
+    }
   }
 
 }

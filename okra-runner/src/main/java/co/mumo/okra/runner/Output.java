@@ -8,6 +8,7 @@ import co.mumo.okra.core.FieldError;
 import co.mumo.okra.failure.Failure;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -46,10 +47,13 @@ final class Output {
 
   private final Format format;
   private final PrintWriter out;
+  /** For what is shown relative to now: a pause's time left, when the next measurement is due. */
+  private final Clock clock;
 
-  Output(Format format, PrintWriter out) {
+  Output(Format format, PrintWriter out, Clock clock) {
     this.format = format;
     this.out = out;
+    this.clock = clock;
   }
 
   boolean json() {
@@ -68,7 +72,7 @@ final class Output {
     } else if (r.outcome() == CellReconciler.Outcome.CONFLICT) {
       b.append(": another runner updated the Cell first; this pass changed nothing");
     } else {
-      b.append(": ").append(s.message).append(countdown(s, Instant.now()));
+      b.append(": ").append(s.message).append(countdown(s, clock.instant()));
     }
     String weights = weights(s);
     if (!weights.isEmpty()) b.append("\n    traffic: ").append(weights);
@@ -79,7 +83,7 @@ final class Output {
       // Not fatal, but the user should see it without reading the status.
       for (CellStatus.InvalidTargetGroup t : s.invalidTargetGroups) b.append("\n    ignored target group ").append(t.name).append(": ").append(t.reason);
     }
-    for (String line : analysisLines(s, Instant.now())) b.append("\n    ").append(line);
+    for (String line : analysisLines(s, clock.instant())) b.append("\n    ").append(line);
     for (String done : r.done()) b.append("\n    ").append(done);
     if (r.outcome() == CellReconciler.Outcome.DRY_RUN) {
       List<String> planned = r.done();

@@ -3,6 +3,7 @@ package co.mumo.okra.runner;
 import co.mumo.okra.cell.CellReconciler.PassResult;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.Evaluator;
+import co.mumo.okra.cell.Notifier;
 import co.mumo.okra.cell.Phase;
 import co.mumo.okra.core.Durations;
 import co.mumo.okra.failure.Failure;
@@ -10,6 +11,7 @@ import co.mumo.okra.failure.Failures;
 import co.mumo.okra.failure.Unreachable;
 import co.mumo.okra.runner.watch.Passes;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -103,10 +105,11 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
 
   @Override
   public Integer call() throws Exception {
-    Instant started = Instant.now();
+    Clock clock = global.clock();
+    Instant started = clock.instant();
     Duration limit = parseDuration("--timeout", timeout);
     Duration maxSleep = parseDuration("--interval", interval);
-    Output output = new Output(global.output, spec.commandLine().getOut());
+    Output output = global.output(spec);
     if (watchOptions.watch && !target.all) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--watch works with --all (every Cell, or every Cell of -n)");
     }
@@ -115,7 +118,7 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
     }
     try (Clients clients = new Clients(global)) {
       // Checked before anything else: a webhook the policy refuses stops the run before any pass.
-      co.mumo.okra.cell.Notifier notifier = clients.notifier(notify.webhooks());
+      Notifier notifier = clients.notifier(notify.webhooks());
       clients.prepareLoadBalancer();
       CellReconciler reconciler = clients.reconciler(parseEvaluator(), allowJobs).withNotifier(notifier);
       String namespace = target.all && global.namespace == null ? null : clients.namespace();
@@ -128,7 +131,7 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
         results.forEach(output::pass);
         return exitCode(results, false);
       }
-      return waitLoop(reconciler, namespace, options, output, started.plus(limit), limit, maxSleep);
+      return waitLoop(reconciler, namespace, options, output, clock, started.plus(limit), limit, maxSleep);
     }
   }
 
@@ -157,7 +160,7 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
   }
 
   private int waitLoop(CellReconciler reconciler, String namespace, CellReconciler.Options options, Output output,
-                       Instant deadline, Duration limit, Duration maxSleep) throws InterruptedException {
+                       Clock clock, Instant deadline, Duration limit, Duration maxSleep) throws InterruptedException {
     Map<String, String> lastShown = new HashMap<>();
     List<PassResult> last = List.of();
     int errors = 0;
@@ -171,7 +174,7 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
             || Failures.find(e, Unreachable.class).isPresent()) {
           throw e;
         }
-        Duration left = Duration.between(Instant.now(), deadline);
+        Duration left = Duration.between(clock.instant(), deadline);
         if (left.isNegative() || left.isZero()) return timedOut(output, limit, last);
         Duration backoff = min(Duration.ofSeconds(Math.min(30, 1L << errors)), left);
         output.event("retry", "error (" + errors + "/" + MAX_CONSECUTIVE_ERRORS + "): " + Failures.of(e).line()
@@ -197,7 +200,7 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
       if (results.stream().allMatch(PassResult::settled)) {
         return exitCode(results, true);
       }
-      Duration left = Duration.between(Instant.now(), deadline);
+      Duration left = Duration.between(clock.instant(), deadline);
       if (left.isNegative() || left.isZero()) return timedOut(output, limit, results);
       Duration next = results.stream().filter(r -> !r.settled())
           .map(r -> r.plan().flatMap(p -> p.requeueAfter()).orElse(maxSleep))
@@ -209,7 +212,7 @@ final class ReconcileCommand implements Callable<Integer>, Deadlines.Bounded {
       }
       sleeper.sleep(next);
       // The deadline is hard: no pass starts after it.
-      if (!Instant.now().isBefore(deadline)) return timedOut(output, limit, results);
+      if (!clock.instant().isBefore(deadline)) return timedOut(output, limit, results);
     }
   }
 

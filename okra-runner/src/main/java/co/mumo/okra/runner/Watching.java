@@ -44,7 +44,7 @@ final class Watching {
     }
     Wakeups wakeups = new Wakeups();
     try (ChangeWatches watches = mode.watches().apply(wakeups);
-         LeaseElection lease = new LeaseElection(clients.kube(), leaseSettings, wakeups::poke)) {
+         LeaseElection lease = new LeaseElection(clients.kube(), leaseSettings, clients.clock(), wakeups::poke)) {
       ContinuousLoop loop = new ContinuousLoop(lease, wakeups, mode.pass(), loopSettings, new ContinuousLoop.Listener() {
         @Override
         public void leading(boolean leading, Optional<String> holder) {

@@ -1,6 +1,7 @@
 package co.mumo.okra.runner;
 
 import co.mumo.okra.runner.docs.DocsFiles;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +21,7 @@ final class CliDocs {
   private final Set<String> common;
 
   private CliDocs() {
-    common = CommandSpec.forAnnotatedObject(new GlobalOptions()).options().stream().map(OptionSpec::longestName)
+    common = CommandSpec.forAnnotatedObject(new GlobalOptions(Clock.systemUTC())).options().stream().map(OptionSpec::longestName)
         .collect(Collectors.toSet());
   }
 
@@ -64,7 +65,7 @@ final class CliDocs {
   private void commonOptions() {
     md.append("## Common options\n\n")
         .append("Commands that talk to Kubernetes or AWS take these; the sections below say \"and the common options\".\n\n");
-    optionTable(CommandSpec.forAnnotatedObject(new GlobalOptions()).options());
+    optionTable(CommandSpec.forAnnotatedObject(new GlobalOptions(Clock.systemUTC())).options());
     md.append("With `-o json` every line a command prints is one JSON object with a `type` (`pass`, `event`, `error`, `cellSummary`, ...), ")
         .append("described field by field in [output.schema.json](output.schema.json) (version ").append(Output.SCHEMA_VERSION)
         .append("; the tests check every command's lines against it). A command that fails prints its error as an `error` object too, ")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import co.mumo.okra.kube.SelectorThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,7 @@ class ClientsTest {
 
   @Test
   void closingEndsTheKubernetesClientsHttpThreadSoTheJvmExitsAtOnce() throws Exception {
-    GlobalOptions options = new GlobalOptions();
+    GlobalOptions options = new GlobalOptions(Clock.systemUTC());
     options.kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
         apiVersion: v1
         kind: Config

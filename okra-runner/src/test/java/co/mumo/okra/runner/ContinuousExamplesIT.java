@@ -134,7 +134,7 @@ class ContinuousExamplesIT {
           new ArgoAnalyses(asRunner), Clock.systemUTC());
       try (ChangeWatches watches = Passes.cellWatches(asRunner, ns, wakeups)) {
         LeaseElection lease = new LeaseElection(asRunner, LeaseElection.Settings.of("okra", "okra-runner", "examples-it", Duration.ofSeconds(15)),
-            wakeups::poke);
+            Clock.systemUTC(), wakeups::poke);
         ContinuousLoop loop = new ContinuousLoop(lease, wakeups, Passes.cells(reconciler, ns, new CellReconciler.Options(false), r -> { }),
             new ContinuousLoop.Settings(Duration.ofMinutes(5), Duration.ofMillis(300)), new ContinuousLoop.Listener() { });
         Future<?> running = thread.submit(() -> {

@@ -7,6 +7,7 @@ import co.mumo.okra.failure.Failure;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,7 @@ class ErrorsTest {
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(new Throwing());
     cli.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-    Errors errors = new Errors(Output.Format.requested(args));
+    Errors errors = new Errors(Output.Format.requested(args), Clock.systemUTC());
     cli.setExecutionExceptionHandler(errors::execution);
     cli.setParameterExceptionHandler(errors::parameters);
     int code = cli.execute(args);

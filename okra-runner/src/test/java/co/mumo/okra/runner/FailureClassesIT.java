@@ -41,15 +41,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every class of failure an operator meets in the first hour, with the real runner against the real
  * API server and moto (through fault-injecting proxies where a server must misbehave): each must end
  * with the documented exit code, one line on stderr that names what failed (the API server or AWS
- * endpoint, the call, the resource), the cause and what to do, no stack trace, and within a bound. The
- * bounds are generous for a loaded machine: 10 s for what must fail fast (refused, unknown host, TLS,
- * bad input), a minute for what is retried first (429/5xx); --timeout cases end within their timeout
- * and a few seconds. Cases that need a clean environment (no region, no credentials, $KUBECONFIG) run
- * the jar as a process, which also shows that stderr carries nothing else (no SLF4J notices).
+ * endpoint, the call, the resource), the cause and what to do, and no stack trace. A proxy injects as
+ * many faults as the client should try, so one retry too many would succeed and change the outcome.
+ * How long each case took is printed, not asserted (timing belongs to okra-bench); a --timeout that did
+ * not stop the command would run into the test's timeout. Cases that need a clean environment (no
+ * region, no credentials, $KUBECONFIG) run the jar as a process, which also shows that stderr carries
+ * nothing else (no SLF4J notices).
  */
 class FailureClassesIT {
-  private static final Duration FAST = Duration.ofSeconds(10);
-  private static final Duration RETRIED = Duration.ofSeconds(60);
   private static final int PRIORITY = 80;
 
   private static TestKube kube;
@@ -66,8 +65,7 @@ class FailureClassesIT {
   /** How a case runs: in-process (with the proxies' kubeconfig and endpoint unless it names its own), or as the jar. */
   enum Way { IN_PROCESS, PROCESS }
 
-  record Case(String name, Way way, List<String> args, Map<String, String> env, Runnable before, int exitCode, List<String> message,
-              Duration bound) {
+  record Case(String name, Way way, List<String> args, Map<String, String> env, Runnable before, int exitCode, List<String> message) {
     @Override
     public String toString() {
       return name;
@@ -122,61 +120,61 @@ class FailureClassesIT {
     List<Case> c = new ArrayList<>();
     // ---- the API server
     c.add(inProcess("API server refusing connections", reconcile("--kubeconfig", kubeconfig("https://127.0.0.1:" + closed, Optional.empty())),
-        ExitCodes.ERROR, FAST, "Kubernetes API server https://127.0.0.1:" + closed + " (get cells " + ns + "/web): connection refused",
+        ExitCodes.ERROR, "Kubernetes API server https://127.0.0.1:" + closed + " (get cells " + ns + "/web): connection refused",
         "check that the cluster is up"));
     c.add(inProcess("API server host unknown", reconcile("--kubeconfig", kubeconfig("https://okra-no-such-host.invalid:6443", Optional.empty())),
-        ExitCodes.ERROR, FAST, "Kubernetes API server https://okra-no-such-host.invalid:6443 (get cells " + ns + "/web): unknown host",
+        ExitCodes.ERROR, "Kubernetes API server https://okra-no-such-host.invalid:6443 (get cells " + ns + "/web): unknown host",
         "check the server address in the kubeconfig"));
     c.add(inProcess("API server certificate from another CA", reconcile("--kubeconfig", kubeconfig(kube.client().getMasterUrl().toString()
-        .replaceFirst("/$", ""), Optional.of(otherCa()))), ExitCodes.ERROR, FAST, "(get cells " + ns + "/web): TLS handshake failed",
+        .replaceFirst("/$", ""), Optional.of(otherCa()))), ExitCodes.ERROR, "(get cells " + ns + "/web): TLS handshake failed",
         "certificate-authority"));
     c.add(inProcess("API server answering 503 until the retries run out", kubeFaults("GET cells", 11, Fault.kube(503)), reconcile(),
-        ExitCodes.ERROR, RETRIED, "(get cells " + ns + "/web): 503 ServiceUnavailable", "run again later"));
+        ExitCodes.ERROR, "(get cells " + ns + "/web): 503 ServiceUnavailable", "run again later"));
     c.add(inProcess("API server refusing the permission (403)", kubeFaults("GET cells", 1, status(403, "Forbidden",
-        "cells.okra.mumo.co \\\"web\\\" is forbidden: User \\\"ci\\\" cannot get resource \\\"cells\\\"")), reconcile(), ExitCodes.INVALID, FAST,
+        "cells.okra.mumo.co \\\"web\\\" is forbidden: User \\\"ci\\\" cannot get resource \\\"cells\\\"")), reconcile(), ExitCodes.INVALID,
         "(get cells " + ns + "/web): 403 Forbidden: cells.okra.mumo.co \"web\" is forbidden", "docs/rbac.yaml"));
     c.add(inProcess("API server refusing the credentials (401)", kubeFaults("GET cells", 2, status(401, "Unauthorized", "Unauthorized")),
-        reconcile(), ExitCodes.INVALID, FAST, "401 Unauthorized", "check its user (token, client certificate)"));
+        reconcile(), ExitCodes.INVALID, "401 Unauthorized", "check its user (token, client certificate)"));
     c.add(inProcess("Okra's CRDs not installed", kubeFaults("LIST cells", 1, status(404, "NotFound",
-        "the server could not find the requested resource")), List.of("reconcile", "--all"), ExitCodes.INVALID, FAST,
+        "the server could not find the requested resource")), List.of("reconcile", "--all"), ExitCodes.INVALID,
         "Okra's CRDs are not installed", "okra-runner crds apply"));
-    c.add(inProcess("a Cell that does not exist", List.of("reconcile", "--cell", "nope"), ExitCodes.INVALID, FAST,
+    c.add(inProcess("a Cell that does not exist", List.of("reconcile", "--cell", "nope"), ExitCodes.INVALID,
         "Cell " + ns + "/nope not found"));
     // ---- the kubeconfig (the lead's semantics; reported the same way)
-    c.add(inProcess("--kubeconfig naming no file", reconcile("--kubeconfig", "/nonexistent/kubeconfig"), ExitCodes.INVALID, FAST,
+    c.add(inProcess("--kubeconfig naming no file", reconcile("--kubeconfig", "/nonexistent/kubeconfig"), ExitCodes.INVALID,
         "kubeconfig /nonexistent/kubeconfig (--kubeconfig) does not exist"));
-    c.add(inProcess("a context the kubeconfig lacks", reconcile("--context", "nope"), ExitCodes.INVALID, FAST, "context \"nope\""));
+    c.add(inProcess("a context the kubeconfig lacks", reconcile("--context", "nope"), ExitCodes.INVALID, "context \"nope\""));
     c.add(new Case("$KUBECONFIG naming no file", Way.PROCESS, List.of("cell", "get", "-n", ns), Map.of("KUBECONFIG", "/nonexistent/kc"),
-        () -> { }, ExitCodes.INVALID, List.of("$KUBECONFIG is /nonexistent/kc"), FAST));
+        () -> { }, ExitCodes.INVALID, List.of("$KUBECONFIG is /nonexistent/kc")));
     // ---- AWS
-    c.add(inProcess("AWS endpoint refusing connections", reconcile("--aws-endpoint-url", "http://127.0.0.1:" + closed), ExitCodes.ERROR, FAST,
+    c.add(inProcess("AWS endpoint refusing connections", reconcile("--aws-endpoint-url", "http://127.0.0.1:" + closed), ExitCodes.ERROR,
         "AWS ElasticLoadBalancingV2 DescribeRules at http://127.0.0.1:" + closed + ": connection refused", "--aws-endpoint-url"));
     c.add(inProcess("AWS answering 503 until the SDK's retries run out", awsFaults("DescribeRules", 3, Fault.awsUnavailable()), reconcile(),
-        ExitCodes.ERROR, RETRIED, "AWS ElasticLoadBalancingV2 DescribeRules at " + awsProxy.endpoint().toString().replaceFirst("/$", "")
+        ExitCodes.ERROR, "AWS ElasticLoadBalancingV2 DescribeRules at " + awsProxy.endpoint().toString().replaceFirst("/$", "")
             + ": ServiceUnavailable (503)", "after the SDK's retries"));
     c.add(inProcess("AWS refusing the permission", awsFaults("DescribeRules", 1, awsFault(403, "AccessDenied",
         "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: elasticloadbalancing:DescribeRules")), reconcile(),
-        ExitCodes.INVALID, FAST, "AWS ElasticLoadBalancingV2 DescribeRules", "AccessDenied (403)", "docs/iam-policy.json"));
+        ExitCodes.INVALID, "AWS ElasticLoadBalancingV2 DescribeRules", "AccessDenied (403)", "docs/iam-policy.json"));
     c.add(new Case("no AWS region", Way.PROCESS, List.of("reconcile", "--cell", "web", "-n", ns, "--kubeconfig", kube.kubeconfig().toString()),
         Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"), () -> { }, ExitCodes.INVALID,
-        List.of("AWS: no region configured; pass --region"), FAST));
+        List.of("AWS: no region configured; pass --region")));
     c.add(new Case("no AWS credentials", Way.PROCESS, List.of("reconcile", "--cell", "web", "-n", ns, "--kubeconfig",
         kube.kubeconfig().toString(), "--region", AwsFixture.REGION.id(), "--aws-endpoint-url", moto.endpoint().toString()),
-        Map.of(), () -> { }, ExitCodes.INVALID, List.of("no credentials found", "AWS_ACCESS_KEY_ID"), FAST));
+        Map.of(), () -> { }, ExitCodes.INVALID, List.of("no credentials found", "AWS_ACCESS_KEY_ID")));
     // ---- the command line
-    c.add(inProcess("a mistyped option", reconcile("--namspace", ns), ExitCodes.INVALID, FAST, "Unknown option", "did you mean --namespace?"));
-    c.add(inProcess("a mistyped command", List.of("reconcil", "--cell", "web"), ExitCodes.INVALID, FAST,
+    c.add(inProcess("a mistyped option", reconcile("--namspace", ns), ExitCodes.INVALID, "Unknown option", "did you mean --namespace?"));
+    c.add(inProcess("a mistyped command", List.of("reconcil", "--cell", "web"), ExitCodes.INVALID,
         "did you mean okra-runner reconcile"));
     c.add(inProcess("an analysis argument without a value", List.of("analysis", "run", "--template", "t", "--arg", "bad"), ExitCodes.INVALID,
-        FAST, "--arg", "bad"));
-    c.add(inProcess("a --timeout that is not a duration", reconcile("--wait", "--timeout", "soon"), ExitCodes.INVALID, FAST,
+        "--arg", "bad"));
+    c.add(inProcess("a --timeout that is not a duration", reconcile("--wait", "--timeout", "soon"), ExitCodes.INVALID,
         "--timeout: \"soon\" is not a duration"));
     // ---- --timeout: a hard deadline
     c.add(inProcess("an API server that never answers, with --timeout 3s", reconcile("--timeout", "3s", "--kubeconfig",
-        kubeconfig("https://127.0.0.1:" + silent.getLocalPort(), Optional.empty())), ExitCodes.TIMED_OUT, Duration.ofSeconds(15),
+        kubeconfig("https://127.0.0.1:" + silent.getLocalPort(), Optional.empty())), ExitCodes.TIMED_OUT,
         "--timeout 3s: reached; the command was stopped"));
     c.add(inProcess("failing passes with --wait --timeout 5s", kubeFaults("GET cells", 1000, Fault.kube(503)),
-        reconcile("--wait", "--timeout", "5s"), ExitCodes.TIMED_OUT, Duration.ofSeconds(20), "--timeout 5s"));
+        reconcile("--wait", "--timeout", "5s"), ExitCodes.TIMED_OUT, "--timeout 5s"));
     return c.stream();
   }
 
@@ -194,7 +192,6 @@ class FailureClassesIT {
     assertThat(lines).as("stderr: one line, no stack trace, no SLF4J notice").hasSize(1);
     assertThat(lines.get(0)).startsWith("okra-runner: ").contains(c.message());
     assertThat(run.err()).doesNotContain("\tat ").doesNotContain("SLF4J");
-    assertThat(run.took()).as("took").isLessThan(c.bound());
   }
 
   @Test
@@ -225,12 +222,12 @@ class FailureClassesIT {
 
   // ------------------------------------------------------------------ helpers
 
-  private static Case inProcess(String name, List<String> args, int exitCode, Duration bound, String... message) {
-    return inProcess(name, () -> { }, args, exitCode, bound, message);
+  private static Case inProcess(String name, List<String> args, int exitCode, String... message) {
+    return inProcess(name, () -> { }, args, exitCode, message);
   }
 
-  private static Case inProcess(String name, Runnable before, List<String> args, int exitCode, Duration bound, String... message) {
-    return new Case(name, Way.IN_PROCESS, args, Map.of(), before, exitCode, List.of(message), bound);
+  private static Case inProcess(String name, Runnable before, List<String> args, int exitCode, String... message) {
+    return new Case(name, Way.IN_PROCESS, args, Map.of(), before, exitCode, List.of(message));
   }
 
   private static List<String> reconcile(String... more) {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import co.mumo.okra.api.AWSApplicationLoadBalancerConfig;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.VersionBlocklist;
+import co.mumo.okra.testsupport.ArgoStandIn;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.FaultProxy;
 import co.mumo.okra.testsupport.FaultProxy.Fault;
 import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;
+import co.mumo.okra.testsupport.Pollers;
 import co.mumo.okra.testsupport.Reliability;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -63,7 +65,7 @@ class FaultsIT {
   private Map<String, Integer> before;
   private Map<String, Integer> step1;
 
-  record Run(int code, String out, String err, Duration took) {
+  record Run(int code, String out, String err) {
     String all() {
       return out + err;
     }
@@ -140,7 +142,6 @@ class FaultsIT {
     assertThat(awsProxy.count("DescribeRules")).as("DescribeRules attempts").isEqualTo(3);
     assertThat(awsProxy.count("ModifyRule")).as("ModifyRule attempts").isEqualTo(3);
     assertThat(weights()).isEqualTo(step1);
-    assertThat(run.took()).as("adaptive retries back off, within bounds").isLessThan(Duration.ofSeconds(30));
   }
 
   @Test
@@ -267,7 +268,6 @@ class FaultsIT {
     assertThat(kubeProxy.count("PUT cells/status")).as("attempts: the first and 10 retries").isEqualTo(KUBE_ATTEMPTS);
     assertThat(awsProxy.writes()).as("the status is written before the ALB: nothing reached AWS").isEmpty();
     assertThat(weights()).isEqualTo(before);
-    assertThat(run.took()).as("fabric8's backoff, within bounds").isLessThan(Duration.ofSeconds(40));
 
     assertThat(okra().code()).isZero();
     assertThat(weights()).isEqualTo(step1);
@@ -334,31 +334,16 @@ class FaultsIT {
   }
 
   @Test
-  void theWaitLoopRidesOutAFewFailedPassesAndGivesUpAfterFive() {
+  void theWaitLoopRidesOutAFewFailedPassesAndGivesUpAfterFive() throws InterruptedException {
     ReconcileCommand.Sleeper original = ReconcileCommand.sleeper;
     List<Duration> slept = new java.util.concurrent.CopyOnWriteArrayList<>();
     ReconcileCommand.sleeper = d -> {
       slept.add(d);
+      // The wait loop's own sleep, recorded and shortened: the backoff asked for is what is checked.
       Thread.sleep(Math.min(d.toMillis(), 50));
     };
-    Thread argo = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        try {
-          for (GenericKubernetesResource r : objects.analysisRuns(ns)) {
-            if (r.getAdditionalProperties().get("status") == null) {
-              objects.setPhase(OkraObjects.ANALYSIS_RUN, ns, r.getMetadata().getName(), "Successful");
-            }
-          }
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          return;
-        } catch (RuntimeException e) {
-          // the next poll tries again
-        }
-      }
-    });
-    argo.setDaemon(true);
-    argo.start();
+    Pollers pollers = new Pollers();
+    pollers.every(100, ArgoStandIn.judging(objects, ns, "Successful"));
     try {
       awsProxy.inject("DescribeRules", 4 * SDK_ATTEMPTS, Fault.awsUnavailable());
       Run run = okra("reconcile", "--cell", "web", "--wait", "--timeout", "1m");
@@ -374,7 +359,7 @@ class FaultsIT {
       assertThat(gaveUp.err()).contains("okra-runner: AWS ElasticLoadBalancingV2 DescribeRules at " + awsAt() + ": ServiceUnavailable (503)");
     } finally {
       ReconcileCommand.sleeper = original;
-      argo.interrupt();
+      pollers.stopAll();
     }
   }
 
@@ -397,7 +382,7 @@ class FaultsIT {
     // Whatever the faults, the rule is only ever one of the plan's weight sets.
     Map<String, Integer> now = weights();
     assertThat(List.of(Map.of(tg1, 100), Map.of(tg1, 80, tg2, 20), Map.of(tg2, 100))).as("the rule's weights").contains(now);
-    return new Run(code, out.toString(), err.toString(), took);
+    return new Run(code, out.toString(), err.toString());
   }
 
   /** The AWS endpoint as failure messages name it: scheme://host:port of the proxy. */

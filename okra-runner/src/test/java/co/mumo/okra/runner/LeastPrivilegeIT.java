@@ -5,14 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import co.mumo.okra.api.VersionBlocklist;
 import co.mumo.okra.runner.docs.DocsFiles;
+import co.mumo.okra.testsupport.ArgoStandIn;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.BadCells;
 import co.mumo.okra.testsupport.FaultProxy;
 import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;
+import co.mumo.okra.testsupport.Pollers;
 import co.mumo.okra.testsupport.Reliability;
 import co.mumo.okra.testsupport.TestKube;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -117,7 +118,7 @@ class LeastPrivilegeIT {
 
   @Test
   @Order(1)
-  void aWholeRolloutWithEveryCommandNeedsNothingTheRoleDoesNotGrant() {
+  void aWholeRolloutWithEveryCommandNeedsNothingTheRoleDoesNotGrant() throws InterruptedException {
     String ns = kube.freshNamespace("lp");
     secretReaderIn(ns);
     AwsFixture.Alb alb = aws.createAlb(3);
@@ -131,7 +132,8 @@ class LeastPrivilegeIT {
     assertThat(aws.weightsOf(alb.listenerArn(), PRIORITY)).isEqualTo(Map.of(tg1, 100));
 
     objects.targetGroup(ns, "web-2", tg2, "2.0.0");
-    Thread argo = playArgo(objects, ns);
+    Pollers pollers = new Pollers();
+    pollers.every(200, ArgoStandIn.judging(objects, ns, "Successful").andExperiments());
     try {
       Run paused = expect(ns, ExitCodes.NEEDS_HUMAN, "reconcile", "--cell", "web", "--wait", "--interval", "1s", "--timeout", "1m");
       assertThat(paused.out()).contains("waiting for `okra-runner cell promote`");
@@ -154,7 +156,7 @@ class LeastPrivilegeIT {
       assertThat(aws.weightsOf(alb.listenerArn(), PRIORITY)).isEqualTo(Map.of(tg2, 80, tg3, 20));
       expect(ns, 0, "alb", "apply", "web");
     } finally {
-      argo.interrupt();
+      pollers.stopAll();
     }
     assertNothingForbidden();
   }
@@ -211,29 +213,6 @@ class LeastPrivilegeIT {
   private static void assertNothingForbidden() {
     assertThat(kubeProxy.exchanges()).filteredOn(e -> e.status() == 401 || e.status() == 403)
         .extracting(e -> e.status() + " " + e.method() + " " + e.path()).as("requests the role does not allow").isEmpty();
-  }
-
-  /** Argo Rollouts' part: every new AnalysisRun and Experiment of the namespace succeeds. */
-  private static Thread playArgo(OkraObjects objects, String ns) {
-    Thread t = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        try {
-          for (var kind : List.of(OkraObjects.ANALYSIS_RUN, OkraObjects.EXPERIMENT)) {
-            for (GenericKubernetesResource r : kube.client().genericKubernetesResources(kind).inNamespace(ns).list().getItems()) {
-              if (r.getAdditionalProperties().get("status") == null) objects.setPhase(kind, ns, r.getMetadata().getName(), "Successful");
-            }
-          }
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          return;
-        } catch (RuntimeException e) {
-          // the next poll tries again
-        }
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   private static Run expect(String ns, int code, String... args) {

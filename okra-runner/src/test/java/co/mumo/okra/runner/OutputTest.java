@@ -3,8 +3,16 @@ package co.mumo.okra.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.api.CellStatus;
+import co.mumo.okra.cell.CellReconciler.Outcome;
+import co.mumo.okra.cell.CellReconciler.PassResult;
+import co.mumo.okra.cell.Phase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OutputTest {
@@ -47,12 +55,10 @@ class OutputTest {
     CellStatus fine = new CellStatus();
     fine.phase = "Succeeded";
     fine.message = "2.0.0 is stable";
-    var error = new co.mumo.okra.cell.CellReconciler.PassResult("shop/a", co.mumo.okra.cell.CellReconciler.Outcome.ERROR,
-        co.mumo.okra.cell.Phase.Progressing, failed, java.util.Optional.empty(), List.of());
-    var ok = new co.mumo.okra.cell.CellReconciler.PassResult("shop/b", co.mumo.okra.cell.CellReconciler.Outcome.UNCHANGED,
-        co.mumo.okra.cell.Phase.Succeeded, fine, java.util.Optional.empty(), List.of());
-    java.io.StringWriter text = new java.io.StringWriter();
-    new Output(Output.Format.text, new java.io.PrintWriter(text)).pass(error);
+    var error = new PassResult("shop/a", Outcome.ERROR, Phase.Progressing, failed, Optional.empty(), List.of());
+    var ok = new PassResult("shop/b", Outcome.UNCHANGED, Phase.Succeeded, fine, Optional.empty(), List.of());
+    StringWriter text = new StringWriter();
+    new Output(Output.Format.text, new PrintWriter(text), Clock.fixed(NOW, ZoneOffset.UTC)).pass(error);
     assertThat(text.toString()).startsWith("[shop/a] Progressing (ERROR): this pass failed, nothing more was written: AWS: One or more");
     assertThat(ReconcileCommand.exitCode(List.of(error, ok), false)).isEqualTo(ExitCodes.ERROR);
     assertThat(error.settled()).isFalse();

@@ -21,6 +21,7 @@ import co.mumo.okra.core.RunPhase;
 import co.mumo.okra.kube.Fabric8ClusterStore;
 import co.mumo.okra.runner.demo.SimulatedLoadBalancer;
 import co.mumo.okra.runner.docs.DocsFiles;
+import co.mumo.okra.testsupport.ArgoStandIn;
 import co.mumo.okra.testsupport.MutableClock;
 import co.mumo.okra.testsupport.OkraObjects;
 import co.mumo.okra.testsupport.TestKube;
@@ -229,11 +230,7 @@ class RbacIT {
   }
 
   private static void succeedExperiments(String ns) {
-    for (GenericKubernetesResource r : kube.client().genericKubernetesResources(OkraObjects.EXPERIMENT).inNamespace(ns).list().getItems()) {
-      if (r.getAdditionalProperties().get("status") == null) {
-        new OkraObjects(kube.client()).setPhase(OkraObjects.EXPERIMENT, ns, r.getMetadata().getName(), "Successful");
-      }
-    }
+    ArgoStandIn.judging(new OkraObjects(kube.client()), ns, "Successful").andExperiments().judge();
   }
 
   private static void addVersion(OkraObjects admin, SimulatedLoadBalancer alb, String ns, String version) {

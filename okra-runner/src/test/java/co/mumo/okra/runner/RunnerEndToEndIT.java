@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.VersionBlocklist;
+import co.mumo.okra.testsupport.ArgoStandIn;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;
@@ -233,12 +234,6 @@ class RunnerEndToEndIT {
 
   /** Plays Argo Rollouts' controller: every new AnalysisRun of the namespace gets {@code verdict}. */
   private void playArgo(String verdict) {
-    pollers.every(300, () -> {
-      for (GenericKubernetesResource run : objects.analysisRuns(ns)) {
-        if (run.getAdditionalProperties().get("status") == null) {
-          objects.setPhase(OkraObjects.ANALYSIS_RUN, ns, run.getMetadata().getName(), verdict);
-        }
-      }
-    });
+    pollers.every(300, ArgoStandIn.judging(objects, ns, verdict));
   }
 }

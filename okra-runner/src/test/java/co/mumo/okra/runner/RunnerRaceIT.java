@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import co.mumo.okra.api.Cell;
 import co.mumo.okra.api.VersionBlocklist;
 import co.mumo.okra.cell.CellEvent;
+import co.mumo.okra.testsupport.ArgoStandIn;
 import co.mumo.okra.testsupport.AwsFixture;
 import co.mumo.okra.testsupport.FaultProxy;
 import co.mumo.okra.testsupport.MotoServer;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -255,15 +255,6 @@ class RunnerRaceIT {
 
   /** Argo's part: a new AnalysisRun runs for a second, then gets {@code verdict}. */
   private void playArgo(String verdict) {
-    Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
-    pollers.every(200, () -> {
-      for (GenericKubernetesResource run : objects.analysisRuns(ns)) {
-        if (run.getAdditionalProperties().get("status") != null) continue;
-        Instant seen = firstSeen.computeIfAbsent(run.getMetadata().getName(), k -> Instant.now());
-        if (Duration.between(seen, Instant.now()).toMillis() >= 1000) {
-          objects.setPhase(OkraObjects.ANALYSIS_RUN, ns, run.getMetadata().getName(), verdict);
-        }
-      }
-    });
+    pollers.every(200, ArgoStandIn.judging(objects, ns, verdict).after(Duration.ofSeconds(1)));
   }
 }

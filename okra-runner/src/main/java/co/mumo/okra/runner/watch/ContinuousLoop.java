@@ -155,7 +155,10 @@ public final class ContinuousLoop {
     listener.passed(trigger, result);
   }
 
-  /** When the next pass is due: what the last pass asked for, at most the resync; after failures, a growing backoff. */
+  /**
+   * When the next pass is due: what the last pass asked for, at most the resync; after failures, a growing backoff.
+   * A System.nanoTime value: an interval from now, which a step of the wall clock must not stretch or cut short.
+   */
   private long nextDue(int failures) {
     Duration next;
     if (failures > 0) {

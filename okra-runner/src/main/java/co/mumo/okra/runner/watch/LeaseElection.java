@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.HttpURLConnection;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,6 +78,8 @@ public final class LeaseElection implements AutoCloseable {
 
   private final KubernetesClient client;
   private final Settings settings;
+  /** Only for the times written on the Lease (for people and other tools); the takeover is timed by System.nanoTime. */
+  private final Clock clock;
   private final Runnable onChange;
   private final ScheduledExecutorService timer;
   private Seen seen;
@@ -89,9 +91,10 @@ public final class LeaseElection implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
 
   /** {@code onChange} runs (on the election's thread) whenever {@link #leading()} may have changed. */
-  public LeaseElection(KubernetesClient client, Settings settings, Runnable onChange) {
+  public LeaseElection(KubernetesClient client, Settings settings, Clock clock, Runnable onChange) {
     this.client = client;
     this.settings = settings;
+    this.clock = clock;
     this.onChange = onChange;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "okra-lease");
@@ -139,7 +142,7 @@ public final class LeaseElection implements AutoCloseable {
   private synchronized boolean tryAcquireOrRenew() {
     if (closed) return false;
     Lease lease = leases().withName(settings.name()).get();
-    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+    ZonedDateTime now = ZonedDateTime.now(clock);
     if (lease == null) {
       Lease created = new Lease();
       created.setMetadata(new ObjectMetaBuilder().withName(settings.name()).withNamespace(settings.namespace()).build());
@@ -215,7 +218,7 @@ public final class LeaseElection implements AutoCloseable {
       try {
         Lease lease = leases().withName(settings.name()).get();
         if (lease == null || lease.getSpec() == null || !settings.identity().equals(lease.getSpec().getHolderIdentity())) return;
-        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        ZonedDateTime now = ZonedDateTime.now(clock);
         lease.getSpec().setHolderIdentity(null);
         lease.getSpec().setLeaseDurationSeconds(1);
         lease.getSpec().setRenewTime(now);

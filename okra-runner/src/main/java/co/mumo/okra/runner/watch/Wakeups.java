@@ -38,6 +38,7 @@ public final class Wakeups {
 
   /** Waits until a change or a poke, at most {@code max}; true when there are changes to act on. */
   public synchronized boolean await(Duration max) throws InterruptedException {
+    // A bound on the wait, on the monotonic clock (no step of the wall clock moves it).
     long until = System.nanoTime() + Math.max(0, max.toNanos());
     while (changes.isEmpty() && !poked) {
       long left = until - System.nanoTime();

@@ -87,7 +87,8 @@ class ContinuousModeIT {
       ContinuousLoop.Pass cells = Passes.cells(reconciler, ns, new CellReconciler.Options(false),
           results -> stepAfterPass = results.isEmpty() ? null : results.get(0).status().currentStepIndex);
       this.watches = Passes.cellWatches(kube.client(), ns, wakeups);
-      this.lease = new LeaseElection(kube.client(), LeaseElection.Settings.of(ns, leaseName, identity, leaseDuration), wakeups::poke);
+      this.lease = new LeaseElection(kube.client(), LeaseElection.Settings.of(ns, leaseName, identity, leaseDuration),
+          Clock.systemUTC(), wakeups::poke);
       this.loop = new ContinuousLoop(lease, wakeups, () -> {
         passes.incrementAndGet();
         return cells.run();

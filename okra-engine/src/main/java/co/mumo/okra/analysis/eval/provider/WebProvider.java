@@ -6,7 +6,6 @@ import co.mumo.okra.analysis.eval.Observation;
 import co.mumo.okra.analysis.eval.expr.GoValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -17,7 +17,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -298,15 +297,13 @@ class OutboundAttacksIT {
       head.setDaemon(true);
       head.start();
       for (String url : List.of(server.url("/trickle-body"), "http://127.0.0.1:" + raw.getLocalPort() + "/trickle-head")) {
-        long started = System.nanoTime();
         Observation o = new WebProvider(http(TestHttp.LOOPBACK)).measure(Metrics.of("""
             name: m
             provider: {web: {url: "%s", timeoutSeconds: 2}}
             """.formatted(url)), NOW);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        // Each byte comes well within any read timeout: only a deadline for the whole request ends it with this
+        // verdict (without one, the body would arrive whole after 80 s and be a value, the head would end in an error).
         assertThat(o).as(url).isEqualTo(new Observation.Error("web: GET " + url + ": timed out after 2s"));
-        // The deadline is 2 s; the bound is generous for a loaded machine, and far below "1 byte a second until done".
-        assertThat(took).as(url).isGreaterThanOrEqualTo(Duration.ofMillis(1900)).isLessThan(Duration.ofSeconds(30));
       }
     }
   }
@@ -316,6 +313,7 @@ class OutboundAttacksIT {
       out.write(b);
       out.flush();
       try {
+        // The thing under test: a server that trickles, each byte well within a read timeout.
         Thread.sleep(1000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -36,6 +36,7 @@ class WebProviderIT {
     server.createContext("/broken", ex -> answer(ex, 503, "{\"error\": \"overloaded\"}"));
     server.createContext("/slow", ex -> {
       try {
+        // The thing under test: a server slower than the metric's timeout.
         Thread.sleep(3000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
