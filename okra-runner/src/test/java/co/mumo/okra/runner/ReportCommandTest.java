@@ -24,7 +24,7 @@ class ReportCommandTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
-  /** Passes of the demo's 2.0.0 rollout up to its 20% step, one JSON line each, as Output prints them. */
+  /** Passes of the demo's 2.0.0 rollout up to the pass that starts its 20% step, one JSON line each, as Output prints them. */
   private Path canaryAt20() throws IOException {
     DemoWorld world = new DemoWorld();
     world.addVersion("1.0.0");
@@ -32,8 +32,14 @@ class ReportCommandTest {
     CellReconciler.Options write = new CellReconciler.Options(false);
     lines.add(json(world.reconciler().reconcile(DemoWorld.NAMESPACE, DemoWorld.CELL, write)));
     world.addVersion("2.0.0");
-    world.clock().advance(Duration.ofSeconds(5));
-    lines.add(json(world.reconciler().reconcile(DemoWorld.NAMESPACE, DemoWorld.CELL, write)));
+    // The demo's steps open with a header route (step 1/6); the pass that starts the 20% step (2/6) is the last line.
+    CellReconciler.PassResult pass;
+    int passes = 0;
+    do {
+      world.clock().advance(Duration.ofSeconds(5));
+      pass = world.reconciler().reconcile(DemoWorld.NAMESPACE, DemoWorld.CELL, write);
+      lines.add(json(pass));
+    } while (!Integer.valueOf(1).equals(pass.status().currentStepIndex) && ++passes < 10);
     lines.add("okra-runner: a line that is not JSON");
     Path file = dir.resolve("okra.jsonl");
     Files.write(file, lines);
@@ -62,12 +68,12 @@ class ReportCommandTest {
         .as(err.toString()).isZero();
 
     assertThat(Files.readAllLines(outputs)).containsExactly("earlier=kept", "phase=Progressing", "version=2.0.0", "stable-version=1.0.0",
-        "desired-version=2.0.0", "step=0", "weights={\"1.0.0\":80,\"2.0.0\":20}", "alb-weights={\"1.0.0\":100}", "traffic-synced=false",
+        "desired-version=2.0.0", "step=1", "weights={\"1.0.0\":80,\"2.0.0\":20}", "alb-weights={\"1.0.0\":100,\"2.0.0\":0}", "traffic-synced=false",
         "exit-code=0");
     String md = Files.readString(summary);
     assertThat(md).startsWith("### Okra: demo/web — Progressing\n");
     assertThat(md).contains("| version | 2.0.0 |", "| stable version | 1.0.0 |", "| outcome | done (exit 0) |",
-        "| message | step 1/5 (setWeight 20): setting 2.0.0 to 20% |");
+        "| message | step 2/6 (setWeight 20): setting 2.0.0 to 20% |");
     assertThat(md).contains("| 1.0.0 | `████████████████░░░░` 80% | web-1-0-0-a 40, web-1-0-0-b 40 |",
         "| 2.0.0 | `████░░░░░░░░░░░░░░░░` 20% | web-2-0-0-a 10, web-2-0-0-b 10 |");
     assertThat(out.toString()).isEmpty(); // no annotation for a run that ended well
@@ -90,8 +96,8 @@ class ReportCommandTest {
     report("--input", input.toString(), "--exit-code", "5", "--annotations", "github");
 
     assertThat(out.toString().lines().toList()).containsExactly(
-        "::error title=Okra::demo/web: rollout failed and was rolled back: step 1/5 (setWeight 20): setting 2.0.0 to 20%25",
-        "::warning title=Okra::demo/web: waiting for a human (cell promote / resume / abort): step 1/5 (setWeight 20): setting 2.0.0 to 20%25");
+        "::error title=Okra::demo/web: rollout failed and was rolled back: step 2/6 (setWeight 20): setting 2.0.0 to 20%25",
+        "::warning title=Okra::demo/web: waiting for a human (cell promote / resume / abort): step 2/6 (setWeight 20): setting 2.0.0 to 20%25");
   }
 
   @Test

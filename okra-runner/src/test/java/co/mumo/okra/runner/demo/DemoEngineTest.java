@@ -54,7 +54,7 @@ class DemoEngineTest {
     CellReconciler.PassResult r = reconciler.reconcile(DemoWorld.NAMESPACE, DemoWorld.CELL, WRITE);
 
     assertThat(r.phase()).isEqualTo(Phase.Invalid);
-    assertThat(r.status().message).contains("steps[2].analysis.templates[0].templateName", "AnalysisTemplate success-rate not found");
+    assertThat(r.status().message).contains("steps[3].analysis.templates[0].templateName", "AnalysisTemplate success-rate not found");
     assertThat(world.alb().calls()).doesNotContainKeys("CreateRule", "ModifyRule");
   }
 
