@@ -5,21 +5,23 @@ import co.mumo.okra.api.CellStatus;
 import co.mumo.okra.api.Condition;
 import co.mumo.okra.cell.CellReconciler;
 import co.mumo.okra.cell.CellReconciler.PassResult;
-import co.mumo.okra.cell.Plan;
 import co.mumo.okra.cell.Reasons;
 import co.mumo.okra.runner.demo.DemoWorld;
 import co.mumo.okra.runner.demo.SimulatedLoadBalancer;
 import co.mumo.okra.runner.demo.WeightBars;
+import co.mumo.okra.runner.watch.ContinuousLoop;
+import co.mumo.okra.runner.watch.Passes;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code okra-runner demo --waves}: two Cells in two waves (web-us waits for web-eu, spec.rolloutAfter),
- * rolled out by the real engine's pass over every Cell ({@code reconcile --all}) on the simulated world:
+ * rolled out by the continuous mode's pass over every Cell ({@code reconcile --all --watch}) on the simulated world:
  * 1.0.0, then 2.0.0 through web-eu and only then web-us, then 3.0.0, which fails in web-eu and so never
  * starts in web-us.
  */
@@ -51,7 +53,8 @@ final class DemoWaves {
   int run() throws InterruptedException {
     say("okra demo --waves: a SIMULATED rollout of two Cells in two waves. No AWS account and no cluster are used:");
     say("an in-memory Kubernetes API, a simulated ALB listener and a scripted Argo Rollouts stand in for them. Each");
-    say("pass is the real engine's pass over every Cell, as `okra-runner reconcile --all` (or --watch) runs it.");
+    say("pass is the real engine's pass over every Cell, the one `okra-runner reconcile --all --watch` runs, woken at");
+    say("the soonest time a Cell is due, as that loop is between changes.");
     say("");
     say("Cell " + DemoWorld.NAMESPACE + "/" + FIRST + " (priority 10, eu.example.com) goes first. Cell " + DemoWorld.NAMESPACE + "/"
         + SECOND + " (priority 20, us.example.com)");
@@ -70,17 +73,20 @@ final class DemoWaves {
     say("== " + number + ": " + title);
     world.addVersion(version);
     Map<String, String> lastShown = new HashMap<>();
-    for (int i = 0; i < MAX_PASSES; i++) {
-      List<PassResult> results = world.reconciler().reconcileAll(DemoWorld.NAMESPACE, new CellReconciler.Options(false));
+    // The continuous mode's own pass over every Cell; the loop here sleeps until the soonest due time it
+    // returns, as `reconcile --all --watch` does between changes (a new version's AWSTargetGroups wake it).
+    ContinuousLoop.Pass pass = Passes.cells(world.reconciler(), DemoWorld.NAMESPACE, new CellReconciler.Options(false), results -> {
       for (PassResult r : results) {
         String shown = r.phase() + ": " + r.status().message;
         if (!shown.equals(lastShown.put(r.cell(), shown))) say(String.format("   [%s] %-7s %s", clock(), r.cell().substring(r.cell().indexOf('/') + 1), shown));
       }
+    });
+    for (int i = 0; i < MAX_PASSES; i++) {
+      Optional<Duration> due = pass.run().nextIn();
       events.forEach(this::say);
       events.clear();
-      if (results.stream().allMatch(PassResult::settled)) return;
-      Duration next = results.stream().filter(r -> !r.settled()).map(r -> r.plan().flatMap(Plan::requeueAfter).orElse(MAX_TICK))
-          .min(Duration::compareTo).orElse(MAX_TICK);
+      if (due.isEmpty()) return; // every Cell settled: the loop would wait for a change or the resync
+      Duration next = due.get();
       if (next.compareTo(MAX_TICK) > 0) next = MAX_TICK;
       if (next.compareTo(Duration.ofSeconds(1)) < 0) next = Duration.ofSeconds(1);
       world.clock().advance(next);
