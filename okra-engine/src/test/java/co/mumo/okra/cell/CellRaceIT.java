@@ -183,41 +183,12 @@ class CellRaceIT {
   void sixConcurrentRunnersCreateTheHeaderRouteOnceAndRemoveItOnce() throws Exception {
     String tg1 = alb.targetGroupArns().get(0);
     String tg2 = alb.targetGroupArns().get(1);
-    objects.cell(ns, """
-        apiVersion: okra.mumo.co/v1alpha1
-        kind: Cell
-        metadata:
-          name: web
-        spec:
-          ingress:
-            type: AWSApplicationLoadBalancer
-            awsApplicationLoadBalancer:
-              listenerARN: %s
-              listener:
-                rule:
-                  priority: %d
-                  hosts: [example.com]
-              targetGroupSelector:
-                matchLabels:
-                  role: web
-              managedRoutes:
-              - name: tester
-                priority: %d
-          updateStrategy:
-            type: Canary
-            canary:
-              steps:
-              - setHeaderRoute:
-                  name: tester
-                  match:
-                  - headerName: X-Okra-Preview
-                    headerValue:
-                      exact: "yes"
-              - setWeight: 30
-              - setHeaderRoute:
-                  name: tester
-              - setWeight: 60
-        """, alb.listenerArn(), PRIORITY, ROUTE_PRIORITY);
+    objects.webCellWithRoute(ns, alb.listenerArn(), PRIORITY, "example.com", ROUTE_PRIORITY, OkraObjects.previewStep("exact: \"yes\"") + """
+        - setWeight: 30
+        - setHeaderRoute:
+            name: tester
+        - setWeight: 60
+        """);
     objects.targetGroup(ns, "web-1", tg1, "1.0.0");
     reconciler(new Fabric8ClusterStore(kube.client())).reconcile(ns, "web", new Options(false));
     objects.targetGroup(ns, "web-2", tg2, "2.0.0");

@@ -270,33 +270,7 @@ class HeaderRouteIT {
   }
 
   private String cellYaml(int routePriority, String steps) {
-    return """
-        apiVersion: okra.mumo.co/v1alpha1
-        kind: Cell
-        metadata:
-          name: web
-        spec:
-          ingress:
-            type: AWSApplicationLoadBalancer
-            awsApplicationLoadBalancer:
-              listenerARN: %s
-              listener:
-                rule:
-                  priority: %d
-                  hosts: [example.com]
-                  forward: {}
-              targetGroupSelector:
-                matchLabels:
-                  role: web
-              managedRoutes:
-              - name: tester
-                priority: %d
-          updateStrategy:
-            type: Canary
-            canary:
-              steps:
-        %s
-        """.formatted(alb.listenerArn(), CELL_PRIORITY, routePriority, steps.indent(8));
+    return OkraObjects.webCellWithRouteYaml(alb.listenerArn(), CELL_PRIORITY, "example.com", routePriority, steps);
   }
 
   /** The listener's rules that are neither the Cell's nor its route's: the default rule and the foreign one. */

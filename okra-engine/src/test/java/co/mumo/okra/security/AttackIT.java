@@ -344,38 +344,8 @@ class AttackIT {
   /** A Cell named web whose first step sends the requests carrying X-Okra-Preview: yes to the new version, at {@code routePriority}. */
   private Cell cellWithRoute(String ns, int priority, String host, int routePriority) {
     objects.targetGroup(ns, "web-1", alb.targetGroupArns().get(0), "1.0.0");
-    return objects.cell(ns, """
-        apiVersion: okra.mumo.co/v1alpha1
-        kind: Cell
-        metadata:
-          name: web
-        spec:
-          ingress:
-            type: AWSApplicationLoadBalancer
-            awsApplicationLoadBalancer:
-              listenerARN: %s
-              listener:
-                rule:
-                  priority: %d
-                  hosts: ["%s"]
-              targetGroupSelector:
-                matchLabels:
-                  role: web
-              managedRoutes:
-              - name: tester
-                priority: %d
-          updateStrategy:
-            type: Canary
-            canary:
-              steps:
-              - setHeaderRoute:
-                  name: tester
-                  match:
-                  - headerName: X-Okra-Preview
-                    headerValue:
-                      exact: "yes"
-              - setWeight: 50
-        """, alb.listenerArn(), priority, host, routePriority);
+    return objects.webCellWithRoute(ns, alb.listenerArn(), priority, host, routePriority,
+        OkraObjects.previewStep("exact: \"yes\"") + "- setWeight: 50\n");
   }
 
   private AWSApplicationLoadBalancerConfig albConfig(String ns, String name, int priority, String host) {

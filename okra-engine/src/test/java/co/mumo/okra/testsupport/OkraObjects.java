@@ -62,6 +62,58 @@ public final class OkraObjects {
   }
 
   /**
+   * The web Cell (selector role=web) on {@code host} that declares the header route {@code tester} at
+   * {@code routePriority}; {@code stepsYaml} are its canary steps as YAML list items (see {@link #previewStep}).
+   */
+  public static String webCellWithRouteYaml(String listenerArn, int priority, String host, int routePriority, String stepsYaml) {
+    return """
+        apiVersion: okra.mumo.co/v1alpha1
+        kind: Cell
+        metadata:
+          name: web
+        spec:
+          ingress:
+            type: AWSApplicationLoadBalancer
+            awsApplicationLoadBalancer:
+              listenerARN: %s
+              listener:
+                rule:
+                  priority: %d
+                  hosts: ["%s"]
+              targetGroupSelector:
+                matchLabels:
+                  role: web
+              managedRoutes:
+              - name: tester
+                priority: %d
+          updateStrategy:
+            type: Canary
+            canary:
+              steps:
+        %s
+        """.formatted(listenerArn, priority, host, routePriority, stepsYaml.indent(8));
+  }
+
+  /** {@link #webCellWithRouteYaml}, created. */
+  public Cell webCellWithRoute(String namespace, String listenerArn, int priority, String host, int routePriority, String stepsYaml) {
+    return cell(namespace, webCellWithRouteYaml(listenerArn, priority, host, routePriority, stepsYaml));
+  }
+
+  /**
+   * The step (a YAML list item) that sends the requests whose X-Okra-Preview header matches
+   * {@code headerValue} (e.g. {@code exact: "yes"}) to the new version through the route {@code tester}.
+   */
+  public static String previewStep(String headerValue) {
+    return """
+        - setHeaderRoute:
+            name: tester
+            match:
+            - headerName: X-Okra-Preview
+              headerValue: {%s}
+        """.formatted(headerValue);
+  }
+
+  /**
    * A Cell named web whose steps refer to every kind Okra reads: a namespaced and a cluster-scoped
    * template, a Secret key, a ReplicaSet; the permissions tests run a rollout of it.
    */

@@ -146,36 +146,7 @@ class AttackCliIT {
 
   @Test
   void aHeaderRouteOutsideThePolicysPrioritiesIsRefusedAndNoRuleIsMade() throws IOException {
-    objects.cell(ns, """
-        apiVersion: okra.mumo.co/v1alpha1
-        kind: Cell
-        metadata:
-          name: web
-        spec:
-          ingress:
-            type: AWSApplicationLoadBalancer
-            awsApplicationLoadBalancer:
-              listenerARN: %s
-              listener:
-                rule:
-                  priority: %d
-                  hosts: [example.com]
-              targetGroupSelector:
-                matchLabels:
-                  role: web
-              managedRoutes:
-              - name: tester
-                priority: 1
-          updateStrategy:
-            type: Canary
-            canary:
-              steps:
-              - setHeaderRoute:
-                  name: tester
-                  match:
-                  - headerName: X-Okra-Preview
-                    headerValue: {exact: "yes"}
-        """, alb.listenerArn(), PRIORITY);
+    objects.webCellWithRoute(ns, alb.listenerArn(), PRIORITY, "example.com", 1, OkraObjects.previewStep("exact: \"yes\""));
     objects.targetGroup(ns, "web-1", alb.targetGroupArns().get(0), "1.0.0");
     Path policy = Files.writeString(dir.resolve("policy.yaml"), """
         apiVersion: okra.mumo.co/v1alpha1

@@ -116,38 +116,8 @@ class CellCommandsIT {
   void aHeaderRouteInEffectShowsInGetDescribeAndJson() {
     // The same Cell with a header route first (its rule at PRIORITY stays: it carries this Cell's owner tag).
     kube.client().resources(Cell.class).inNamespace(ns).withName("web").delete();
-    objects.cell(ns, """
-        apiVersion: okra.mumo.co/v1alpha1
-        kind: Cell
-        metadata:
-          name: web
-        spec:
-          ingress:
-            type: AWSApplicationLoadBalancer
-            awsApplicationLoadBalancer:
-              listenerARN: %s
-              listener:
-                rule:
-                  priority: %d
-                  hosts: [example.com]
-              targetGroupSelector:
-                matchLabels:
-                  role: web
-              managedRoutes:
-              - name: tester
-                priority: %d
-          updateStrategy:
-            type: Canary
-            canary:
-              steps:
-              - setHeaderRoute:
-                  name: tester
-                  match:
-                  - headerName: X-Okra-Preview
-                    headerValue:
-                      prefix: "yes"
-              - pause: {}
-        """, alb.listenerArn(), PRIORITY, PRIORITY - 5);
+    objects.webCellWithRoute(ns, alb.listenerArn(), PRIORITY, "example.com", PRIORITY - 5,
+        OkraObjects.previewStep("prefix: \"yes\"") + "- pause: {}\n");
     assertThat(okra("reconcile", "--cell", "web").code()).isZero();
     objects.targetGroup(ns, "web-2", alb.targetGroupArns().get(1), "2.0.0");
     Run paused = okra("reconcile", "--cell", "web", "--wait", "--interval", "1s");

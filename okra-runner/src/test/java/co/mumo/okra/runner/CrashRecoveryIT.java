@@ -77,15 +77,7 @@ class CrashRecoveryIT {
       - setWeight: 50
       """;
   /** The header route stages' steps: testers see 2.0.0 first, then 20% of everyone. */
-  private static final String HEADER_STEPS = """
-      - setHeaderRoute:
-          name: tester
-          match:
-          - headerName: X-Okra-Preview
-            headerValue:
-              exact: "yes"
-      - setWeight: 20
-      """;
+  private static final String HEADER_STEPS = OkraObjects.previewStep("exact: \"yes\"") + "- setWeight: 20\n";
   private static final int ROUTE_PRIORITY = 5;
   private static final AtomicInteger PORTS = new AtomicInteger(8000);
   /** How often a Cell said Succeeded or Failed and the ALB was checked to carry those weights. */
@@ -312,32 +304,7 @@ class CrashRecoveryIT {
   }
 
   private static void headerRouteCell(OkraObjects objects, String ns, String listener) {
-    objects.cell(ns, """
-        apiVersion: okra.mumo.co/v1alpha1
-        kind: Cell
-        metadata:
-          name: web
-        spec:
-          ingress:
-            type: AWSApplicationLoadBalancer
-            awsApplicationLoadBalancer:
-              listenerARN: %s
-              listener:
-                rule:
-                  priority: %d
-                  hosts: [example.com]
-              targetGroupSelector:
-                matchLabels:
-                  role: web
-              managedRoutes:
-              - name: tester
-                priority: %d
-          updateStrategy:
-            type: Canary
-            canary:
-              steps:
-        %s
-        """, listener, PRIORITY, ROUTE_PRIORITY, HEADER_STEPS.indent(8));
+    objects.webCellWithRoute(ns, listener, PRIORITY, "example.com", ROUTE_PRIORITY, HEADER_STEPS);
   }
 
   private static PassResult pass(World w) {
