@@ -46,6 +46,11 @@ final class CellCommand implements Runnable {
     Output output() {
       return global.output(spec);
     }
+
+    /** The Cell {@code ns/name}, or the not-found error every cell command gives. */
+    static Cell existing(ClusterStore store, String ns, String name) {
+      return store.cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
+    }
   }
 
   @Command(name = "get", modelTransformer = CommandOptions.Kubernetes.class, footer = ExitCodes.READ_HELP, description = "List Cells with their phase, versions and step.")
@@ -59,7 +64,7 @@ final class CellCommand implements Runnable {
         ClusterStore store = clients.store();
         String ns = clients.namespace();
         List<Cell> cells = name == null ? store.cells(ns)
-            : List.of(store.cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name)));
+            : List.of(existing(store, ns, name));
         Output out = output();
         if (cells.isEmpty()) {
           out.event("empty", "no Cell in namespace " + ns);
@@ -95,7 +100,7 @@ final class CellCommand implements Runnable {
     public Integer call() {
       try (Clients clients = new Clients(global)) {
         String ns = clients.namespace();
-        Cell c = clients.store().cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
+        Cell c = existing(clients.store(), ns, name);
         List<CellStatus.RolloutRecord> history = c.getStatus() == null || c.getStatus().history == null ? List.of() : c.getStatus().history;
         Output out = output();
         if (history.isEmpty()) {
@@ -136,7 +141,7 @@ final class CellCommand implements Runnable {
     public Integer call() {
       try (Clients clients = new Clients(global)) {
         String ns = clients.namespace();
-        Cell c = clients.store().cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
+        Cell c = existing(clients.store(), ns, name);
         Output out = output();
         if (out.json()) {
           Map<String, Object> m = new LinkedHashMap<>();
@@ -205,7 +210,7 @@ final class CellCommand implements Runnable {
       try (Clients clients = new Clients(global)) {
         String ns = clients.namespace();
         ClusterStore store = clients.store();
-        Cell cell = store.cell(ns, name).orElseThrow(() -> new CellReconciler.CellNotFoundException(ns, name));
+        Cell cell = existing(store, ns, name);
         RolloutState next = change(CellStatusMapping.toState(cell.getStatus()), cell);
         String message = done(cell);
         CellStatus was = cell.getStatus();
