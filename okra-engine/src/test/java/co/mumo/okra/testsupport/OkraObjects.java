@@ -35,30 +35,7 @@ public final class OkraObjects {
 
   /** The standard web Cell of the tests: host example.com, selector role=web, the given steps (YAML list items). */
   public Cell webCell(String namespace, String listenerArn, int priority, String stepsYaml) {
-    return cell(namespace, """
-        apiVersion: okra.mumo.co/v1alpha1
-        kind: Cell
-        metadata:
-          name: web
-        spec:
-          ingress:
-            type: AWSApplicationLoadBalancer
-            awsApplicationLoadBalancer:
-              listenerARN: %s
-              listener:
-                rule:
-                  priority: %d
-                  hosts: [example.com]
-                  forward: {}
-              targetGroupSelector:
-                matchLabels:
-                  role: web
-          updateStrategy:
-            type: Canary
-            canary:
-              steps:
-        %s
-        """, listenerArn, priority, stepsYaml.indent(8));
+    return cell(namespace, "%s", webCellYaml(listenerArn, priority, "example.com", "", stepsYaml));
   }
 
   /**
@@ -66,6 +43,15 @@ public final class OkraObjects {
    * {@code routePriority}; {@code stepsYaml} are its canary steps as YAML list items (see {@link #previewStep}).
    */
   public static String webCellWithRouteYaml(String listenerArn, int priority, String host, int routePriority, String stepsYaml) {
+    return webCellYaml(listenerArn, priority, host, """
+        managedRoutes:
+        - name: tester
+          priority: %d
+        """.formatted(routePriority), stepsYaml);
+  }
+
+  /** The web Cell's manifest; {@code moreIngress} (YAML) goes beside its listener and selector. */
+  private static String webCellYaml(String listenerArn, int priority, String host, String moreIngress, String stepsYaml) {
     return """
         apiVersion: okra.mumo.co/v1alpha1
         kind: Cell
@@ -80,23 +66,22 @@ public final class OkraObjects {
                 rule:
                   priority: %d
                   hosts: ["%s"]
+                  forward: {}
               targetGroupSelector:
                 matchLabels:
                   role: web
-              managedRoutes:
-              - name: tester
-                priority: %d
+        %s
           updateStrategy:
             type: Canary
             canary:
               steps:
         %s
-        """.formatted(listenerArn, priority, host, routePriority, stepsYaml.indent(8));
+        """.formatted(listenerArn, priority, host, moreIngress.indent(6), stepsYaml.indent(8));
   }
 
   /** {@link #webCellWithRouteYaml}, created. */
   public Cell webCellWithRoute(String namespace, String listenerArn, int priority, String host, int routePriority, String stepsYaml) {
-    return cell(namespace, webCellWithRouteYaml(listenerArn, priority, host, routePriority, stepsYaml));
+    return cell(namespace, "%s", webCellWithRouteYaml(listenerArn, priority, host, routePriority, stepsYaml));
   }
 
   /**
