@@ -9,6 +9,7 @@ import co.mumo.okra.testsupport.MotoServer;
 import co.mumo.okra.testsupport.OkraObjects;
 import co.mumo.okra.testsupport.TestKube;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The runner as CI runs it: a fresh JVM for one converged pass over one Cell, and for {@code version}
@@ -39,6 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * own. Per run: wall time, CPU time (user + system, the launcher's shell and tools included), peak RSS,
  * and for the pass the time to the first API call (a loopback forwarder in front of the API server
  * notes the first connection); and the load average while it ran: the figures mean little without it.
+ * Beside them, on each JDK, {@link StartupFloor}: the pass's I/O alone on the same parts, the floor under
+ * any runner built on them. {@code OKRA_BENCH_HOLD=FILE} keeps the servers up for profiling by hand.
  */
 final class RunnerStartup {
   /** Runs a command and reports {start (monotonic ns), wall ns, user + system CPU ns, peak RSS KiB} as Python's rusage sees it. */
@@ -56,6 +63,8 @@ final class RunnerStartup {
   private final int runs;
   private final List<Path> jdks;
   private final Map<String, String> runnerEnv;
+  /** {@link StartupFloor}'s arguments: the same servers, credentials, namespace and listener as the pass. */
+  private List<String> floorArgs = List.of();
 
   RunnerStartup(TestKube kube, MotoServer moto, List<Path> jars, int runs, List<Path> jdks, Map<String, String> runnerEnv) {
     this.kube = kube;
@@ -66,8 +75,22 @@ final class RunnerStartup {
     this.runnerEnv = runnerEnv;
   }
 
-  /** One way of starting the runner: a jar, a JDK's java, through the launcher (the one beside the jar) or not. */
-  private record Variant(String name, Path jar, Path java, boolean launcher, Path cache) {}
+  /** How a variant starts: the jar as it is, through the launcher, or {@link StartupFloor} with the launcher's flags and an archive of its own. */
+  private enum Mode { PLAIN, LAUNCHER, FLOOR }
+
+  /** One way of starting the runner: a jar, a JDK's java, a mode, and the start-up cache (launcher and floor). */
+  private record Variant(String name, Path jar, Path java, Mode mode, Path cache) {
+    boolean records() {
+      return mode != Mode.PLAIN;
+    }
+  }
+
+  /** The launcher's JVM flags on a JDK of this feature version (okra-runner/bin/okra-runner). */
+  private static List<String> launcherFlags(int feature) {
+    List<String> flags = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+    if (feature >= 25) flags.add("-Xlog:aot=off");
+    return flags;
+  }
 
   /** One run: ms to the first API call (-1: none), wall ms, CPU ms, peak RSS MiB, load average. */
   private record Sample(long firstCallMs, long wallMs, long cpuMs, double rssMb, double load) {}
@@ -95,19 +118,30 @@ final class RunnerStartup {
           String v = label + "JDK " + feature(home);
           Path java = home.resolve("bin/java");
           Path cache = Files.createTempDirectory("okra-runner-startup");
-          variants.add(new Variant(v + " java -jar", jar, java, false, null));
-          variants.add(new Variant(v + " launcher (" + (feature(home) >= 24 ? "AOT cache" : "AppCDS") + ")", jar, java, true, cache));
+          String archive = feature(home) >= 24 ? "AOT cache" : "AppCDS";
+          variants.add(new Variant(v + " java -jar", jar, java, Mode.PLAIN, null));
+          variants.add(new Variant(v + " launcher (" + archive + ")", jar, java, Mode.LAUNCHER, cache));
+          if (jar.equals(jars.get(0))) {
+            variants.add(new Variant(v + " floor (" + archive + ")", jar, java, Mode.FLOOR, Files.createTempDirectory("okra-floor")));
+          }
         }
       }
       List<String> pass = List.of("reconcile", "--cell", "web", "-n", ns, "--kubeconfig", kubeconfig.toString(),
           "--region", AwsFixture.REGION.id(), "--aws-endpoint-url", moto.endpoint().toString());
+      String config = Files.readString(kubeconfig);
+      floorArgs = List.of("https://127.0.0.1:" + forwarder.port(), kubeconfigFile(config, "certificate-authority"),
+          kubeconfigFile(config, "client-certificate"), kubeconfigFile(config, "client-key"), ns, moto.endpoint().toString(),
+          AwsFixture.REGION.id(), alb.listenerArn());
+      if (System.getenv("OKRA_BENCH_HOLD") != null) hold(Path.of(System.getenv("OKRA_BENCH_HOLD")), pass);
       Map<String, Sample> recording = new LinkedHashMap<>();
-      for (Variant v : variants) if (v.launcher()) recording.put(v.name(), run(v, pass, forwarder)); // records the archive
+      for (Variant v : variants) if (v.records()) recording.put(v.name(), run(v, pass, forwarder)); // records the archive
       Map<String, List<Sample>> passes = new LinkedHashMap<>();
       Map<String, List<Sample>> versions = new LinkedHashMap<>();
       for (int i = 0; i < runs; i++) {
         for (Variant v : variants) passes.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(run(v, pass, forwarder));
-        for (Variant v : variants) versions.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(run(v, List.of("version"), null));
+        for (Variant v : variants) {
+          if (v.mode() != Mode.FLOOR) versions.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(run(v, List.of("version"), null));
+        }
       }
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("scenario", "runner");
@@ -117,7 +151,7 @@ final class RunnerStartup {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("variant", v.name());
         row.put("pass", summary(passes.get(v.name())));
-        row.put("version", summary(versions.get(v.name())));
+        if (versions.containsKey(v.name())) row.put("version", summary(versions.get(v.name())));
         if (recording.containsKey(v.name())) {
           row.put("recordingWallMs", recording.get(v.name()).wallMs());
           row.put("recordingCpuMs", recording.get(v.name()).cpuMs());
@@ -186,14 +220,16 @@ final class RunnerStartup {
   /** One runner process for {@code args}, started as {@code v} says, measured by the rusage wrapper. */
   private Sample run(Variant v, List<String> args, Forwarder forwarder) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("python3", "-c", RUSAGE));
-    if (v.launcher()) {
+    if (v.mode() == Mode.FLOOR) {
+      command.addAll(floorCommand(v));
+    } else if (v.mode() == Mode.LAUNCHER) {
       Path script = v.jar().toAbsolutePath().getParent().getParent().resolve("bin/okra-runner");
       if (!Files.isRegularFile(script)) throw new IllegalStateException("the launcher is not at " + script);
       command.addAll(List.of("env", "JAVA=" + v.java(), "OKRA_RUNNER_JAR=" + v.jar(), "OKRA_CACHE=" + v.cache(), "sh", script.toString()));
     } else {
       command.addAll(List.of(v.java().toString(), "-jar", v.jar().toString()));
     }
-    command.addAll(args);
+    if (v.mode() != Mode.FLOOR) command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
     pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
@@ -212,6 +248,70 @@ final class RunnerStartup {
     long first = forwarder == null ? -1 : Math.max(-1, (forwarder.firstConnection.get() - start) / 1_000_000);
     return new Sample(first, ((Number) r.get("wall")).longValue() / 1_000_000, ((Number) r.get("cpu")).longValue() / 1_000_000,
         Bench.round(((Number) r.get("rss")).longValue() / 1024.0), Bench.round(load));
+  }
+
+  /**
+   * Keeps the servers up for profiling by hand: writes the pass's arguments and the floor's to {@code file}
+   * (source it, then run the launcher with $PASS) and waits until the file is deleted.
+   */
+  private void hold(Path file, List<String> pass) throws IOException, InterruptedException {
+    Files.writeString(file, "export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\nPASS='" + String.join(" ", pass)
+        + "'\nFLOOR_ARGS='" + String.join(" ", floorArgs) + "'\n");
+    System.err.println("holding the servers: source " + file + ", then run the launcher with $PASS; delete the file to go on");
+    while (Files.exists(file)) Thread.sleep(1000);
+  }
+
+  /**
+   * {@link StartupFloor} as the launcher would start it: its flags, and the archive recorded by the first
+   * run (JDK 24+: an AOT configuration recorded, then a cache created from it; else a dynamic AppCDS archive).
+   */
+  private List<String> floorCommand(Variant v) throws IOException {
+    int feature = feature(v.java().getParent().getParent());
+    List<String> java = new ArrayList<>(List.of(v.java().toString()));
+    java.addAll(launcherFlags(feature));
+    Path archive = v.cache().resolve(feature >= 24 ? "floor.aot" : "floor.jsa");
+    List<String> main = new ArrayList<>(List.of("-cp", v.jar() + File.pathSeparator + floorJar(v.cache()), StartupFloor.class.getName()));
+    main.addAll(floorArgs);
+    List<String> command = new ArrayList<>(java);
+    if (Files.exists(archive)) {
+      command.add(feature >= 24 ? "-XX:AOTCache=" + archive : "-XX:SharedArchiveFile=" + archive);
+    } else if (feature >= 24) {
+      // The first run records (and is measured, as the launcher's first run is); the cache is created after it.
+      Path conf = v.cache().resolve("floor.aotconf");
+      command.addAll(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf));
+      command.addAll(main);
+      List<String> create = new ArrayList<>(java);
+      create.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + conf, "-XX:AOTCache=" + archive, "-cp", main.get(1)));
+      return List.of("sh", "-c", shell(command) + " && " + shell(create) + " >/dev/null");
+    } else {
+      command.add("-XX:ArchiveClassesAtExit=" + archive);
+    }
+    command.addAll(main);
+    return command;
+  }
+
+  private static String shell(List<String> words) {
+    return String.join(" ", words.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").toList());
+  }
+
+  /** {@link StartupFloor} alone in a jar in {@code dir}: the JVM archives classes from jars only, not from directories. */
+  private static Path floorJar(Path dir) throws IOException {
+    Path jar = dir.resolve("floor.jar");
+    if (Files.exists(jar)) return jar;
+    String entry = StartupFloor.class.getName().replace('.', '/') + ".class";
+    try (InputStream in = StartupFloor.class.getClassLoader().getResourceAsStream(entry);
+         JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry(entry));
+      in.transferTo(out);
+    }
+    return jar;
+  }
+
+  /** A file the kubeconfig names under {@code key} (the benchmark's API server's kubeconfig names files, not -data). */
+  private static String kubeconfigFile(String kubeconfig, String key) {
+    Matcher m = Pattern.compile("(?m)^\\s*" + key + ":\\s*(\\S+)").matcher(kubeconfig);
+    if (!m.find()) throw new IllegalStateException("the benchmark's kubeconfig names no " + key + " file");
+    return m.group(1);
   }
 
   private URI apiServer() {
