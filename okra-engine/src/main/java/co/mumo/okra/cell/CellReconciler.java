@@ -555,7 +555,8 @@ public final class CellReconciler {
   /** The Cell named on the command line does not exist. */
   public static final class CellNotFoundException extends RuntimeException {
     public CellNotFoundException(String namespace, String name) {
-      super("Cell " + namespace + "/" + name + " not found");
+      // The usual cause is the namespace (-n, else the kubeconfig context's): say how to see what is there.
+      super("Cell " + namespace + "/" + name + " not found; the Cells of " + namespace + ": okra-runner cell get -n " + namespace);
     }
   }
 }

@@ -139,7 +139,7 @@ class FailureClassesIT {
         "the server could not find the requested resource")), List.of("reconcile", "--all"), ExitCodes.INVALID,
         "Okra's CRDs are not installed", "okra-runner crds apply"));
     c.add(inProcess("a Cell that does not exist", List.of("reconcile", "--cell", "nope"), ExitCodes.INVALID,
-        "Cell " + ns + "/nope not found"));
+        "Cell " + ns + "/nope not found", "okra-runner cell get -n " + ns));
     // ---- the kubeconfig (the lead's semantics; reported the same way)
     c.add(inProcess("--kubeconfig naming no file", reconcile("--kubeconfig", "/nonexistent/kubeconfig"), ExitCodes.INVALID,
         "kubeconfig /nonexistent/kubeconfig (--kubeconfig) does not exist"));
