@@ -85,9 +85,18 @@ final class RunnerStartup {
     }
   }
 
-  /** The launcher's JVM flags on a JDK of this feature version (okra-runner/bin/okra-runner). */
-  private static List<String> launcherFlags(int feature) {
-    List<String> flags = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+  /** The launcher beside a jar built in DIR/target: DIR/bin/okra-runner. */
+  private static Path launcher(Path jar) {
+    Path script = jar.toAbsolutePath().getParent().getParent().resolve("bin/okra-runner");
+    if (!Files.isRegularFile(script)) throw new IllegalStateException("the launcher is not at " + script);
+    return script;
+  }
+
+  /** The JVM flags the launcher gives a JDK of this feature version: its {@code flags=} line, and from 25 on -Xlog:aot=off, as it adds. */
+  private static List<String> launcherFlags(Path launcher, int feature) throws IOException {
+    Matcher m = Pattern.compile("(?m)^flags=\"([^\"]+)\"$").matcher(Files.readString(launcher));
+    if (!m.find()) throw new IllegalStateException("no flags= line in " + launcher);
+    List<String> flags = new ArrayList<>(List.of(m.group(1).split(" ")));
     if (feature >= 25) flags.add("-Xlog:aot=off");
     return flags;
   }
@@ -223,9 +232,7 @@ final class RunnerStartup {
     if (v.mode() == Mode.FLOOR) {
       command.addAll(floorCommand(v));
     } else if (v.mode() == Mode.LAUNCHER) {
-      Path script = v.jar().toAbsolutePath().getParent().getParent().resolve("bin/okra-runner");
-      if (!Files.isRegularFile(script)) throw new IllegalStateException("the launcher is not at " + script);
-      command.addAll(List.of("env", "JAVA=" + v.java(), "OKRA_RUNNER_JAR=" + v.jar(), "OKRA_CACHE=" + v.cache(), "sh", script.toString()));
+      command.addAll(List.of("env", "JAVA=" + v.java(), "OKRA_RUNNER_JAR=" + v.jar(), "OKRA_CACHE=" + v.cache(), "sh", launcher(v.jar()).toString()));
     } else {
       command.addAll(List.of(v.java().toString(), "-jar", v.jar().toString()));
     }
@@ -268,7 +275,7 @@ final class RunnerStartup {
   private List<String> floorCommand(Variant v) throws IOException {
     int feature = feature(v.java().getParent().getParent());
     List<String> java = new ArrayList<>(List.of(v.java().toString()));
-    java.addAll(launcherFlags(feature));
+    java.addAll(launcherFlags(launcher(v.jar()), feature));
     Path archive = v.cache().resolve(feature >= 24 ? "floor.aot" : "floor.jsa");
     List<String> main = new ArrayList<>(List.of("-cp", v.jar() + File.pathSeparator + floorJar(v.cache()), StartupFloor.class.getName()));
     main.addAll(floorArgs);
