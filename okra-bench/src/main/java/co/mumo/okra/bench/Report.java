@@ -57,8 +57,8 @@ final class Report {
               v.get("recordingWallMs"), "", v.get("recordingCpuMs"), v.get("archiveMb"));
         }
       }
-      out.printf("  floor: %s (no fabric8, picocli, typed models or decisions)%n", "the pass's I/O alone (TLS with the client certificate, the"
-          + " 4 LISTs into maps by Jackson, DescribeRules and DescribeTags through SDK v2), with the launcher's flags and an archive of its own");
+      out.println("  floor: the pass's I/O alone (TLS with the client certificate, the 4 LISTs into maps by Jackson, DescribeRules and"
+          + " DescribeTags through SDK v2), with the launcher's flags and an archive of its own; no fabric8, picocli, typed models or decisions");
       out.printf("  jar size %s MB%n", r.get("jarMb"));
     }
   }
