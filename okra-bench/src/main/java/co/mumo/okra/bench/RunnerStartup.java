@@ -277,7 +277,8 @@ final class RunnerStartup {
     List<String> java = new ArrayList<>(List.of(v.java().toString()));
     java.addAll(launcherFlags(launcher(v.jar()), feature));
     Path archive = v.cache().resolve(feature >= 24 ? "floor.aot" : "floor.jsa");
-    List<String> main = new ArrayList<>(List.of("-cp", v.jar() + File.pathSeparator + floorJar(v.cache()), StartupFloor.class.getName()));
+    String classpath = v.jar() + File.pathSeparator + floorJar(v.cache());
+    List<String> main = new ArrayList<>(List.of("-cp", classpath, StartupFloor.class.getName()));
     main.addAll(floorArgs);
     List<String> command = new ArrayList<>(java);
     if (Files.exists(archive)) {
@@ -288,7 +289,7 @@ final class RunnerStartup {
       command.addAll(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf));
       command.addAll(main);
       List<String> create = new ArrayList<>(java);
-      create.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + conf, "-XX:AOTCache=" + archive, "-cp", main.get(1)));
+      create.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + conf, "-XX:AOTCache=" + archive, "-cp", classpath));
       return List.of("sh", "-c", shell(command) + " && " + shell(create) + " >/dev/null");
     } else {
       command.add("-XX:ArchiveClassesAtExit=" + archive);
